@@ -1,0 +1,437 @@
+"""Deal use cases. Each public method is one transaction: it validates, writes, records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from funnel_tui.domain.drafts import clean_draft
+from funnel_tui.domain.errors import (
+    ConflictError,
+    InvalidTransitionError,
+    NotFoundError,
+    ValidationError,
+)
+from funnel_tui.domain.models import (
+    Activity,
+    ActivityKind,
+    Deal,
+    DealDraft,
+    Direction,
+    Outcome,
+    Pipeline,
+    Stage,
+    StageChange,
+    StageKind,
+    User,
+)
+from funnel_tui.domain.validation import MAX_BODY, clean_duration, clean_text
+from funnel_tui.services.context import ServiceContext, ensure_user
+from funnel_tui.services.ports import UnitOfWork
+
+
+def find_stage(pipeline: Pipeline, name_or_id: str) -> Stage:
+    """A stage of `pipeline` by name (any case) or by id."""
+    wanted = name_or_id.strip().casefold()
+    for stage in pipeline.stages:
+        if stage.name.casefold() == wanted:
+            return stage
+    if wanted.isdigit():
+        for stage in pipeline.stages:
+            if stage.id == int(wanted):
+                return stage
+    names = ", ".join(stage.name for stage in pipeline.stages)
+    raise NotFoundError(f"no stage {name_or_id!r} in {pipeline.name!r} (stages: {names})")
+
+
+class DealService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, deal_id: int, *, include_deleted: bool = False) -> Deal:
+        with self._context.store.read() as uow:
+            return _load(uow, deal_id, include_deleted=include_deleted)
+
+    def history(self, deal_id: int) -> list[StageChange]:
+        with self._context.store.read() as uow:
+            return uow.deals.history(deal_id)
+
+    def activities(self, deal_id: int) -> list[Activity]:
+        with self._context.store.read() as uow:
+            return uow.activities.for_deal(deal_id)
+
+    # --- creating and editing --------------------------------------------------------------
+
+    def create(
+        self,
+        draft: DealDraft,
+        *,
+        pipeline_id: int,
+        stage_id: int | None = None,
+        owner: str | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """A new deal in an open stage (the first by default), with its creation recorded."""
+        draft = clean_draft(draft)
+        moment = self._context.moment(at)
+        with self._context.store.write() as uow:
+            actor = ensure_user(uow, by or self._context.login, moment)
+            owner_user = _owner(uow, owner, actor)
+            pipeline = uow.pipelines.get(pipeline_id)
+            if pipeline is None:
+                raise NotFoundError(f"pipeline {pipeline_id} does not exist")
+            stage = pipeline.stage(stage_id) if stage_id else pipeline.open_stages[0]
+            if not stage.is_open:
+                raise InvalidTransitionError(
+                    f"a new deal starts in an open stage, not {stage.name!r}; create it, then "
+                    "mark it won or lost"
+                )
+            deal = uow.deals.add(
+                Deal(
+                    id=0,
+                    pipeline_id=pipeline.id,
+                    stage_id=stage.id,
+                    title=draft.title,
+                    value=draft.value,
+                    owner_id=owner_user.id,
+                    created_at=moment,
+                    updated_at=moment,
+                    stage_entered_at=moment,
+                    contact=draft.contact,
+                    company=draft.company,
+                    phone=draft.phone,
+                    email=draft.email,
+                    source=draft.source,
+                    tags=draft.tags,
+                    expected_close=draft.expected_close,
+                )
+            )
+            uow.deals.record_stage_change(deal.id, None, stage.id, moment, actor.id)
+            uow.commit()
+        return deal
+
+    def edit(
+        self,
+        deal_id: int,
+        draft: DealDraft,
+        *,
+        expected_version: int,
+        owner: str | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """Replace the editable fields; refuses if the deal changed since `expected_version`."""
+        draft = clean_draft(draft)
+        moment = self._context.moment(at)
+        with self._context.store.write() as uow:
+            actor = ensure_user(uow, by or self._context.login, moment)
+            deal = _load(uow, deal_id)
+            _check_version(deal, expected_version)
+            owner_id = _owner(uow, owner, actor).id if owner else deal.owner_id
+            edited = replace(
+                deal,
+                title=draft.title,
+                value=draft.value,
+                contact=draft.contact,
+                company=draft.company,
+                phone=draft.phone,
+                email=draft.email,
+                source=draft.source,
+                tags=draft.tags,
+                expected_close=draft.expected_close,
+                owner_id=owner_id,
+                updated_at=moment,
+            )
+            saved = uow.deals.update(edited, expected_version)
+            uow.commit()
+        return saved
+
+    # --- moving through the pipeline -------------------------------------------------------
+
+    def move(
+        self,
+        deal_id: int,
+        stage_id: int,
+        *,
+        expected_version: int | None = None,
+        loss_reason: str | None = None,
+        loss_note: str | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """Move a deal to any stage of its pipeline, recording the change.
+
+        A move to the won stage is a win, to the lost stage a loss (which needs a reason when
+        the pipeline has any), and from a closed stage to an open one a reopening.
+        """
+        moment = self._context.moment(at)
+        with self._context.store.write() as uow:
+            actor = ensure_user(uow, by or self._context.login, moment)
+            deal = _load(uow, deal_id)
+            if expected_version is not None:
+                _check_version(deal, expected_version)
+            pipeline = _pipeline(uow, deal)
+            target = pipeline.stage(stage_id)
+            moved = _transition(uow, deal, pipeline, target, actor, moment, loss_reason, loss_note)
+            uow.commit()
+        return moved
+
+    def move_to(self, deal_id: int, stage_name: str, **options: object) -> Deal:
+        """`move` with the stage named as a user types it."""
+        deal = self.get(deal_id)
+        with self._context.store.read() as uow:
+            pipeline = _pipeline(uow, deal)
+        stage = find_stage(pipeline, stage_name)
+        return self.move(deal_id, stage.id, **options)  # type: ignore[arg-type]
+
+    def step(self, deal_id: int, direction: int, **options: object) -> Deal:
+        """Move one open stage forward (+1) or back (-1)."""
+        deal = self.get(deal_id)
+        with self._context.store.read() as uow:
+            pipeline = _pipeline(uow, deal)
+        current = pipeline.stage(deal.stage_id)
+        if not current.is_open:
+            raise InvalidTransitionError(f"deal {deal_id} is closed; reopen it first")
+        open_stages = pipeline.open_stages
+        index = open_stages.index(current) + direction
+        if not 0 <= index < len(open_stages):
+            edge = "last" if direction > 0 else "first"
+            raise InvalidTransitionError(f"deal {deal_id} is already at the {edge} stage")
+        return self.move(deal_id, open_stages[index].id, **options)  # type: ignore[arg-type]
+
+    def win(self, deal_id: int, **options: object) -> Deal:
+        deal = self.get(deal_id)
+        with self._context.store.read() as uow:
+            pipeline = _pipeline(uow, deal)
+        return self.move(deal_id, pipeline.won_stage.id, **options)  # type: ignore[arg-type]
+
+    def lose(
+        self, deal_id: int, reason: str | None, note: str | None = None, **options: object
+    ) -> Deal:
+        deal = self.get(deal_id)
+        with self._context.store.read() as uow:
+            pipeline = _pipeline(uow, deal)
+        return self.move(
+            deal_id,
+            pipeline.lost_stage.id,
+            loss_reason=reason,
+            loss_note=note,
+            **options,  # type: ignore[arg-type]
+        )
+
+    def reopen(self, deal_id: int, stage_id: int | None = None, **options: object) -> Deal:
+        """Back to an open stage: `stage_id`, or the last open stage it was in before closing."""
+        deal = self.get(deal_id)
+        with self._context.store.read() as uow:
+            pipeline = _pipeline(uow, deal)
+            if pipeline.stage(deal.stage_id).is_open:
+                raise InvalidTransitionError(f"deal {deal_id} is not closed")
+            if stage_id is None:
+                open_ids = {stage.id for stage in pipeline.open_stages}
+                visited = [
+                    c.to_stage_id for c in uow.deals.history(deal_id) if c.to_stage_id in open_ids
+                ]
+                stage_id = visited[-1] if visited else pipeline.open_stages[0].id
+        return self.move(deal_id, stage_id, **options)  # type: ignore[arg-type]
+
+    # --- activities and next contact --------------------------------------------------------
+
+    def log_activity(
+        self,
+        deal_id: int,
+        kind: ActivityKind,
+        *,
+        direction: Direction | None = None,
+        outcome: Outcome | None = None,
+        duration_s: int | None = None,
+        body: str | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Activity:
+        moment = self._context.moment(at)
+        body = clean_text("note", body, limit=MAX_BODY)
+        duration_s = clean_duration(duration_s)
+        if kind is ActivityKind.NOTE and body is None:
+            raise ValidationError("note", "is empty")
+        with self._context.store.write() as uow:
+            actor = ensure_user(uow, by or self._context.login, moment)
+            deal = _load(uow, deal_id)
+            if moment < deal.created_at:
+                raise ValidationError("at", "is before the deal was created")
+            activity = uow.activities.add(
+                Activity(
+                    id=0,
+                    deal_id=deal.id,
+                    kind=kind,
+                    at=moment,
+                    by_user_id=actor.id,
+                    direction=direction,
+                    outcome=outcome,
+                    duration_s=duration_s,
+                    body=body,
+                )
+            )
+            uow.deals.touch_activity(deal.id, moment)
+            uow.commit()
+        return activity
+
+    def set_next_contact(
+        self,
+        deal_id: int,
+        when: datetime | None,
+        note: str | None = None,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """Set (or with `when=None`, clear) the next contact and what to do then."""
+        moment = self._context.moment(at)
+        if when is not None and when.tzinfo is None:
+            raise ValidationError("next contact", "needs a time zone")
+        note = clean_text("next contact note", note) if when is not None else None
+        return self._update(
+            deal_id,
+            expected_version,
+            moment,
+            by,
+            lambda deal: replace(deal, next_contact_at=when, next_contact_note=note),
+        )
+
+    # --- soft delete -----------------------------------------------------------------------
+
+    def delete(
+        self,
+        deal_id: int,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        moment = self._context.moment(at)
+        return self._update(
+            deal_id, expected_version, moment, by, lambda deal: replace(deal, deleted_at=moment)
+        )
+
+    def restore(self, deal_id: int, *, at: datetime | None = None, by: str | None = None) -> Deal:
+        moment = self._context.moment(at)
+        with self._context.store.write() as uow:
+            ensure_user(uow, by or self._context.login, moment)
+            deal = _load(uow, deal_id, include_deleted=True)
+            if deal.deleted_at is None:
+                raise InvalidTransitionError(f"deal {deal_id} is not deleted")
+            saved = uow.deals.update(
+                replace(deal, deleted_at=None, updated_at=moment), deal.version
+            )
+            uow.commit()
+        return saved
+
+    def _update(
+        self,
+        deal_id: int,
+        expected_version: int | None,
+        moment: datetime,
+        by: str | None,
+        change: _Change,
+    ) -> Deal:
+        with self._context.store.write() as uow:
+            ensure_user(uow, by or self._context.login, moment)
+            deal = _load(uow, deal_id)
+            if expected_version is not None:
+                _check_version(deal, expected_version)
+            saved = uow.deals.update(replace(change(deal), updated_at=moment), deal.version)
+            uow.commit()
+        return saved
+
+
+_Change = Callable[[Deal], Deal]
+
+
+def _load(uow: UnitOfWork, deal_id: int, *, include_deleted: bool = False) -> Deal:
+    deal = uow.deals.get(deal_id, include_deleted=True)
+    if deal is None:
+        raise NotFoundError(f"deal {deal_id} does not exist")
+    if deal.deleted_at is not None and not include_deleted:
+        raise NotFoundError(
+            f"deal {deal_id} is deleted (`funnel restore {deal_id}` brings it back)"
+        )
+    return deal
+
+
+def _pipeline(uow: UnitOfWork, deal: Deal) -> Pipeline:
+    pipeline = uow.pipelines.get(deal.pipeline_id)
+    assert pipeline is not None, "a deal always belongs to a pipeline"
+    return pipeline
+
+
+def _check_version(deal: Deal, expected_version: int) -> None:
+    if deal.version != expected_version:
+        raise ConflictError(
+            f"deal {deal.id} was changed by someone else since you opened it; "
+            "reload it and try again"
+        )
+
+
+def _owner(uow: UnitOfWork, login: str | None, actor: User) -> User:
+    if login is None or login == actor.login:
+        return actor
+    user = uow.users.by_login(login.strip())
+    if user is None:
+        known = ", ".join(user.login for user in uow.users.list())
+        raise NotFoundError(f"no user {login!r} (users: {known})")
+    return user
+
+
+def _transition(
+    uow: UnitOfWork,
+    deal: Deal,
+    pipeline: Pipeline,
+    target: Stage,
+    actor: User,
+    moment: datetime,
+    loss_reason: str | None,
+    loss_note: str | None,
+) -> Deal:
+    if target.id == deal.stage_id:
+        raise InvalidTransitionError(f"deal {deal.id} is already at {target.name!r}")
+    if moment < deal.stage_entered_at:
+        raise ValidationError("at", "is before the deal's last stage change")
+    reason_id = None
+    note = None
+    if target.kind is StageKind.LOST:
+        reason_id = _loss_reason_id(pipeline, loss_reason)
+        note = clean_text("loss note", loss_note)
+    elif loss_reason is not None:
+        raise ValidationError("reason", "a loss reason only goes with a move to the lost stage")
+    closed = target.kind is not StageKind.OPEN
+    moved = replace(
+        deal,
+        stage_id=target.id,
+        stage_entered_at=moment,
+        updated_at=moment,
+        closed_at=moment if closed else None,
+        loss_reason_id=reason_id,
+        loss_note=note,
+    )
+    saved = uow.deals.update(moved, deal.version)
+    uow.deals.record_stage_change(deal.id, deal.stage_id, target.id, moment, actor.id)
+    return saved
+
+
+def _loss_reason_id(pipeline: Pipeline, reason: str | None) -> int | None:
+    reasons = pipeline.active_loss_reasons
+    if reason is None or not reason.strip():
+        if reasons:
+            names = ", ".join(r.name for r in reasons)
+            raise ValidationError("reason", f"losing a deal needs a reason: one of {names}")
+        return None
+    wanted = reason.strip().casefold()
+    for candidate in reasons:
+        if candidate.name.casefold() == wanted:
+            return candidate.id
+    names = ", ".join(r.name for r in reasons) or "none set for this pipeline"
+    raise ValidationError("reason", f"unknown loss reason {reason!r} (reasons: {names})")

@@ -1,0 +1,48 @@
+"""Pipelines: create from templates or specs, list, find by name or id."""
+
+from __future__ import annotations
+
+from funnel_tui.domain.errors import NotFoundError, ValidationError
+from funnel_tui.domain.models import Pipeline, PipelineSpec
+from funnel_tui.domain.pipeline_rules import check_pipeline_spec
+from funnel_tui.domain.templates import template_spec
+from funnel_tui.services.context import ServiceContext
+
+
+class PipelineService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def create(self, spec: PipelineSpec) -> Pipeline:
+        check_pipeline_spec(spec)
+        with self._context.store.write() as uow:
+            if uow.pipelines.by_name(spec.name) is not None:
+                raise ValidationError("pipeline", f"a pipeline named {spec.name!r} exists")
+            pipeline = uow.pipelines.add(spec, self._context.clock())
+            uow.commit()
+        return pipeline
+
+    def create_from_template(self, key: str, lang: str = "en", name: str | None = None) -> Pipeline:
+        return self.create(template_spec(key, lang, name))
+
+    def list(self) -> list[Pipeline]:
+        with self._context.store.read() as uow:
+            return uow.pipelines.list()
+
+    def find(self, name_or_id: str | None) -> Pipeline:
+        """A pipeline by name (any case) or number; None means the first one."""
+        with self._context.store.read() as uow:
+            if name_or_id is None:
+                pipelines = uow.pipelines.list()
+                if not pipelines:
+                    raise NotFoundError(
+                        "there are no pipelines yet (`funnel demo` creates sample ones)"
+                    )
+                return pipelines[0]
+            found = uow.pipelines.by_name(name_or_id)
+            if found is None and name_or_id.strip().isdigit():
+                found = uow.pipelines.get(int(name_or_id))
+            if found is None:
+                names = ", ".join(p.name for p in uow.pipelines.list()) or "none yet"
+                raise NotFoundError(f"no pipeline {name_or_id!r} (pipelines: {names})")
+            return found

@@ -1,0 +1,120 @@
+"""What the services need from storage, as Protocols. `storage/` implements them with SQL;
+tests may use fakes. Services never import storage (import-linter checks it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from funnel_tui.domain.models import (
+    Activity,
+    Deal,
+    Pipeline,
+    PipelineSpec,
+    Role,
+    StageChange,
+    User,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DealBundle:
+    """A deal with its whole stage history and activity log (for bulk import/export).
+
+    In a bundle to insert, `deal.id`, and the ids and deal ids of history and activities,
+    are ignored: storage assigns them.
+    """
+
+    deal: Deal
+    history: tuple[StageChange, ...]
+    activities: tuple[Activity, ...]
+
+
+class UserRepository(Protocol):
+    def get(self, user_id: int) -> User | None: ...
+    def by_login(self, login: str) -> User | None: ...
+    def add(self, login: str, display_name: str, role: Role, at: datetime) -> User: ...
+    def list(self) -> list[User]: ...
+
+
+class PipelineRepository(Protocol):
+    def list(self, *, include_archived: bool = False) -> list[Pipeline]: ...
+    def get(self, pipeline_id: int) -> Pipeline | None: ...
+    def by_name(self, name: str) -> Pipeline | None:
+        """Case-insensitive lookup among pipelines that are not archived."""
+        ...
+
+    def add(self, spec: PipelineSpec, at: datetime) -> Pipeline: ...
+
+
+class DealRepository(Protocol):
+    def get(self, deal_id: int, *, include_deleted: bool = False) -> Deal | None: ...
+    def add(self, deal: Deal) -> Deal:
+        """Insert `deal` (its id is ignored) and return it with its new id."""
+        ...
+
+    def update(self, deal: Deal, expected_version: int) -> Deal:
+        """Write every field of `deal` if the stored version is `expected_version`.
+
+        Returns the deal with its version incremented; raises ConflictError otherwise.
+        """
+        ...
+
+    def touch_activity(self, deal_id: int, at: datetime) -> None:
+        """Move `last_activity_at` forward to `at` (never back); not a versioned edit."""
+        ...
+
+    def record_stage_change(
+        self, deal_id: int, from_stage_id: int | None, to_stage_id: int, at: datetime, by: int
+    ) -> StageChange: ...
+    def history(self, deal_id: int) -> list[StageChange]: ...
+    def count(self, *, include_deleted: bool = False) -> int: ...
+
+
+class ActivityRepository(Protocol):
+    def add(self, activity: Activity) -> Activity: ...
+    def for_deal(self, deal_id: int) -> list[Activity]: ...
+
+
+class BulkRepository(Protocol):
+    def insert_bundles(self, bundles: Sequence[DealBundle]) -> None:
+        """Insert many deals with their histories and activities, fast."""
+        ...
+
+    def iter_bundles(self) -> Iterator[DealBundle]:
+        """Every deal (deleted ones too) by creation time, with history and activities."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the block without `commit()` rolls back."""
+
+    users: UserRepository
+    pipelines: PipelineRepository
+    deals: DealRepository
+    activities: ActivityRepository
+    bulk: BulkRepository
+
+    def commit(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class Store(Protocol):
+    """A database: hands out units of work."""
+
+    def write(self) -> UnitOfWork:
+        """A transaction that takes the write lock at its start (no lost updates)."""
+        ...
+
+    def read(self) -> UnitOfWork:
+        """A read-only snapshot."""
+        ...

@@ -1,0 +1,132 @@
+"""Safe handling of the database file itself: inspection without touching it, creation with
+owner-only modes, and copies through SQLite's online backup API (a `cp` of a live database
+can be corrupt: shared/FINDINGS.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from funnel_tui.domain.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# PRAGMA application_id marks a file as ours ("FNNL"); `file(1)` shows it too.
+APPLICATION_ID = 0x464E4E4C
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What is at a database path before we open it for writing."""
+
+    exists: bool
+    is_funnel: bool = False
+    schema_version: int = 0
+    """0 for a new or empty file."""
+
+
+def inspect_file(path: Path) -> FileState:
+    """Look at `path` read-only and refuse anything that is not a Funnel database.
+
+    Raises StoreError with a one-line message; never modifies the file.
+    """
+    if not path.exists():
+        if path.is_symlink():
+            raise StoreError(f"{path} is a dangling symbolic link")
+        return FileState(exists=False)
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as err:
+        raise StoreError(f"cannot read {path}: {err.strerror or err}") from None
+    if not header:
+        return FileState(exists=True)  # an empty file: SQLite treats it as a new database
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a Funnel database (not an SQLite file)")
+    return _inspect_sqlite(path)
+
+
+def _inspect_sqlite(path: Path) -> FileState:
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot open {path}: {err}") from None
+    try:
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if not tables and app_id == 0:
+            return FileState(exists=True)
+        if app_id != APPLICATION_ID or "funnel_meta" not in tables:
+            raise StoreError(f"{path} is an SQLite database, but not a Funnel one")
+        row = connection.execute(
+            "SELECT value FROM funnel_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise StoreError(f"{path} is a damaged Funnel database (no schema version)")
+        return FileState(exists=True, is_funnel=True, schema_version=int(row[0]))
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"cannot read {path}: {err}") from None
+    finally:
+        connection.close()
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600, and any missing parent directories with 0700.
+
+    Modes are set explicitly: SQLite and mkdir would otherwise follow the umask.
+    """
+    missing = [parent for parent in reversed(path.parents) if not parent.exists()]
+    for directory in missing:
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise StoreError(f"cannot create {directory}: {err.strerror or err}") from None
+        directory.chmod(0o700)
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as err:
+        raise StoreError(f"cannot create {path}: {err.strerror or err}") from None
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+
+
+def backup_file(source: Path, destination: Path) -> None:
+    """Copy a (possibly live) SQLite database with the online backup API.
+
+    The copy is created with the source file's permission bits (0600 for a personal file).
+    """
+    if destination.exists():
+        raise StoreError(f"{destination} already exists; choose another name")
+    mode = source.stat().st_mode & 0o777
+    partial = destination.with_name(destination.name + ".partial")
+    try:
+        descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+        os.fchmod(descriptor, mode)
+        os.close(descriptor)
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # The copy is a standalone file: no WAL next to it.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        partial.replace(destination)
+    except (OSError, sqlite3.Error) as err:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        reason = getattr(err, "strerror", None) or err
+        raise StoreError(f"backup to {destination} failed: {reason}") from None

@@ -1,0 +1,144 @@
+"""Schema versions: a small ordered list of upgrade functions keyed on a version number.
+
+Why not Alembic: the schema is ours alone, migrations must run on SQLite and PostgreSQL from
+the same definitions, and the SQLite-specific dangers (a table rebuild with foreign keys on
+deletes child rows through cascades: shared/FINDINGS.md) are handled here once, around every
+migration: a backup copy first, foreign keys off, one transaction, `foreign_key_check`, and
+row counts that must not shrink. A fresh database gets the current schema from the table
+definitions and is stamped with the newest version.
+
+To change the schema: bump SCHEMA_VERSION, add `MIGRATIONS[n] = upgrade_fn` that takes a
+version n-1 database to n using only DDL/DML written out in the function (never the current
+table classes, which will keep changing), and add a fixture of the old schema to the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from funnel_tui import __version__
+from funnel_tui.domain.errors import StoreError
+from funnel_tui.storage import tables as _tables  # noqa: F401  (registers the tables)
+from funnel_tui.storage.files import APPLICATION_ID, backup_file
+
+SCHEMA_VERSION = 1
+Migration = Callable[[Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+"""MIGRATIONS[n] upgrades a database at version n-1 to version n."""
+
+
+def stored_version(connection: Connection) -> int | None:
+    """The schema version recorded in the database, or None when it has no Funnel schema."""
+    if not inspect(connection).has_table("funnel_meta"):
+        return None
+    value = connection.execute(
+        text("SELECT value FROM funnel_meta WHERE key = 'schema_version'")
+    ).scalar()
+    return int(value) if value is not None else None
+
+
+def _set_version(connection: Connection, version: int) -> None:
+    connection.execute(
+        text("UPDATE funnel_meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version)}
+    )
+
+
+def create_schema(engine: Engine) -> None:
+    """Create the current schema in an empty database (safe if another process races us)."""
+    with engine.execution_options(funnel_write=True).begin() as connection:
+        if stored_version(connection) is not None:
+            return  # someone else created it between our check and our lock
+        SQLModel.metadata.create_all(connection)
+        connection.execute(
+            text(
+                "INSERT INTO funnel_meta (key, value) VALUES ('schema_version', :v), "
+                "('created_by', :by)"
+            ),
+            {"v": str(SCHEMA_VERSION), "by": f"funnel-tui {__version__}"},
+        )
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def backup_path_for(path: Path, version: int) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = path.with_name(f"{path.name}.v{version}-{stamp}-{counter}.bak")
+    return candidate
+
+
+def upgrade(
+    engine: Engine,
+    path: Path | None,
+    from_version: int,
+    *,
+    migrations: Mapping[int, Migration] = MIGRATIONS,
+    target: int = SCHEMA_VERSION,
+) -> Path | None:
+    """Bring a database at `from_version` up to `target`; returns the backup's path.
+
+    The backup is written before anything changes; the upgrade is one transaction, so a
+    failure (or a kill) leaves the database exactly as it was.
+    """
+    missing = [
+        version for version in range(from_version + 1, target + 1) if version not in migrations
+    ]
+    if missing:
+        raise StoreError(f"no migration to schema version {missing[0]}; this is a bug")
+    backup = None
+    if path is not None:
+        backup = backup_path_for(path, from_version)
+        backup_file(path, backup)
+    with engine.connect() as connection:
+        is_sqlite = connection.dialect.name == "sqlite"
+        if is_sqlite:
+            # Must be set outside a transaction; a rebuild with it on cascades deletes.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.execution_options(funnel_write=True).begin():
+                current = stored_version(connection)
+                if current is None or current >= target:
+                    return backup  # another process finished the upgrade first
+                before = _row_counts(connection)
+                for version in range(current + 1, target + 1):
+                    migrations[version](connection)
+                    _set_version(connection, version)
+                _check_integrity(connection, before)
+        finally:
+            if is_sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+    return backup
+
+
+def _row_counts(connection: Connection) -> dict[str, int]:
+    names = inspect(connection).get_table_names()
+    return {
+        name: int(connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())
+        for name in names
+    }
+
+
+def _check_integrity(connection: Connection, before: dict[str, int]) -> None:
+    """Refuse (and so roll back) an upgrade that lost rows or broke references."""
+    after = _row_counts(connection)
+    for name, count in before.items():
+        if after.get(name, 0) < count:
+            raise StoreError(
+                f"schema upgrade aborted: table {name} would shrink from {count} to "
+                f"{after.get(name, 0)} rows; nothing was changed"
+            )
+    if connection.dialect.name == "sqlite":
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise StoreError(
+                f"schema upgrade aborted: {len(problems)} broken references; nothing was changed"
+            )

@@ -1,0 +1,288 @@
+"""SQL implementations of the repository ports (`services/ports.py`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlmodel import Session
+
+from funnel_tui.domain.errors import ConflictError, NotFoundError
+from funnel_tui.domain.models import (
+    Activity,
+    Deal,
+    Pipeline,
+    PipelineSpec,
+    Role,
+    StageChange,
+    User,
+)
+from funnel_tui.services.ports import DealBundle
+from funnel_tui.storage import mappers
+from funnel_tui.storage.tables import (
+    ActivityRow,
+    DealRow,
+    LossReasonRow,
+    PipelineRow,
+    StageChangeRow,
+    StageRow,
+    UserRow,
+)
+
+_DEALS = DealRow.__table__  # type: ignore[attr-defined]
+_CHANGES = StageChangeRow.__table__  # type: ignore[attr-defined]
+_ACTIVITIES = ActivityRow.__table__  # type: ignore[attr-defined]
+_BULK_CHUNK = 1000
+
+
+class SqlUserRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user_id: int) -> User | None:
+        row = self._session.get(UserRow, user_id)
+        return mappers.row_to_user(row) if row else None
+
+    def by_login(self, login: str) -> User | None:
+        query = select(UserRow).where(UserRow.login == login)
+        row = self._session.execute(query).scalars().first()
+        return mappers.row_to_user(row) if row else None
+
+    def add(self, login: str, display_name: str, role: Role, at: datetime) -> User:
+        row = UserRow(login=login, display_name=display_name, role=role.value, created_at=at)
+        self._session.add(row)
+        self._session.flush()
+        return mappers.row_to_user(row)
+
+    def list(self) -> list[User]:
+        rows = self._session.execute(select(UserRow).order_by(UserRow.login)).scalars()
+        return [mappers.row_to_user(row) for row in rows]
+
+
+class SqlPipelineRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def list(self, *, include_archived: bool = False) -> list[Pipeline]:
+        query = select(PipelineRow).order_by(PipelineRow.position, PipelineRow.id)  # type: ignore[arg-type]
+        if not include_archived:
+            query = query.where(PipelineRow.archived_at.is_(None))  # type: ignore[union-attr]
+        return self._assemble(list(self._session.execute(query).scalars()))
+
+    def get(self, pipeline_id: int) -> Pipeline | None:
+        row = self._session.get(PipelineRow, pipeline_id)
+        return self._assemble([row])[0] if row else None
+
+    def by_name(self, name: str) -> Pipeline | None:
+        wanted = name.strip().casefold()
+        # Python's casefold, not SQL lower(): SQLite's lower() leaves Cyrillic alone.
+        for pipeline in self.list():
+            if pipeline.name.casefold() == wanted:
+                return pipeline
+        return None
+
+    def add(self, spec: PipelineSpec, at: datetime) -> Pipeline:
+        position = self._session.execute(select(func.max(PipelineRow.position))).scalar() or 0
+        row = PipelineRow(name=spec.name.strip(), position=position + 1, created_at=at)
+        self._session.add(row)
+        self._session.flush()
+        for index, stage in enumerate(spec.stages, start=1):
+            self._session.add(
+                StageRow(
+                    pipeline_id=row.id,
+                    name=stage.name.strip(),
+                    position=index,
+                    kind=stage.kind.value,
+                    probability=stage.probability,
+                    is_key=stage.is_key,
+                    rot_days=stage.rot_days,
+                    checklist=list(stage.checklist),
+                )
+            )
+        for index, reason in enumerate(spec.loss_reasons, start=1):
+            self._session.add(
+                LossReasonRow(pipeline_id=row.id, name=reason.strip(), position=index)
+            )
+        self._session.flush()
+        pipeline = self.get(row.id)  # type: ignore[arg-type]
+        assert pipeline is not None
+        return pipeline
+
+    def _assemble(self, rows: Sequence[PipelineRow]) -> list[Pipeline]:
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        stages = defaultdict(list)
+        query = select(StageRow).where(
+            StageRow.pipeline_id.in_(ids),  # type: ignore[attr-defined]
+            StageRow.deleted_at.is_(None),  # type: ignore[union-attr]
+        )
+        for stage_row in self._session.execute(query).scalars():
+            stages[stage_row.pipeline_id].append(mappers.row_to_stage(stage_row))
+        reasons = defaultdict(list)
+        reason_query = select(LossReasonRow).where(LossReasonRow.pipeline_id.in_(ids))  # type: ignore[attr-defined]
+        for reason_row in self._session.execute(reason_query).scalars():
+            reasons[reason_row.pipeline_id].append(mappers.row_to_loss_reason(reason_row))
+        return [
+            mappers.rows_to_pipeline(row, stages[row.id], reasons[row.id])  # type: ignore[index]
+            for row in rows
+        ]
+
+
+class SqlDealRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, deal_id: int, *, include_deleted: bool = False) -> Deal | None:
+        row = self._session.get(DealRow, deal_id)
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            return None
+        return mappers.row_to_deal(row)
+
+    def add(self, deal: Deal) -> Deal:
+        values = mappers.deal_to_values(deal)
+        result = self._session.execute(insert(_DEALS).values(version=deal.version, **values))
+        new_id = result.inserted_primary_key[0]  # type: ignore[index]
+        return replace(deal, id=new_id)
+
+    def update(self, deal: Deal, expected_version: int) -> Deal:
+        result = self._session.execute(
+            update(_DEALS)
+            .where(_DEALS.c.id == deal.id, _DEALS.c.version == expected_version)
+            .values(version=expected_version + 1, **mappers.deal_to_values(deal))
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            if self._session.get(DealRow, deal.id) is None:
+                raise NotFoundError(f"deal {deal.id} does not exist")
+            raise ConflictError(
+                f"deal {deal.id} was changed by someone else since you opened it; "
+                "reload it and try again"
+            )
+        # The ORM identity map may hold a stale copy of this row; drop it.
+        self._session.expire_all()
+        return replace(deal, version=expected_version + 1)
+
+    def touch_activity(self, deal_id: int, at: datetime) -> None:
+        self._session.execute(
+            update(_DEALS)
+            .where(_DEALS.c.id == deal_id)
+            .where(or_(_DEALS.c.last_activity_at.is_(None), _DEALS.c.last_activity_at < at))
+            .values(last_activity_at=at)
+        )
+        self._session.expire_all()
+
+    def record_stage_change(
+        self, deal_id: int, from_stage_id: int | None, to_stage_id: int, at: datetime, by: int
+    ) -> StageChange:
+        row = StageChangeRow(
+            deal_id=deal_id,
+            from_stage_id=from_stage_id,
+            to_stage_id=to_stage_id,
+            at=at,
+            by_user_id=by,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return mappers.row_to_stage_change(row)
+
+    def history(self, deal_id: int) -> list[StageChange]:
+        query = (
+            select(StageChangeRow)
+            .where(StageChangeRow.deal_id == deal_id)
+            .order_by(StageChangeRow.at, StageChangeRow.id)  # type: ignore[arg-type]
+        )
+        return [mappers.row_to_stage_change(row) for row in self._session.execute(query).scalars()]
+
+    def count(self, *, include_deleted: bool = False) -> int:
+        query = select(func.count()).select_from(_DEALS)
+        if not include_deleted:
+            query = query.where(_DEALS.c.deleted_at.is_(None))
+        return int(self._session.execute(query).scalar_one())
+
+
+class SqlActivityRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, activity: Activity) -> Activity:
+        values = mappers.activity_to_values(activity)
+        result = self._session.execute(
+            insert(_ACTIVITIES).values(deal_id=activity.deal_id, **values)
+        )
+        return replace(activity, id=result.inserted_primary_key[0])  # type: ignore[index]
+
+    def for_deal(self, deal_id: int) -> list[Activity]:
+        query = (
+            select(_ACTIVITIES)
+            .where(_ACTIVITIES.c.deal_id == deal_id, _ACTIVITIES.c.deleted_at.is_(None))
+            .order_by(_ACTIVITIES.c.at, _ACTIVITIES.c.id)
+        )
+        return [mappers.row_to_activity(row) for row in self._session.execute(query)]
+
+
+class SqlBulkRepository:
+    """Fast paths for demo data, import and export: Core executemany, no ORM objects."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def insert_bundles(self, bundles: Sequence[DealBundle]) -> None:
+        connection = self._session.connection()
+        next_id = (connection.execute(select(func.max(_DEALS.c.id))).scalar() or 0) + 1
+        deals: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        activities: list[dict[str, Any]] = []
+        for offset, bundle in enumerate(bundles):
+            deal_id = next_id + offset
+            values = mappers.deal_to_values(bundle.deal)
+            values.update(id=deal_id, version=bundle.deal.version)
+            deals.append(values)
+            changes.extend(
+                {
+                    "deal_id": deal_id,
+                    "from_stage_id": change.from_stage_id,
+                    "to_stage_id": change.to_stage_id,
+                    "at": change.at,
+                    "by_user_id": change.by_user_id,
+                }
+                for change in bundle.history
+            )
+            for activity in bundle.activities:
+                row = mappers.activity_to_values(activity)
+                row["deal_id"] = deal_id
+                activities.append(row)
+        for table, rows in ((_DEALS, deals), (_CHANGES, changes), (_ACTIVITIES, activities)):
+            if rows:
+                connection.execute(insert(table), rows)
+
+    def iter_bundles(self) -> Iterator[DealBundle]:
+        connection = self._session.connection()
+        ordered = select(_DEALS).order_by(_DEALS.c.created_at, _DEALS.c.id)
+        deal_rows = iter(connection.execute(ordered).all())
+        while chunk := list(islice(deal_rows, _BULK_CHUNK)):
+            ids = [row.id for row in chunk]
+            history: dict[int, list[StageChange]] = defaultdict(list)
+            change_query = (
+                select(_CHANGES)
+                .where(_CHANGES.c.deal_id.in_(ids))
+                .order_by(_CHANGES.c.at, _CHANGES.c.id)
+            )
+            for row in connection.execute(change_query):
+                history[row.deal_id].append(mappers.row_to_stage_change(row))
+            logs: dict[int, list[Activity]] = defaultdict(list)
+            activity_query = (
+                select(_ACTIVITIES)
+                .where(_ACTIVITIES.c.deal_id.in_(ids), _ACTIVITIES.c.deleted_at.is_(None))
+                .order_by(_ACTIVITIES.c.at, _ACTIVITIES.c.id)
+            )
+            for row in connection.execute(activity_query):
+                logs[row.deal_id].append(mappers.row_to_activity(row))
+            for row in chunk:
+                yield DealBundle(
+                    mappers.row_to_deal(row), tuple(history[row.id]), tuple(logs[row.id])
+                )

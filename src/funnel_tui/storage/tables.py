@@ -1,0 +1,152 @@
+"""SQLModel tables. Row classes never leave `storage/`: mappers turn them into domain objects.
+
+Money is integer minor units plus an ISO code; timestamps are UTC; nothing is hard-deleted
+(`deleted_at` / `archived_at` / `retired_at` marks); no foreign key cascades anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from funnel_tui.storage.types import UTCDateTime
+
+
+class MetaRow(SQLModel, table=True):
+    """Key/value facts about the database itself, e.g. its schema version."""
+
+    __tablename__ = "funnel_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64, unique=True)
+    display_name: str
+    role: str = Field(max_length=8)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PipelineRow(SQLModel, table=True):
+    __tablename__ = "pipelines"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    position: int
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StageRow(SQLModel, table=True):
+    __tablename__ = "stages"
+    __table_args__ = (Index("ix_stages_pipeline_position", "pipeline_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipelines.id")
+    name: str
+    position: int
+    kind: str = Field(max_length=8)
+    probability: int
+    is_key: bool = False
+    rot_days: int | None = None
+    checklist: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LossReasonRow(SQLModel, table=True):
+    __tablename__ = "loss_reasons"
+    __table_args__ = (Index("ix_loss_reasons_pipeline", "pipeline_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipelines.id")
+    name: str
+    position: int
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DealRow(SQLModel, table=True):
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_pipeline_stage", "pipeline_id", "stage_id"),
+        Index("ix_deals_owner", "owner_id"),
+        Index("ix_deals_next_contact", "next_contact_at"),
+        Index("ix_deals_created", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipelines.id")
+    stage_id: int = Field(foreign_key="stages.id")
+    title: str
+    value_minor: int = Field(sa_type=BigInteger)
+    currency: str = Field(max_length=3)
+    owner_id: int = Field(foreign_key="users.id")
+    contact: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    source: str | None = None
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    expected_close: date | None = None
+    next_contact_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_contact_note: str | None = None
+    loss_reason_id: int | None = Field(default=None, foreign_key="loss_reasons.id")
+    loss_note: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stage_entered_at: datetime = Field(sa_type=UTCDateTime)
+    last_activity_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StageChangeRow(SQLModel, table=True):
+    """One row per move of a deal, creation included (from_stage_id is NULL then)."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (
+        Index("ix_stage_changes_deal", "deal_id", "at"),
+        Index("ix_stage_changes_to_stage", "to_stage_id", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    from_stage_id: int | None = Field(default=None, foreign_key="stages.id")
+    to_stage_id: int = Field(foreign_key="stages.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    by_user_id: int = Field(foreign_key="users.id")
+
+
+class ActivityRow(SQLModel, table=True):
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_deal", "deal_id", "at"),
+        Index("ix_activities_by_user", "by_user_id", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    kind: str = Field(max_length=16)
+    direction: str | None = Field(default=None, max_length=8)
+    outcome: str | None = Field(default=None, max_length=16)
+    duration_s: int | None = None
+    body: str | None = None
+    at: datetime = Field(sa_type=UTCDateTime)
+    by_user_id: int = Field(foreign_key="users.id")
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PlanTargetRow(SQLModel, table=True):
+    """A monthly target: for a stage (reference funnel) or, with no stage, a whole pipeline."""
+
+    __tablename__ = "plan_targets"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "stage_id", "owner_id", "month", name="uq_plan_target"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipelines.id")
+    stage_id: int | None = Field(default=None, foreign_key="stages.id")
+    owner_id: int | None = Field(default=None, foreign_key="users.id")
+    month: date
+    target_count: int | None = None
+    target_amount_minor: int | None = Field(default=None, sa_type=BigInteger)
+    currency: str | None = Field(default=None, max_length=3)

@@ -1,0 +1,68 @@
+"""One transaction per use case; database errors become one-line StoreErrors."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from funnel_tui.domain.errors import StoreError
+from funnel_tui.storage.repositories import (
+    SqlActivityRepository,
+    SqlBulkRepository,
+    SqlDealRepository,
+    SqlPipelineRepository,
+    SqlUserRepository,
+)
+
+
+def translate_error(error: sa_exc.SQLAlchemyError, where: str) -> StoreError:
+    """A one-line message for a database failure a user can act on."""
+    text = str(getattr(error, "orig", None) or error).splitlines()[0]
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(f"{where} is busy (another Funnel has held it for over 10 s); try again")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(f"cannot write {where}: the file is read-only for you")
+    if "malformed" in lowered or "not a database" in lowered:
+        return StoreError(f"{where} is damaged ({text}); restore it from a backup")
+    if "disk" in lowered or "full" in lowered:
+        return StoreError(f"cannot write {where}: {text}")
+    return StoreError(f"database error in {where}: {text}")
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, where: str) -> None:
+        self._engine = engine
+        self._where = where
+        self._committed = False
+
+    def __enter__(self) -> Self:
+        self._session = Session(self._engine, expire_on_commit=False)
+        self.users = SqlUserRepository(self._session)
+        self.pipelines = SqlPipelineRepository(self._session)
+        self.deals = SqlDealRepository(self._session)
+        self.activities = SqlActivityRepository(self._session)
+        self.bulk = SqlBulkRepository(self._session)
+        return self
+
+    def commit(self) -> None:
+        self._session.commit()
+        self._committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                self._session.rollback()
+        finally:
+            self._session.close()
+        if isinstance(exc, sa_exc.SQLAlchemyError):
+            raise translate_error(exc, self._where) from exc
