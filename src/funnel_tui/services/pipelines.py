@@ -25,6 +25,18 @@ class PipelineService:
     def create_from_template(self, key: str, lang: str = "en", name: str | None = None) -> Pipeline:
         return self.create(template_spec(key, lang, name))
 
+    def first_or_default(self, lang: str) -> tuple[Pipeline, bool]:
+        """The first pipeline; in a database without any, a new B2B one. True if created."""
+        with self._context.store.write() as uow:
+            pipelines = uow.pipelines.list()
+            if pipelines:
+                return pipelines[0], False
+            spec = template_spec("b2b", lang)
+            check_pipeline_spec(spec)
+            pipeline = uow.pipelines.add(spec, self._context.clock())
+            uow.commit()
+        return pipeline, True
+
     def list(self) -> list[Pipeline]:
         with self._context.store.read() as uow:
             return uow.pipelines.list()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -31,6 +32,16 @@ class DealBundle:
     deal: Deal
     history: tuple[StageChange, ...]
     activities: tuple[Activity, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StageTotal:
+    """Open (not deleted) deals at one stage in one currency: count and sum of values."""
+
+    stage_id: int
+    currency: str
+    count: int
+    value_minor: int
 
 
 class UserRepository(Protocol):
@@ -72,6 +83,9 @@ class DealRepository(Protocol):
     ) -> StageChange: ...
     def history(self, deal_id: int) -> list[StageChange]: ...
     def count(self, *, include_deleted: bool = False) -> int: ...
+    def stage_totals(self, pipeline_id: int) -> list[StageTotal]:
+        """Per stage and currency: how many deals, and the sum of their values (one query)."""
+        ...
 
 
 class ActivityRepository(Protocol):
@@ -111,6 +125,9 @@ class UnitOfWork(Protocol):
 class Store(Protocol):
     """A database: hands out units of work."""
 
+    label: str
+    """How to name this database in messages (a path, or a URL without its password)."""
+
     def write(self) -> UnitOfWork:
         """A transaction that takes the write lock at its start (no lost updates)."""
         ...
@@ -118,3 +135,9 @@ class Store(Protocol):
     def read(self) -> UnitOfWork:
         """A read-only snapshot."""
         ...
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy of the live database."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,96 @@
+"""Settings from `config.toml` (platformdirs user config dir), read with the stdlib.
+
+A plain dataclass rather than pydantic: this runs before the first frame, and pydantic's
+import would cost start-up time for five fields.
+
+Example `config.toml`:
+
+    currency = "RUB"            # default currency of new deals
+    language = "ru"             # en or ru
+    default_pipeline = "New clients"
+    database = "~/crm/funnel.db"   # or an SQLAlchemy URL
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from funnel_tui import paths
+from funnel_tui.domain.errors import FunnelError
+from funnel_tui.domain.money import normalize_currency
+
+LANGUAGES = ("en", "ru")
+
+
+def _language_from_environment() -> str:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    return "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    currency: str = ""
+    """Currency of new deals; empty means by language (RUB for ru, else USD)."""
+    language: str = ""
+    """UI language, en or ru; empty means from LC_ALL / LC_MESSAGES / LANG."""
+    default_pipeline: str | None = None
+    """Pipeline shown and used first; None means the first one."""
+    database: str | None = None
+    """Database path or URL; `--db` and FUNNEL_DB override it."""
+
+    @property
+    def effective_language(self) -> str:
+        return self.language or _language_from_environment()
+
+    @property
+    def effective_currency(self) -> str:
+        if self.currency:
+            return self.currency
+        return "RUB" if self.effective_language == "ru" else "USD"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the config file; a missing file means defaults. Bad content is a FunnelError."""
+    path = path or paths.config_file()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as err:
+        raise FunnelError(f"cannot read {path}: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise FunnelError(f"{path}: {err}") from None
+    known = {field.name for field in fields(Settings)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise FunnelError(
+            f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
+    for key, value in raw.items():
+        if not isinstance(value, str):
+            raise FunnelError(f"{path}: {key} must be a string")
+    settings = Settings(**raw)
+    if settings.language and settings.language not in LANGUAGES:
+        raise FunnelError(f"{path}: language must be one of {', '.join(LANGUAGES)}")
+    if settings.currency:
+        try:
+            normalize_currency(settings.currency)
+        except FunnelError as err:
+            raise FunnelError(f"{path}: {err}") from None
+    return settings
+
+
+def database_target(cli_value: str | None, settings: Settings) -> str:
+    """The database to open: `--db`, else FUNNEL_DB, else the config file, else the default."""
+    return (
+        cli_value
+        or os.environ.get("FUNNEL_DB")
+        or settings.database
+        or str(paths.default_database())
+    )

@@ -1,0 +1,396 @@
+"""Export and import of the interchange document: a lossless round trip.
+
+Import is one transaction: either every deal of the document lands, or none does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from funnel_tui.domain.dates import format_utc, parse_utc
+from funnel_tui.domain.drafts import clean_draft
+from funnel_tui.domain.errors import FunnelError, ValidationError
+from funnel_tui.domain.models import (
+    Activity,
+    ActivityKind,
+    Deal,
+    DealDraft,
+    Direction,
+    Outcome,
+    Pipeline,
+    PipelineSpec,
+    Role,
+    StageChange,
+    StageKind,
+    StageSpec,
+    User,
+)
+from funnel_tui.domain.money import Money
+from funnel_tui.domain.pipeline_rules import check_pipeline_spec
+from funnel_tui.domain.validation import MAX_BODY, clean_login, clean_text
+from funnel_tui.services.context import ServiceContext
+from funnel_tui.services.interchange_schema import FORMAT, DealDoc, Document, PipelineDoc
+from funnel_tui.services.ports import DealBundle, UnitOfWork
+
+Progress = Callable[[int, int], None]
+_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    pipelines_created: int
+    users_created: int
+    deals: int
+    stage_changes: int
+    activities: int
+
+
+class InterchangeService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    # --- export ----------------------------------------------------------------------------
+
+    def export_document(self) -> dict[str, Any]:
+        with self._context.store.read() as uow:
+            users = uow.users.list()
+            pipelines = uow.pipelines.list(include_archived=True)
+            logins = {user.id: user.login for user in users}
+            by_id = {pipeline.id: pipeline for pipeline in pipelines}
+            deals = [_deal_doc(bundle, by_id, logins) for bundle in uow.bulk.iter_bundles()]
+        return {
+            "format": FORMAT,
+            "users": [
+                {"login": u.login, "name": u.display_name, "role": u.role.value} for u in users
+            ],
+            "pipelines": [_pipeline_doc(pipeline) for pipeline in pipelines],
+            "deals": deals,
+        }
+
+    def export_json(self) -> str:
+        return json.dumps(self.export_document(), ensure_ascii=False, indent=2) + "\n"
+
+    # --- import ----------------------------------------------------------------------------
+
+    def import_json(self, text: str, progress: Progress | None = None) -> ImportSummary:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ValidationError(
+                "json", f"line {err.lineno} column {err.colno}: {err.msg}"
+            ) from None
+        return self.import_document(raw, progress)
+
+    def import_document(self, raw: object, progress: Progress | None = None) -> ImportSummary:
+        document = _parse_document(raw)
+        now = self._context.clock()
+        with self._context.store.write() as uow:
+            users_created = _import_users(uow, document, now)
+            pipelines, created = _import_pipelines(uow, document.pipelines, now)
+            users = {user.login: user for user in uow.users.list()}
+            bundles: list[DealBundle] = []
+            totals = [0, 0]
+            for index, deal_doc in enumerate(document.deals):
+                try:
+                    bundle = _bundle(deal_doc, pipelines, users, uow, now)
+                except FunnelError as err:
+                    raise ValidationError(f"deals[{index}]", str(err)) from None
+                bundles.append(bundle)
+                totals[0] += len(bundle.history)
+                totals[1] += len(bundle.activities)
+                if len(bundles) == _CHUNK:
+                    uow.bulk.insert_bundles(bundles)
+                    bundles = []
+                    if progress:
+                        progress(index + 1, len(document.deals))
+            uow.bulk.insert_bundles(bundles)
+            uow.commit()
+        if progress:
+            progress(len(document.deals), len(document.deals))
+        return ImportSummary(created, users_created, len(document.deals), *totals)
+
+
+# --- export helpers ------------------------------------------------------------------------
+
+
+def _pipeline_doc(pipeline: Pipeline) -> dict[str, Any]:
+    return {
+        "name": pipeline.name,
+        "stages": [
+            {
+                "name": stage.name,
+                "kind": stage.kind.value,
+                "probability": stage.probability,
+                "key": stage.is_key,
+                "rot_days": stage.rot_days,
+                "checklist": list(stage.checklist),
+            }
+            for stage in pipeline.stages
+        ],
+        "loss_reasons": [reason.name for reason in pipeline.loss_reasons],
+    }
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return format_utc(moment) if moment is not None else None
+
+
+def _deal_doc(
+    bundle: DealBundle, pipelines: dict[int, Pipeline], logins: dict[int, str]
+) -> dict[str, Any]:
+    deal = bundle.deal
+    pipeline = pipelines[deal.pipeline_id]
+    reasons = {reason.id: reason.name for reason in pipeline.loss_reasons}
+    return {
+        "title": deal.title,
+        "pipeline": pipeline.name,
+        "value": deal.value.to_decimal_string(),
+        "currency": deal.value.currency,
+        "owner": logins[deal.owner_id],
+        "company": deal.company,
+        "contact": deal.contact,
+        "phone": deal.phone,
+        "email": deal.email,
+        "source": deal.source,
+        "tags": list(deal.tags),
+        "expected_close": deal.expected_close.isoformat() if deal.expected_close else None,
+        "next_contact_at": _stamp(deal.next_contact_at),
+        "next_contact_note": deal.next_contact_note,
+        "loss_reason": reasons.get(deal.loss_reason_id) if deal.loss_reason_id else None,
+        "loss_note": deal.loss_note,
+        "created_at": format_utc(deal.created_at),
+        "updated_at": format_utc(deal.updated_at),
+        "deleted_at": _stamp(deal.deleted_at),
+        "history": [
+            {
+                "stage": pipeline.stage(change.to_stage_id).name,
+                "at": format_utc(change.at),
+                "by": logins[change.by_user_id],
+            }
+            for change in bundle.history
+        ],
+        "activities": [
+            {
+                "kind": activity.kind.value,
+                "direction": activity.direction.value if activity.direction else None,
+                "outcome": activity.outcome.value if activity.outcome else None,
+                "duration_s": activity.duration_s,
+                "at": format_utc(activity.at),
+                "by": logins[activity.by_user_id],
+                "body": activity.body,
+            }
+            for activity in bundle.activities
+        ],
+    }
+
+
+# --- import helpers ------------------------------------------------------------------------
+
+
+def _parse_document(raw: object) -> Document:
+    if not isinstance(raw, dict):
+        raise ValidationError("document", "must be a JSON object")
+    if raw.get("format") != FORMAT:
+        raise ValidationError("format", f"expected {FORMAT!r}, found {raw.get('format')!r}")
+    try:
+        return Document.model_validate(raw)
+    except PydanticValidationError as err:
+        # An unknown key usually explains the "missing" errors around it: report it first.
+        first = min(err.errors(), key=lambda error: error["type"] != "extra_forbidden")
+        where = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]
+        )
+        more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
+        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].lower()
+        raise ValidationError(where.lstrip("."), f"{message}{more}") from None
+
+
+def _import_users(uow: UnitOfWork, document: Document, now: datetime) -> int:
+    created = 0
+    for user_doc in document.users:
+        login = clean_login(user_doc.login)
+        if uow.users.by_login(login) is None:
+            name = clean_text("name", user_doc.name) or login
+            uow.users.add(login, name, Role(user_doc.role), now)
+            created += 1
+    return created
+
+
+def _import_pipelines(
+    uow: UnitOfWork, docs: list[PipelineDoc], now: datetime
+) -> tuple[dict[str, Pipeline], int]:
+    """Pipelines by name (case-folded): existing ones are reused if their stages match."""
+    created = 0
+    for index, doc in enumerate(docs):
+        spec = PipelineSpec(
+            name=doc.name,
+            stages=tuple(
+                StageSpec(
+                    name=stage.name,
+                    kind=StageKind(stage.kind),
+                    probability=_default_probability(stage.kind, stage.probability),
+                    is_key=stage.key,
+                    rot_days=stage.rot_days,
+                    checklist=tuple(stage.checklist),
+                )
+                for stage in doc.stages
+            ),
+            loss_reasons=tuple(doc.loss_reasons),
+        )
+        try:
+            check_pipeline_spec(spec)
+        except ValidationError as err:
+            raise ValidationError(f"pipelines[{index}]", str(err)) from None
+        existing = uow.pipelines.by_name(spec.name)
+        if existing is None:
+            uow.pipelines.add(spec, now)
+            created += 1
+            continue
+        names = {stage.name.casefold() for stage in existing.stages}
+        missing = [stage.name for stage in spec.stages if stage.name.casefold() not in names]
+        if missing:
+            raise ValidationError(
+                f"pipelines[{index}]",
+                f"pipeline {spec.name!r} exists here without stage {missing[0]!r}",
+            )
+    pipelines = {p.name.casefold(): p for p in uow.pipelines.list(include_archived=True)}
+    return pipelines, created
+
+
+def _default_probability(kind: str, probability: int | None) -> int:
+    if probability is not None:
+        return probability
+    return 100 if kind == "won" else 0
+
+
+def _user(uow: UnitOfWork, users: dict[str, User], login: str, now: datetime) -> User:
+    login = clean_login(login)
+    user = users.get(login)
+    if user is None:
+        user = uow.users.add(login, login, Role.REP, now)
+        users[login] = user
+    return user
+
+
+def _bundle(
+    doc: DealDoc,
+    pipelines: dict[str, Pipeline],
+    users: dict[str, User],
+    uow: UnitOfWork,
+    now: datetime,
+) -> DealBundle:
+    pipeline = pipelines.get(doc.pipeline.casefold())
+    if pipeline is None:
+        raise ValidationError("pipeline", f"no pipeline {doc.pipeline!r} in the file or here")
+    stages = {stage.name.casefold(): stage for stage in pipeline.stages}
+    draft = clean_draft(
+        DealDraft(
+            title=doc.title,
+            value=Money.from_major(doc.value, doc.currency),
+            contact=doc.contact,
+            company=doc.company,
+            phone=doc.phone,
+            email=doc.email,
+            source=doc.source,
+            tags=tuple(doc.tags),
+            expected_close=_date(doc.expected_close, "expected_close"),
+        )
+    )
+    created_at = parse_utc(doc.created_at, "created_at")
+    history: list[StageChange] = []
+    previous: int | None = None
+    last_at = created_at
+    for position, entry in enumerate(doc.history):
+        stage = stages.get(entry.stage.casefold())
+        if stage is None:
+            raise ValidationError(
+                f"history[{position}]", f"no stage {entry.stage!r} in {pipeline.name!r}"
+            )
+        at = parse_utc(entry.at, f"history[{position}].at")
+        if at < last_at:
+            raise ValidationError(f"history[{position}].at", "is earlier than the entry before it")
+        by = _user(uow, users, entry.by, now)
+        history.append(StageChange(0, 0, previous, stage.id, at, by.id))
+        previous, last_at = stage.id, at
+    current = pipeline.stage(history[-1].to_stage_id)
+    if history[0].at != created_at:
+        raise ValidationError("history[0].at", "must equal created_at (the creation entry)")
+    activities = tuple(
+        _activity(a, position, uow, users, now) for position, a in enumerate(doc.activities)
+    )
+    loss_reason_id = _loss_reason(pipeline, doc.loss_reason, current.kind)
+    next_at = parse_utc(doc.next_contact_at, "next_contact_at") if doc.next_contact_at else None
+    updated_at = parse_utc(doc.updated_at, "updated_at") if doc.updated_at else last_at
+    closed = current.kind is not StageKind.OPEN
+    deal = Deal(
+        id=0,
+        pipeline_id=pipeline.id,
+        stage_id=current.id,
+        title=draft.title,
+        value=draft.value,
+        owner_id=_user(uow, users, doc.owner, now).id,
+        created_at=created_at,
+        updated_at=updated_at,
+        stage_entered_at=last_at,
+        contact=draft.contact,
+        company=draft.company,
+        phone=draft.phone,
+        email=draft.email,
+        source=draft.source,
+        tags=draft.tags,
+        expected_close=draft.expected_close,
+        next_contact_at=next_at,
+        next_contact_note=clean_text("next_contact_note", doc.next_contact_note)
+        if next_at
+        else None,
+        loss_reason_id=loss_reason_id,
+        loss_note=clean_text("loss_note", doc.loss_note)
+        if current.kind is StageKind.LOST
+        else None,
+        closed_at=last_at if closed else None,
+        last_activity_at=max((a.at for a in activities), default=None),
+        deleted_at=parse_utc(doc.deleted_at, "deleted_at") if doc.deleted_at else None,
+    )
+    return DealBundle(deal, tuple(history), activities)
+
+
+def _activity(
+    doc: Any, position: int, uow: UnitOfWork, users: dict[str, User], now: datetime
+) -> Activity:
+    return Activity(
+        id=0,
+        deal_id=0,
+        kind=ActivityKind(doc.kind),
+        at=parse_utc(doc.at, f"activities[{position}].at"),
+        by_user_id=_user(uow, users, doc.by, now).id,
+        direction=Direction(doc.direction) if doc.direction else None,
+        outcome=Outcome(doc.outcome) if doc.outcome else None,
+        duration_s=doc.duration_s,
+        body=clean_text(f"activities[{position}].body", doc.body, limit=MAX_BODY),
+    )
+
+
+def _loss_reason(pipeline: Pipeline, name: str | None, kind: StageKind) -> int | None:
+    if name is None:
+        return None
+    if kind is not StageKind.LOST:
+        raise ValidationError("loss_reason", "is set on a deal that is not lost")
+    for reason in pipeline.loss_reasons:
+        if reason.name.casefold() == name.strip().casefold():
+            return reason.id
+    raise ValidationError("loss_reason", f"{name!r} is not a loss reason of {pipeline.name!r}")
+
+
+def _date(text: str | None, field: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
