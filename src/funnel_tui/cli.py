@@ -65,8 +65,8 @@ def _say(*parts: str | Text) -> None:
 # --- parameter types: parsing errors become usage errors at the right option --------------
 
 
-def _parser(parse: Callable[[str], Any], name: str) -> click.ParamType:
-    class _Type(click.ParamType):
+def _parser(parse: Callable[[str], Any], name: str) -> click.ParamType[Any]:
+    class _Type(click.ParamType[Any]):
         def convert(
             self, value: Any, param: click.Parameter | None, ctx: click.Context | None
         ) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from funnel_tui.domain.errors import NotFoundError, ValidationError
 from funnel_tui.domain.models import Pipeline, PipelineSpec
 from funnel_tui.domain.pipeline_rules import check_pipeline_spec
@@ -37,7 +39,7 @@ class PipelineService:
             uow.commit()
         return pipeline, True
 
-    def list(self) -> list[Pipeline]:
+    def list(self) -> builtins.list[Pipeline]:
         with self._context.store.read() as uow:
             return uow.pipelines.list()
 

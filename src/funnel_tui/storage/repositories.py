@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, insert, or_, select, update
-from sqlmodel import Session
+from sqlalchemy.engine import CursorResult
+from sqlmodel import Session, col
 
 from funnel_tui.domain.errors import ConflictError, NotFoundError
 from funnel_tui.domain.models import (
@@ -49,7 +51,7 @@ class SqlUserRepository:
         return mappers.row_to_user(row) if row else None
 
     def by_login(self, login: str) -> User | None:
-        query = select(UserRow).where(UserRow.login == login)
+        query = select(UserRow).where(col(UserRow.login) == login)
         row = self._session.execute(query).scalars().first()
         return mappers.row_to_user(row) if row else None
 
@@ -59,7 +61,7 @@ class SqlUserRepository:
         self._session.flush()
         return mappers.row_to_user(row)
 
-    def list(self) -> list[User]:
+    def list(self) -> builtins.list[User]:
         rows = self._session.execute(select(UserRow).order_by(UserRow.login)).scalars()
         return [mappers.row_to_user(row) for row in rows]
 
@@ -68,7 +70,7 @@ class SqlPipelineRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def list(self, *, include_archived: bool = False) -> list[Pipeline]:
+    def list(self, *, include_archived: bool = False) -> builtins.list[Pipeline]:
         query = select(PipelineRow).order_by(PipelineRow.position, PipelineRow.id)  # type: ignore[arg-type]
         if not include_archived:
             query = query.where(PipelineRow.archived_at.is_(None))  # type: ignore[union-attr]
@@ -91,10 +93,12 @@ class SqlPipelineRepository:
         row = PipelineRow(name=spec.name.strip(), position=position + 1, created_at=at)
         self._session.add(row)
         self._session.flush()
+        assert row.id is not None
+        pipeline_id: int = row.id
         for index, stage in enumerate(spec.stages, start=1):
             self._session.add(
                 StageRow(
-                    pipeline_id=row.id,
+                    pipeline_id=pipeline_id,
                     name=stage.name.strip(),
                     position=index,
                     kind=stage.kind.value,
@@ -106,14 +110,14 @@ class SqlPipelineRepository:
             )
         for index, reason in enumerate(spec.loss_reasons, start=1):
             self._session.add(
-                LossReasonRow(pipeline_id=row.id, name=reason.strip(), position=index)
+                LossReasonRow(pipeline_id=pipeline_id, name=reason.strip(), position=index)
             )
         self._session.flush()
-        pipeline = self.get(row.id)  # type: ignore[arg-type]
+        pipeline = self.get(pipeline_id)
         assert pipeline is not None
         return pipeline
 
-    def _assemble(self, rows: Sequence[PipelineRow]) -> list[Pipeline]:
+    def _assemble(self, rows: Sequence[PipelineRow]) -> builtins.list[Pipeline]:
         if not rows:
             return []
         ids = [row.id for row in rows]
@@ -129,7 +133,7 @@ class SqlPipelineRepository:
         for reason_row in self._session.execute(reason_query).scalars():
             reasons[reason_row.pipeline_id].append(mappers.row_to_loss_reason(reason_row))
         return [
-            mappers.rows_to_pipeline(row, stages[row.id], reasons[row.id])  # type: ignore[index]
+            mappers.rows_to_pipeline(row, stages[row.id], reasons[row.id])
             for row in rows
         ]
 
@@ -146,7 +150,10 @@ class SqlDealRepository:
 
     def add(self, deal: Deal) -> Deal:
         values = mappers.deal_to_values(deal)
-        result = self._session.execute(insert(_DEALS).values(version=deal.version, **values))
+        result = cast(
+            CursorResult[Any],
+            self._session.execute(insert(_DEALS).values(version=deal.version, **values)),
+        )
         new_id = result.inserted_primary_key[0]  # type: ignore[index]
         return replace(deal, id=new_id)
 
@@ -193,7 +200,7 @@ class SqlDealRepository:
     def history(self, deal_id: int) -> list[StageChange]:
         query = (
             select(StageChangeRow)
-            .where(StageChangeRow.deal_id == deal_id)
+            .where(col(StageChangeRow.deal_id) == deal_id)
             .order_by(StageChangeRow.at, StageChangeRow.id)  # type: ignore[arg-type]
         )
         return [mappers.row_to_stage_change(row) for row in self._session.execute(query).scalars()]
@@ -225,8 +232,9 @@ class SqlActivityRepository:
 
     def add(self, activity: Activity) -> Activity:
         values = mappers.activity_to_values(activity)
-        result = self._session.execute(
-            insert(_ACTIVITIES).values(deal_id=activity.deal_id, **values)
+        result = cast(
+            CursorResult[Any],
+            self._session.execute(insert(_ACTIVITIES).values(deal_id=activity.deal_id, **values)),
         )
         return replace(activity, id=result.inserted_primary_key[0])  # type: ignore[index]
 

@@ -35,6 +35,12 @@ def translate_error(error: sa_exc.SQLAlchemyError, where: str) -> StoreError:
 
 
 class SqlUnitOfWork:
+    users: SqlUserRepository
+    pipelines: SqlPipelineRepository
+    deals: SqlDealRepository
+    activities: SqlActivityRepository
+    bulk: SqlBulkRepository
+
     def __init__(self, engine: Engine, where: str) -> None:
         self._engine = engine
         self._where = where
