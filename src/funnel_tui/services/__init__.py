@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.deals import DealService
-from funnel_tui.services.interchange import InterchangeService
 from funnel_tui.services.pipelines import PipelineService
+
+if TYPE_CHECKING:
+    from funnel_tui.services.interchange import InterchangeService
 
 __all__ = ["Services"]
 
@@ -19,16 +22,17 @@ class Services:
     context: ServiceContext
     deals: DealService
     pipelines: PipelineService
-    interchange: InterchangeService
 
     @classmethod
     def over(cls, context: ServiceContext) -> Services:
-        return cls(
-            context=context,
-            deals=DealService(context),
-            pipelines=PipelineService(context),
-            interchange=InterchangeService(context),
-        )
+        return cls(context=context, deals=DealService(context), pipelines=PipelineService(context))
+
+    @property
+    def interchange(self) -> InterchangeService:
+        # Imported on use: it brings pydantic (~0.15 s), which the app's first frame needn't pay.
+        from funnel_tui.services.interchange import InterchangeService
+
+        return InterchangeService(self.context)
 
     def close(self) -> None:
         self.context.store.close()
