@@ -19,6 +19,7 @@ from funnel_tui.domain.models import (
     User,
 )
 from funnel_tui.domain.money import Money
+from funnel_tui.storage.search import search_text
 from funnel_tui.storage.tables import PipelineRow
 
 
@@ -111,6 +112,7 @@ def deal_to_values(deal: Deal) -> dict[str, Any]:
         "stage_entered_at": deal.stage_entered_at,
         "last_activity_at": deal.last_activity_at,
         "deleted_at": deal.deleted_at,
+        "search_text": search_text(deal.title, deal.company, deal.contact, deal.phone, deal.tags),
     }
 
 

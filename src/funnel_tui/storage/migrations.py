@@ -14,6 +14,7 @@ table classes, which will keep changing), and add a fixture of the old schema to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,10 +27,34 @@ from funnel_tui import __version__
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage import tables as _tables  # noqa: F401  (registers the tables)
 from funnel_tui.storage.files import APPLICATION_ID, backup_file
+from funnel_tui.storage.search import search_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _add_deal_search_text(connection: Connection) -> None:
+    """v2: a case-folded search column on deals, filled from the existing deals."""
+    connection.execute(text("ALTER TABLE deals ADD COLUMN search_text VARCHAR NOT NULL DEFAULT ''"))
+    rows = connection.execute(text("SELECT id, title, company, contact, phone, tags FROM deals"))
+    updates = [
+        {
+            "id": row.id,
+            "search": search_text(
+                row.title,
+                row.company,
+                row.contact,
+                row.phone,
+                json.loads(row.tags) if isinstance(row.tags, str) else (row.tags or []),
+            ),
+        }
+        for row in rows
+    ]
+    if updates:
+        connection.execute(text("UPDATE deals SET search_text = :search WHERE id = :id"), updates)
+
+
+MIGRATIONS: dict[int, Migration] = {2: _add_deal_search_text}
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 
 
@@ -100,9 +125,12 @@ def upgrade(
         backup_file(path, backup)
     with engine.connect() as connection:
         is_sqlite = connection.dialect.name == "sqlite"
+        # A no-op inside a transaction, and SQLAlchemy would open one: use the driver's
+        # connection (autocommit here). With it on, a table rebuild cascades deletes.
+        raw = connection.connection.driver_connection
+        assert raw is not None
         if is_sqlite:
-            # Must be set outside a transaction; a rebuild with it on cascades deletes.
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.execution_options(funnel_write=True).begin():
                 current = stored_version(connection)
@@ -115,7 +143,7 @@ def upgrade(
                 _check_integrity(connection, before)
         finally:
             if is_sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                raw.execute("PRAGMA foreign_keys = ON")
     return backup
 
 

@@ -132,10 +132,7 @@ class SqlPipelineRepository:
         reason_query = select(LossReasonRow).where(LossReasonRow.pipeline_id.in_(ids))  # type: ignore[attr-defined]
         for reason_row in self._session.execute(reason_query).scalars():
             reasons[reason_row.pipeline_id].append(mappers.row_to_loss_reason(reason_row))
-        return [
-            mappers.rows_to_pipeline(row, stages[row.id], reasons[row.id])
-            for row in rows
-        ]
+        return [mappers.rows_to_pipeline(row, stages[row.id], reasons[row.id]) for row in rows]
 
 
 class SqlDealRepository:

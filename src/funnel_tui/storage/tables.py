@@ -99,6 +99,8 @@ class DealRow(SQLModel, table=True):
     last_activity_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = 1
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    search_text: str = ""
+    """Title, company, contact, phone and tags case-folded, for the board filter (search.py)."""
 
 
 class StageChangeRow(SQLModel, table=True):
