@@ -20,6 +20,7 @@ from funnel_tui.domain.models import (
     StageChange,
     User,
 )
+from funnel_tui.services.board_model import BoardQuery, Card
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +85,6 @@ class DealRepository(Protocol):
     ) -> StageChange: ...
     def history(self, deal_id: int) -> list[StageChange]: ...
     def count(self, *, include_deleted: bool = False) -> int: ...
-    def stage_totals(self, pipeline_id: int) -> list[StageTotal]:
-        """Per stage and currency: how many deals, and the sum of their values (one query)."""
-        ...
 
 
 class ActivityRepository(Protocol):
@@ -104,6 +102,15 @@ class BulkRepository(Protocol):
         ...
 
 
+class BoardReader(Protocol):
+    """Lean reads for the board: totals per stage, and one window of cards at a time."""
+
+    def totals(self, board: BoardQuery) -> builtins.list[StageTotal]: ...
+    def cards(
+        self, board: BoardQuery, stage_id: int, offset: int, limit: int
+    ) -> builtins.list[Card]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls back."""
 
@@ -118,6 +125,8 @@ class UnitOfWork(Protocol):
     def activities(self) -> ActivityRepository: ...
     @property
     def bulk(self) -> BulkRepository: ...
+    @property
+    def board(self) -> BoardReader: ...
 
     def commit(self) -> None: ...
     def __enter__(self) -> Self: ...

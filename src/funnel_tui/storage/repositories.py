@@ -24,7 +24,7 @@ from funnel_tui.domain.models import (
     StageChange,
     User,
 )
-from funnel_tui.services.ports import DealBundle, StageTotal
+from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
 from funnel_tui.storage.tables import (
     ActivityRow,
@@ -207,20 +207,6 @@ class SqlDealRepository:
         if not include_deleted:
             query = query.where(_DEALS.c.deleted_at.is_(None))
         return int(self._session.execute(query).scalar_one())
-
-    def stage_totals(self, pipeline_id: int) -> list[StageTotal]:
-        query = (
-            select(
-                _DEALS.c.stage_id,
-                _DEALS.c.currency,
-                func.count(),
-                func.coalesce(func.sum(_DEALS.c.value_minor), 0),
-            )
-            .where(_DEALS.c.pipeline_id == pipeline_id, _DEALS.c.deleted_at.is_(None))
-            .group_by(_DEALS.c.stage_id, _DEALS.c.currency)
-            .order_by(_DEALS.c.stage_id, _DEALS.c.currency)
-        )
-        return [StageTotal(*row) for row in self._session.execute(query)]
 
 
 class SqlActivityRepository:

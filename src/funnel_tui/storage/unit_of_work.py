@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.storage.board_queries import SqlBoardReader
 from funnel_tui.storage.repositories import (
     SqlActivityRepository,
     SqlBulkRepository,
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     deals: SqlDealRepository
     activities: SqlActivityRepository
     bulk: SqlBulkRepository
+    board: SqlBoardReader
 
     def __init__(self, engine: Engine, where: str) -> None:
         self._engine = engine
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.deals = SqlDealRepository(self._session)
         self.activities = SqlActivityRepository(self._session)
         self.bulk = SqlBulkRepository(self._session)
+        self.board = SqlBoardReader(self._session)
         return self
 
     def commit(self) -> None:

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from funnel_tui.config import Settings
 from funnel_tui.services import Services
-from funnel_tui.ui.screens.overview import OverviewScreen
+from funnel_tui.ui.screens.board import BoardScreen
 
 
 class FunnelApp(App[None]):
     """Funnel's terminal UI."""
 
     TITLE = "Funnel"
+    CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "toggle_help", "Keys", id="app.help"),
     ]
 
     def __init__(self, *, settings: Settings, open_services: Callable[[], Services]) -> None:
@@ -29,7 +32,9 @@ class FunnelApp(App[None]):
         self.services: Services | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(OverviewScreen())
+        self.push_screen(
+            BoardScreen(self.settings.effective_currency, self.settings.default_pipeline)
+        )
         self._open_database()
 
     @work(thread=True, exclusive=True, group="open-database")
@@ -44,11 +49,30 @@ class FunnelApp(App[None]):
 
     def _opened(self, services: Services) -> None:
         self.services = services
-        if isinstance(self.screen, OverviewScreen):
-            self.screen.services = services
+        self.sub_title = services.context.store.label
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                screen.services = services
 
     def _fail(self, message: str) -> None:
         self.exit(return_code=1, message=message)
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a command in the palette (ctrl+p)."""
+        yield from super().get_system_commands(screen)
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key.split(',')[0]})",
+                    binding.tooltip or binding.description,
+                    lambda action=binding.action, target=screen: self.run_action(action, target),
+                )
 
     def on_unmount(self) -> None:
         if self.services is not None:

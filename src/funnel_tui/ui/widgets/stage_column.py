@@ -72,6 +72,9 @@ class StageColumn(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="board.page-down"),
         Binding("home", "jump(0)", "First", show=False, id="board.first-card"),
         Binding("end", "jump(-1)", "Last", show=False, id="board.last-card"),
+        # ScrollView would scroll sideways on these; on the board they change column.
+        Binding("left,h", "leave(-1)", "◀ Column", show=False, id="board.column-left"),
+        Binding("right,l", "leave(1)", "Column ▶", show=False, id="board.column-right"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -85,6 +88,17 @@ class StageColumn(ScrollView, can_focus=True):
         offset: int
         limit: int
         generation: int
+
+        @property
+        def control(self) -> StageColumn:
+            return self.column
+
+    @dataclass
+    class LeaveRequested(Message):
+        """The user wants the next column to the left (-1) or right (+1)."""
+
+        column: StageColumn
+        direction: int
 
         @property
         def control(self) -> StageColumn:
@@ -149,6 +163,9 @@ class StageColumn(ScrollView, can_focus=True):
     def action_cursor(self, step: int) -> None:
         if self.total:
             self.cursor = max(0, min(self.cursor + step, self.total - 1))
+
+    def action_leave(self, direction: int) -> None:
+        self.post_message(self.LeaveRequested(self, direction))
 
     def action_page(self, direction: int) -> None:
         per_page = max(1, self.scrollable_content_region.height // CARD_HEIGHT)
@@ -218,7 +235,7 @@ class StageColumn(ScrollView, can_focus=True):
             elif card.next_contact_at.astimezone().date() == today:
                 style = "stage-column--today"
             badge_style = self.get_component_rich_style(style) if style else Style()
-            badges.append("⏰" + short_when(card.next_contact_at, today), style=badge_style)
+            badges.append("◷" + short_when(card.next_contact_at, today), style=badge_style)
         days = max(0, (now - card.stage_entered_at).days)
         badges.append(f" {days}d", style=self.get_component_rich_style("stage-column--muted"))
         touched = max(card.stage_entered_at, card.last_activity_at or card.stage_entered_at)

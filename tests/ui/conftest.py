@@ -1,0 +1,74 @@
+"""Board fixtures: a small deterministic database and an app over it with a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from funnel_tui.bootstrap import open_services
+from funnel_tui.domain.models import DealDraft, Role
+from funnel_tui.domain.money import Money
+from funnel_tui.services import Services
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def frozen_clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def board_db(tmp_path: Path) -> Path:
+    """Two pipelines; in "Sales" (B2B), six deals spread over the first stages."""
+    path = tmp_path / "board.db"
+    services = open_services(path, login="anna", clock=frozen_clock)
+    sales = services.pipelines.create_from_template("b2b", "en", "Sales")
+    services.pipelines.create_from_template("cold", "ru")
+    with services.context.store.write() as uow:
+        uow.users.add("anna", "Anna Smirnova", Role.LEAD, NOW)
+        uow.users.add("ivan", "Иван Петров", Role.REP, NOW)
+        uow.commit()
+    deals = [
+        ("Office chairs", "Romashka LLC", 150_000, 0, "anna"),
+        ("[@click=app.quit]Evil[/]", "ACME", 10_000, 0, "anna"),
+        ("Столы", "РОМАШКА", 99_900, 0, "ivan"),
+        ("Lamps", None, 5_000, 1, "anna"),
+        ("Server racks", "Globex", 1_000_000, 2, "ivan"),
+        ("Printers", "Initech", 30_000, 3, "anna"),
+    ]
+    for index, (title, company, value, stage_index, owner) in enumerate(deals):
+        deal = services.deals.create(
+            DealDraft(title, Money(value * 100, "RUB"), company=company),
+            pipeline_id=sales.id,
+            stage_id=sales.open_stages[stage_index].id,
+            owner=owner,
+            at=NOW - timedelta(days=10 - index),
+        )
+        services.deals.set_next_contact(deal.id, NOW + timedelta(hours=index - 2))
+    services.close()
+    return path
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until every worker has finished and the screen has repainted."""
+    for _ in range(4):
+        await pilot.pause()
+        # Not the workers that wait on a dialog's answer: they finish when the test answers.
+        busy = [worker for worker in pilot.app.workers if worker.group != "board-confirm"]
+        if busy:  # an empty list would mean "all workers" to wait_for_complete
+            await pilot.app.workers.wait_for_complete(busy)
+    await pilot.pause()
+
+
+@pytest.fixture
+def reopen(board_db: Path) -> Callable[[], Services]:
+    """A fresh services object over the board database, to check what was written."""
+
+    def _open() -> Services:
+        return open_services(board_db, login="anna", clock=frozen_clock)
+
+    return _open

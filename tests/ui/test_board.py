@@ -1,0 +1,265 @@
+"""The board, driven by keys with Pilot over a real temporary database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input
+
+from funnel_tui.bootstrap import build_app
+from funnel_tui.config import Settings
+from funnel_tui.services import Services
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.modals.confirm import ConfirmModal
+from funnel_tui.ui.modals.lose import LoseModal
+from funnel_tui.ui.modals.new_deal import NewDealModal
+from funnel_tui.ui.screens.board import BoardScreen
+from funnel_tui.ui.widgets.stage_column import StageColumn
+
+from .conftest import frozen_clock, settle
+
+Reopen = Callable[[], Services]
+
+
+def make_app(path: Path) -> FunnelApp:
+    return build_app(Settings(currency="RUB"), str(path), login="anna", clock=frozen_clock)
+
+
+def board(app: FunnelApp) -> BoardScreen:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
+def focused_column(app: FunnelApp) -> StageColumn:
+    column = app.focused
+    assert isinstance(column, StageColumn)
+    return column
+
+
+def counts(app: FunnelApp) -> list[int]:
+    return [column.total for column in board(app).query(StageColumn).results(StageColumn)]
+
+
+def stage_names(services: Services, deal_id: int) -> list[str]:
+    deal = services.deals.get(deal_id, include_deleted=True)
+    pipeline = services.pipelines.find(str(deal.pipeline_id))
+    return [pipeline.stage(change.to_stage_id).name for change in services.deals.history(deal_id)]
+
+
+async def test_board_shows_open_stages_with_counts_and_literal_titles(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.screen.title == "Sales"
+        assert counts(app) == [3, 1, 1, 1, 0, 0, 0]
+        first = focused_column(app)
+        assert first.stage.name == "Prospecting"
+        titles = [first._cards[i].title for i in range(first.total)]
+        # Soonest next contact first.
+        assert titles == ["Office chairs", "[@click=app.quit]Evil[/]", "Столы"]
+        await pilot.click(StageColumn, offset=(3, 4))
+        assert app.is_running
+
+
+async def test_navigation_between_cards_and_columns(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "j")
+        assert focused_column(app).cursor == 2
+        await pilot.press("k", "end", "home")
+        assert focused_column(app).cursor == 0
+        await pilot.press("right")
+        assert focused_column(app).stage.name == "Qualification"
+        await pilot.press("l", "l")
+        assert focused_column(app).stage.name == "Proposal"
+        await pilot.press("h", "left", "left", "left")
+        assert focused_column(app).stage.name == "Prospecting"
+
+
+async def test_move_forward_and_back_records_history(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        deal_id = focused_column(app).current.deal_id  # type: ignore[union-attr]
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert counts(app)[:2] == [2, 2]
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert counts(app)[:3] == [2, 1, 2]
+        assert focused_column(app).stage.name == "Meeting"  # focus followed the card
+        assert focused_column(app).current.deal_id == deal_id  # type: ignore[union-attr]
+        await pilot.press("less_than_sign")  # back before the key stage: asks first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert counts(app)[:3] == [2, 2, 1]
+    assert stage_names(reopen(), deal_id) == [
+        "Prospecting",
+        "Qualification",
+        "Meeting",
+        "Qualification",
+    ]
+
+
+async def test_moving_back_before_a_key_stage_asks_first(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right")
+        column = focused_column(app)
+        assert column.stage.name == "Meeting" and column.stage.is_key
+        deal_id = column.current.deal_id  # type: ignore[union-attr]
+        await pilot.press("shift+left")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+        assert counts(app)[1:3] == [1, 1]
+        await pilot.press("shift+left")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert counts(app)[1:3] == [2, 0]
+    assert stage_names(reopen(), deal_id)[-1] == "Qualification"
+
+
+async def test_win_and_lose_with_a_reason(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        won_id = focused_column(app).current.deal_id  # type: ignore[union-attr]
+        await pilot.press("w")
+        await settle(pilot)
+        assert counts(app)[0] == 2
+        lost_id = focused_column(app).current.deal_id  # type: ignore[union-attr]
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, LoseModal)
+        await pilot.press("down", "enter")  # the second reason: Competitor
+        await pilot.press(*"went elsewhere", "enter")
+        await settle(pilot)
+        assert counts(app)[0] == 1
+    services = reopen()
+    assert stage_names(services, won_id)[-1] == "Won"
+    lost = services.deals.get(lost_id)
+    assert stage_names(services, lost_id)[-1] == "Lost"
+    assert lost.loss_note == "went elsewhere"
+    pipeline = services.pipelines.find("Sales")
+    assert {r.id: r.name for r in pipeline.loss_reasons}[lost.loss_reason_id] == "Competitor"  # type: ignore[index]
+
+
+async def test_lose_can_be_cancelled(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert counts(app)[0] == 3
+
+
+async def test_new_deal_with_a_bad_value_shows_the_error_and_saves_nothing(
+    board_db: Path, reopen: Reopen
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, NewDealModal)
+        await pilot.press(*"Desks", "tab", *"abc", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal
+        assert "not an amount" in str(modal.query_one("#error-value").render())
+        assert modal.query_one("#field-value", Input).has_class("-invalid")
+        value = modal.query_one("#field-value", Input)
+        value.value = "1 500,50"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert counts(app)[0] == 4
+    services = reopen()
+    with services.context.store.read() as uow:
+        assert uow.deals.count() == 7
+        created = uow.deals.get(7)
+    assert created is not None and created.title == "Desks" and created.value.minor == 150050
+
+
+async def test_escape_cancels_a_new_deal(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Half typed", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+    with reopen().context.store.read() as uow:
+        assert uow.deals.count() == 6
+
+
+async def test_filter_as_you_type_in_any_case(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ромашка")  # matches "РОМАШКА": folded, not ASCII-only
+        await settle(pilot)
+        assert counts(app) == [1, 0, 0, 0, 0, 0, 0]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert counts(app) == [3, 1, 1, 1, 0, 0, 0]
+        await pilot.press("slash", *"GLOBEX")
+        await settle(pilot)
+        assert counts(app) == [0, 0, 1, 0, 0, 0, 0]
+
+
+async def test_undo_moves_the_deal_back_and_records_it(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        deal_id = focused_column(app).current.deal_id  # type: ignore[union-attr]
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert counts(app)[:2] == [2, 2]
+        await pilot.press("u")
+        await settle(pilot)
+        assert counts(app)[:2] == [3, 1]
+    assert stage_names(reopen(), deal_id) == ["Prospecting", "Qualification", "Prospecting"]
+
+
+async def test_owner_and_pipeline_switch(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")  # everyone -> anna
+        await settle(pilot)
+        assert counts(app) == [2, 1, 0, 1, 0, 0, 0]
+        await pilot.press("o")  # -> ivan
+        await settle(pilot)
+        assert counts(app) == [1, 0, 1, 0, 0, 0, 0]
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.title == "Холодные звонки"
+        first = next(iter(board(app).query(StageColumn).results(StageColumn)))
+        assert first.stage.name == "База для обзвона"
+
+
+async def test_closed_columns_toggle(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        names = [c.stage.name for c in board(app).query(StageColumn).results(StageColumn)]
+        assert names[-2:] == ["Won", "Lost"]
+        assert counts(app)[-2:] == [1, 0]
