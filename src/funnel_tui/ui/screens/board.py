@@ -167,9 +167,8 @@ class BoardScreen(Screen[None]):
         columns = board.columns(query)
         shown = [c.stage for c in columns.columns if c.stage.is_open or self.show_closed]
         first = {stage.id: board.cards(query, stage.id, 0, WINDOW) for stage in shown}
-        self.app.call_from_thread(
-            self._show_board, _Loaded(columns, first, keep_deal, follow_stage), rebuild
-        )  # type: ignore[arg-type]
+        loaded = _Loaded(columns, first, keep_deal, follow_stage)
+        self.app.call_from_thread(self._show_board, loaded, rebuild)  # type: ignore[arg-type]
 
     async def _show_board(self, loaded: _Loaded, rebuild: bool) -> None:
         columns = loaded.columns
