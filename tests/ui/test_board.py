@@ -14,6 +14,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
+from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.widgets.stage_column import StageColumn
 
@@ -263,3 +264,21 @@ async def test_closed_columns_toggle(board_db: Path) -> None:
         names = [c.stage.name for c in board(app).query(StageColumn).results(StageColumn)]
         assert names[-2:] == ["Won", "Lost"]
         assert counts(app)[-2:] == [1, 0]
+
+
+async def test_move_to_any_stage_asks_before_skipping(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        deal_id = focused_column(app).current.deal_id  # type: ignore[union-attr]
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, StagePickerModal)
+        await pilot.press("down", "down", "enter")  # Proposal: skips Qualification and Meeting
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert counts(app)[:4] == [2, 1, 1, 2]
+        assert focused_column(app).stage.name == "Proposal"
+    assert stage_names(reopen(), deal_id) == ["Prospecting", "Proposal"]

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.domain.models import DealDraft, Pipeline, Stage, User
+from funnel_tui.domain.models import DealDraft, Pipeline, Stage, StageKind, User
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService
@@ -25,6 +25,7 @@ from funnel_tui.services.board_model import BoardColumns, BoardQuery, Card
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
+from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.widgets.column_header import ColumnHeader
 from funnel_tui.ui.widgets.stage_column import WINDOW, StageColumn
 
@@ -57,6 +58,7 @@ class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("shift+right,greater_than_sign", "step(1)", "Move ▶", id="board.advance-deal"),
         Binding("shift+left,less_than_sign", "step(-1)", "◀ Move", id="board.retreat-deal"),
+        Binding("m", "move_to", "Move to…", id="board.move-deal-to"),
         Binding("w", "win", "Won", id="board.win-deal"),
         Binding("x", "lose", "Lost", id="board.lose-deal"),
         Binding("n", "new_deal", "New", id="board.new-deal"),
@@ -353,6 +355,24 @@ class BoardScreen(Screen[None]):
             self.notify(f"Already at the {edge} stage", severity="warning")
             return
         self._confirm_and_move(card, pipeline, open_stages[index])
+
+    def action_move_to(self) -> None:
+        current = self._current()
+        if current is not None:
+            self._pick_stage(*current)
+
+    @work(group="board-confirm")
+    async def _pick_stage(self, card: Card, pipeline: Pipeline) -> None:
+        stage = pipeline.stage(card.stage_id)
+        target = await self.app.push_screen_wait(
+            StagePickerModal(card.title, pipeline.stages, stage)
+        )
+        if target is None:
+            return
+        if target.kind is StageKind.LOST:
+            self._ask_loss(card, pipeline)
+        else:
+            self._confirm_and_move(card, pipeline, target)
 
     @work(exclusive=False, group="board-confirm")
     async def _confirm_and_move(self, card: Card, pipeline: Pipeline, target: Stage) -> None:
