@@ -42,6 +42,10 @@ def _columns(path: Path) -> dict[str, list[str]]:
         table: sorted(r[1] for r in connection.execute(f'PRAGMA table_info("{table}")'))
         for table in tables
     }
+    indexes = connection.execute(
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    )
+    result["indexes"] = sorted(f"{table}.{name}" for name, table in indexes)
     connection.close()
     return result
 

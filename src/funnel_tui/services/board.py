@@ -15,13 +15,14 @@ class BoardService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
-    def columns(self, query: BoardQuery) -> BoardColumns:
-        """Every stage of the pipeline with its count and sums under `query`'s filters."""
+    def columns(self, query: BoardQuery, *, closed: bool = False) -> BoardColumns:
+        """The open stages (and with `closed`, won and lost) with counts and sums."""
         with self._context.store.read() as uow:
             pipeline = uow.pipelines.get(query.pipeline_id)
             if pipeline is None:
                 raise NotFoundError(f"pipeline {query.pipeline_id} does not exist")
-            totals = uow.board.totals(query)
+            stages = [s for s in pipeline.stages if s.is_open or closed]
+            totals = uow.board.totals(query, [stage.id for stage in stages])
         counts: dict[int, int] = defaultdict(int)
         amounts: dict[int, list[Money]] = defaultdict(list)
         for total in totals:
@@ -35,7 +36,7 @@ class BoardService:
                     counts[stage.id],
                     tuple(sorted(amounts[stage.id], key=lambda m: (-m.minor, m.currency))),
                 )
-                for stage in pipeline.stages
+                for stage in stages
             ),
         )
 

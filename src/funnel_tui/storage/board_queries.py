@@ -6,16 +6,17 @@ Core rows load 4-5x faster than ORM objects, and a LIMIT per stage beats a windo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from funnel_tui.domain.money import Money
 from funnel_tui.services.board_model import BoardQuery, Card
 from funnel_tui.services.ports import StageTotal
 from funnel_tui.storage.search import fold
-from funnel_tui.storage.tables import DealRow, UserRow
+from funnel_tui.storage.tables import BOARD_ORDER, DealRow, UserRow
 
 _DEALS = DealRow.__table__  # type: ignore[attr-defined]
 _USERS = UserRow.__table__  # type: ignore[attr-defined]
@@ -36,16 +37,20 @@ class SqlBoardReader:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def totals(self, board: BoardQuery) -> list[StageTotal]:
-        query = _filtered(
-            select(
-                _DEALS.c.stage_id,
-                _DEALS.c.currency,
-                func.count(),
-                func.coalesce(func.sum(_DEALS.c.value_minor), 0),
-            ),
-            board,
-        ).group_by(_DEALS.c.stage_id, _DEALS.c.currency)
+    def totals(self, board: BoardQuery, stage_ids: Sequence[int]) -> list[StageTotal]:
+        query = (
+            _filtered(
+                select(
+                    _DEALS.c.stage_id,
+                    _DEALS.c.currency,
+                    func.count(),
+                    func.coalesce(func.sum(_DEALS.c.value_minor), 0),
+                ),
+                board,
+            )
+            .where(_DEALS.c.stage_id.in_(stage_ids))
+            .group_by(_DEALS.c.stage_id, _DEALS.c.currency)
+        )
         return [StageTotal(*row) for row in self._session.execute(query)]
 
     def cards(self, board: BoardQuery, stage_id: int, offset: int, limit: int) -> list[Card]:
@@ -69,7 +74,7 @@ class SqlBoardReader:
                 board,
             )
             .where(_DEALS.c.stage_id == stage_id)
-            .order_by(_DEALS.c.next_contact_at.is_(None), _DEALS.c.next_contact_at, _DEALS.c.id)
+            .order_by(text(BOARD_ORDER), _DEALS.c.id)
             .offset(offset)
             .limit(limit)
         )

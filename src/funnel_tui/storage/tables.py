@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from funnel_tui.storage.types import UTCDateTime
+
+BOARD_ORDER = "coalesce(next_contact_at, '9999-12-31 00:00:00')"
+"""Board order: soonest next contact first, deals without one last. The query must use this
+exact text for SQLite to use the expression index."""
 
 
 class MetaRow(SQLModel, table=True):
@@ -70,6 +74,28 @@ class DealRow(SQLModel, table=True):
     __tablename__ = "deals"
     __table_args__ = (
         Index("ix_deals_pipeline_stage", "pipeline_id", "stage_id"),
+        # The board's two queries, both limited to live deals (partial indexes):
+        # counts and sums per stage read the index alone (covering) ...
+        Index(
+            "ix_deals_board_totals",
+            "pipeline_id",
+            "stage_id",
+            "owner_id",
+            "currency",
+            "value_minor",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        # ... and a column's window of cards walks the index in display order, no sort.
+        Index(
+            "ix_deals_board_order",
+            "pipeline_id",
+            "stage_id",
+            text(BOARD_ORDER),
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_deals_owner", "owner_id"),
         Index("ix_deals_next_contact", "next_contact_at"),
         Index("ix_deals_created", "created_at"),

@@ -84,6 +84,8 @@ class BoardScreen(Screen[None]):
         self._me: User | None = None
         self._columns: BoardColumns | None = None
         self._last_move: _Move | None = None
+        self.loads = 0
+        """How many times the board has been (re)loaded and shown: for tests and benchmarks."""
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -166,8 +168,8 @@ class BoardScreen(Screen[None]):
         self, query: BoardQuery, rebuild: bool, keep_deal: int | None, follow_stage: int | None
     ) -> None:
         board = self._board
-        columns = board.columns(query)
-        shown = [c.stage for c in columns.columns if c.stage.is_open or self.show_closed]
+        columns = board.columns(query, closed=self.show_closed)
+        shown = [c.stage for c in columns.columns]
         first = {stage.id: board.cards(query, stage.id, 0, WINDOW) for stage in shown}
         loaded = _Loaded(columns, first, keep_deal, follow_stage)
         self.app.call_from_thread(self._show_board, loaded, rebuild)  # type: ignore[arg-type]
@@ -204,6 +206,7 @@ class BoardScreen(Screen[None]):
                 column.focus()
                 column.parent.scroll_visible(animate=False)  # type: ignore[union-attr]
         self._update_titles()
+        self.loads += 1
 
     def on_resize(self) -> None:
         self._size_columns()
