@@ -159,6 +159,7 @@ def demo(ctx: click.Context, deals: int, seed: int, today: date | None) -> None:
             seed=seed,
             today=today or date.today(),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            viewer=services.context.login,
         )
     _say(
         f"Created {summary.deals} deals in {summary.pipelines} pipelines for {summary.users} "

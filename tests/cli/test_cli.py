@@ -33,7 +33,10 @@ def digest(path: Path) -> str:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "a.db"
-    assert main(["--db", str(path), "add", "Chairs", "--value", "1 500,50", "--company", "Romashka"]) == 0
+    assert (
+        main(["--db", str(path), "add", "Chairs", "--value", "1 500,50", "--company", "Romashka"])
+        == 0
+    )
     return path
 
 
@@ -121,11 +124,43 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_scripted_edits_with_at_and_by(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = ["--db", str(db)]
     assert main([*base, "move", "1", "Meeting", "--at", "2030-01-02 10:00", "--by", "ivan"]) == 0
-    assert main([*base, "log", "1", "--outcome", "reached", "--duration", "3m", "--note", "ok",
-                 "--at", "2030-01-02 11:00", "--by", "ivan"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "log",
+                "1",
+                "--outcome",
+                "reached",
+                "--duration",
+                "3m",
+                "--note",
+                "ok",
+                "--at",
+                "2030-01-02 11:00",
+                "--by",
+                "ivan",
+            ]
+        )
+        == 0
+    )
     assert main([*base, "next", "1", "25.12.2030 15:30", "--note", "send the offer"]) == 0
-    assert main([*base, "lost", "1", "--reason", "price", "--note", "too dear",
-                 "--at", "2030-01-03 09:00"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "lost",
+                "1",
+                "--reason",
+                "price",
+                "--note",
+                "too dear",
+                "--at",
+                "2030-01-03 09:00",
+            ]
+        )
+        == 0
+    )
     assert main([*base, "reopen", "1", "--at", "2030-01-04 09:00"]) == 0
     assert main([*base, "won", "1", "--at", "2030-01-05 09:00"]) == 0
     capsys.readouterr()

@@ -39,7 +39,7 @@ def write_something(store: SqlStore) -> None:
     DealService(context).create(DealDraft("Chairs", Money(100, "RUB")), pipeline_id=pipeline.id)
 
 
-@pytest.mark.parametrize("mask", [0o022, 0o002, 0o000, 0o077, 0o007])
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o000, 0o077, 0o007], ids=oct)
 def test_new_file_in_new_directories_is_private(tmp_path: Path, mask: int) -> None:
     path = tmp_path / "new" / "nested" / "funnel.db"
     with umask(mask):

@@ -322,11 +322,6 @@ def test_open_store_upgrades_an_older_file_with_a_backup(
     assert len(backups(database, CURRENT - 1)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: open_store compares against migrations.SCHEMA_VERSION at run time, but "
-    "calls upgrade() whose `migrations`/`target` defaults were bound at import time",
-)
 def test_open_store_follows_the_module_schema_version(
     database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -63,12 +63,14 @@ def test_v1_file_upgrades_with_backup_and_matches_a_fresh_schema(tmp_path: Path)
         assert len(uow.activities.for_deal(1)) == 1
     store.close()
     backup = sqlite3.connect(store.backup_path)
-    assert backup.execute("SELECT value FROM funnel_meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert backup.execute(
+        "SELECT value FROM funnel_meta WHERE key='schema_version'"
+    ).fetchone() == ("1",)
     backup.close()
     upgraded = sqlite3.connect(old)
-    assert upgraded.execute("SELECT value FROM funnel_meta WHERE key='schema_version'").fetchone() == (
-        str(SCHEMA_VERSION),
-    )
+    assert upgraded.execute(
+        "SELECT value FROM funnel_meta WHERE key='schema_version'"
+    ).fetchone() == (str(SCHEMA_VERSION),)
     search = upgraded.execute("SELECT search_text FROM deals WHERE id = 1").fetchone()[0]
     upgraded.close()
     assert "офисные кресла" in search and "vip" in search and "79001112233" in search

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -53,7 +54,7 @@ def board_db(tmp_path: Path) -> Path:
     return path
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker has finished and the screen has repainted."""
     for _ in range(4):
         await pilot.pause()

@@ -94,7 +94,7 @@ def parse_duration(text: str, field: str = "duration") -> int:
     raw = text.strip().lower().replace(" ", "")
     if re.fullmatch(r"\d+", raw):
         return int(raw)
-    clock = re.fullmatch(r"(\d+):(\d{2})", raw)
+    clock = re.fullmatch(r"(\d+):([0-5]\d)", raw)
     if clock:
         return int(clock[1]) * 60 + int(clock[2])
     parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+)s)?", raw)

@@ -19,7 +19,7 @@ from funnel_tui.domain.validation import (
 def clean_draft(draft: DealDraft) -> DealDraft:
     """Return `draft` with every field validated and normalised (stripped, empties to None)."""
     if not 0 <= draft.value.minor <= MAX_MINOR:
-        raise ValidationError("value", "must be between 0 and 10^13")
+        raise ValidationError("value", f"must be between 0 and {MAX_MINOR:,} minor units")
     currency = normalize_currency(draft.value.currency)
     if draft.expected_close is not None and draft.expected_close.year < 1970:
         raise ValidationError("expected_close", "is before 1970")

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.money import Money
 
 
@@ -115,7 +116,7 @@ class Pipeline:
         for stage in self.stages:
             if stage.id == stage_id:
                 return stage
-        raise KeyError(stage_id)
+        raise NotFoundError(f"stage {stage_id} is not in pipeline {self.name!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,7 +299,7 @@ def parse_money(text: str, default_currency: str) -> Money:
         raise ValidationError("value", "is empty")
     currency, number = _split_currency(raw, default_currency)
     number = _SPACES.sub("", number)
-    if not _NUMBER.match(number) or number.endswith((",", ".")):
+    if not _NUMBER.match(number):
         raise ValidationError("value", f"not an amount: {text!r}")
     exponent = currency_exponent(currency)
     return Money.from_major(_to_decimal_string(number, exponent, text), currency)
@@ -313,6 +313,8 @@ def _split_currency(raw: str, default_currency: str) -> tuple[str, str]:
     if match is None:
         if raw.lstrip().startswith("-"):
             raise ValidationError("value", "must not be negative")
+        raise ValidationError("value", f"not an amount: {raw!r}")
+    if match["num"].endswith((",", ".")) or match["post"] == ".":
         raise ValidationError("value", f"not an amount: {raw!r}")
     pre, num, post = match["pre"], match["num"], match["post"]
     if pre and post:
@@ -332,7 +334,9 @@ def _to_decimal_string(number: str, exponent: int, original: str) -> str:
     elif last_comma >= 0 or last_dot >= 0:
         sep = "," if last_comma >= 0 else "."
         digits_after = len(number) - number.rfind(sep) - 1
-        if number.count(sep) > 1 or (digits_after == 3 and exponent != 3):
+        # A thousands group never follows a lone 0: "0,500" is half a rouble, not 500.
+        leading_zero = number.split(sep)[0] == "0"
+        if number.count(sep) > 1 or (digits_after == 3 and exponent != 3 and not leading_zero):
             decimal_sep, group_sep = None, sep
         else:
             decimal_sep, group_sep = sep, None
@@ -346,7 +350,9 @@ def _to_decimal_string(number: str, exponent: int, original: str) -> str:
         raise ValidationError("value", f"not an amount: {original!r}")
     groups = integer.split(group_sep) if group_sep else [integer]
     if len(groups) > 1 and (
-        not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])
+        not 1 <= len(groups[0]) <= 3
+        or groups[0] == "0"
+        or any(len(group) != 3 for group in groups[1:])
     ):
         raise ValidationError("value", f"misplaced thousands separator in {original!r}")
     joined = "".join(groups)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from funnel_tui.domain.errors import ValidationError
-from funnel_tui.domain.models import Activity, Deal, Pipeline, StageChange
+from funnel_tui.domain.models import Activity, Deal, Pipeline, Role, StageChange
 from funnel_tui.domain.templates import template_spec
 from funnel_tui.services.demo_data import (
     EN,
@@ -69,11 +69,14 @@ def generate_demo(
     seed: int,
     today: date,
     progress: Callable[[int, int], None] | None = None,
+    viewer: str | None = None,
 ) -> DemoSummary:
     """Fill an empty database with `deals` sample deals from the 12 months before `today`.
 
     Refuses a database that already has deals: demo data must never mix with real data.
-    `progress(done, total)` is called after each chunk of deals is written.
+    `progress(done, total)` is called after each chunk of deals is written. `viewer`, the
+    person trying the demo, joins as a lead, so that the app shows them the whole team's deals
+    (a rep sees only their own, and owns none here).
     """
     if not 1 <= deals <= MAX_DEALS:
         raise ValidationError("demo", f"the number of deals must be between 1 and {MAX_DEALS:,}")
@@ -85,6 +88,8 @@ def generate_demo(
                 "demo", f"{store.label} already has deals; demo fills an empty database only"
             )
         owners = _owners(uow, min(len(USERS), 3 + deals // 1000), calendar.at(0))
+        if viewer is not None and uow.users.by_login(viewer) is None:
+            uow.users.add(viewer, viewer, Role.LEAD, calendar.at(0))
         funnels = [_funnel(uow, plan, calendar.at(0)) for plan in PIPELINES]
         maker = _DealMaker(rng, calendar, owners, funnels)
         changes = activities = 0

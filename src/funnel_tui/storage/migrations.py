@@ -55,7 +55,7 @@ def _add_deal_search_text(connection: Connection) -> None:
     # The board's indexes (see tables.DealRow), written out: tables.py will keep changing.
     connection.execute(
         text(
-            "CREATE INDEX ix_deals_board_totals ON deals (pipeline_id, stage_id, owner_id, currency, "
+            "CREATE INDEX ix_deals_board_totals ON deals (pipeline_id, stage_id, currency, owner_id, "
             "value_minor) WHERE deleted_at IS NULL"
         )
     )
@@ -119,14 +119,17 @@ def upgrade(
     path: Path | None,
     from_version: int,
     *,
-    migrations: Mapping[int, Migration] = MIGRATIONS,
-    target: int = SCHEMA_VERSION,
+    migrations: Mapping[int, Migration] | None = None,
+    target: int | None = None,
 ) -> Path | None:
     """Bring a database at `from_version` up to `target`; returns the backup's path.
 
     The backup is written before anything changes; the upgrade is one transaction, so a
     failure (or a kill) leaves the database exactly as it was.
     """
+    # Looked up now, not at import: the module's values are the truth (and tests replace them).
+    migrations = MIGRATIONS if migrations is None else migrations
+    target = SCHEMA_VERSION if target is None else target
     missing = [
         version for version in range(from_version + 1, target + 1) if version not in migrations
     ]

@@ -21,7 +21,12 @@ class ColumnHeader(Static):
     }
     """
 
+    _shown: ColumnTotals | None = None
+
     def show(self, totals: ColumnTotals) -> None:
+        if totals == self._shown:
+            return
+        self._shown = totals
         stage = totals.stage
         self.set_class(stage.is_key, "-key")
         self.set_class(stage.kind is StageKind.WON, "-won")

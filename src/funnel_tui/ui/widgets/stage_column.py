@@ -134,6 +134,16 @@ class StageColumn(ScrollView, can_focus=True):
         The cursor stays on `keep_deal` if it is among the first window, else on the same
         index (clamped), so a refresh does not throw the user's place away.
         """
+        unchanged = total == self.total and all(
+            self._cards.get(index) == card for index, card in enumerate(first)
+        )
+        if unchanged:
+            # Nothing to repaint (over SSH every repainted column costs bytes); at most the
+            # cursor follows the kept deal.
+            index = next((i for i, c in enumerate(first) if c.deal_id == keep_deal), None)
+            if index is not None and index != self.cursor:
+                self.cursor = index
+            return
         self.generation += 1
         self.total = total
         self._cards = dict(enumerate(first))

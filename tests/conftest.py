@@ -1,0 +1,74 @@
+"""Shared fixtures. Every test runs isolated from the developer's real files and database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from funnel_tui.domain.models import Pipeline
+from funnel_tui.services.context import ServiceContext
+from funnel_tui.services.pipelines import PipelineService
+from funnel_tui.storage.database import SqlStore, open_store
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every path Funnel (or a library) might use into the test's own directory."""
+    for variable, folder in (
+        ("HOME", "home"),
+        ("XDG_CONFIG_HOME", "xdg-config"),
+        ("XDG_DATA_HOME", "xdg-data"),
+        ("XDG_CACHE_HOME", "xdg-cache"),
+    ):
+        directory = tmp_path / folder
+        directory.mkdir(exist_ok=True)
+        monkeypatch.setenv(variable, str(directory))
+    monkeypatch.setenv("FUNNEL_TUI_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("FUNNEL_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("FUNNEL_DB", raising=False)
+
+
+class FakeClock:
+    """A controllable clock: returns aware UTC datetimes; `advance` moves it forward."""
+
+    def __init__(self, start: datetime = START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self.now = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        self.now += delta if delta is not None else timedelta(**kwargs)
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment.astimezone(UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    opened = open_store(tmp_path / "t.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def context(store: SqlStore, clock: FakeClock) -> ServiceContext:
+    return ServiceContext(store, login="anna", clock=clock)
+
+
+@pytest.fixture
+def pipeline(context: ServiceContext) -> Pipeline:
+    return PipelineService(context).create_from_template("b2b", "en", "New clients")
