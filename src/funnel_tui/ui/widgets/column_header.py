@@ -40,4 +40,6 @@ class ColumnHeader(Static):
         amounts = Text(
             format_amounts(totals.amounts), style="dim", overflow="ellipsis", no_wrap=True
         )
-        self.update(Text("\n").join([name, count, amounts]))
+        lines = Text("\n").join([name, count, amounts])
+        lines.no_wrap, lines.overflow = True, "ellipsis"
+        self.update(lines)

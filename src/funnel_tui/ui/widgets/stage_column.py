@@ -50,7 +50,7 @@ class StageColumn(ScrollView, can_focus=True):
     StageColumn {
         height: 1fr;
         scrollbar-size-vertical: 1;
-        & > .stage-column--cursor { background: $accent 40%; }
+        & > .stage-column--cursor { background: $accent 15%; }
         &:focus > .stage-column--cursor { background: $accent; color: $text; }
         & > .stage-column--muted { color: $text-muted; }
         & > .stage-column--overdue { color: $error; text-style: bold; }
@@ -212,9 +212,8 @@ class StageColumn(ScrollView, can_focus=True):
         card = self._cards.get(index)
         if card is None:
             self._request(index)
-            text = Text(
-                " …" if row == 0 else "", style=self.get_component_rich_style("stage-column--muted")
-            )
+            muted = self.get_component_rich_style("stage-column--muted", partial=True)
+            text = Text(" …" if row == 0 else "", style=muted)
             text.truncate(width, pad=True)
             return Strip(list(text.render(self.app.console)), width).apply_style(self.rich_style)
         base = self.rich_style
@@ -225,7 +224,7 @@ class StageColumn(ScrollView, can_focus=True):
         return strip.apply_style(base)
 
     def _card_line(self, card: Card, row: int, width: int) -> Text:
-        muted = self.get_component_rich_style("stage-column--muted")
+        muted = self.get_component_rich_style("stage-column--muted", partial=True)
         if row == 0:
             title = Text(clean(card.title), style=Style(bold=True))
             return _fit(title, Text(), width)
@@ -244,13 +243,17 @@ class StageColumn(ScrollView, can_focus=True):
                 style = "stage-column--overdue"
             elif card.next_contact_at.astimezone().date() == today:
                 style = "stage-column--today"
-            badge_style = self.get_component_rich_style(style) if style else Style()
+            badge_style = self.get_component_rich_style(style, partial=True) if style else Style()
             badges.append("◷" + short_when(card.next_contact_at, today), style=badge_style)
         days = max(0, (now - card.stage_entered_at).days)
-        badges.append(f" {days}d", style=self.get_component_rich_style("stage-column--muted"))
+        badges.append(
+            f" {days}d", style=self.get_component_rich_style("stage-column--muted", partial=True)
+        )
         touched = max(card.stage_entered_at, card.last_activity_at or card.stage_entered_at)
         if self.stage.rot_days and now - touched > timedelta(days=self.stage.rot_days):
-            badges.append(" ⚑", style=self.get_component_rich_style("stage-column--rotting"))
+            badges.append(
+                " ⚑", style=self.get_component_rich_style("stage-column--rotting", partial=True)
+            )
         return badges
 
     def _request(self, index: int) -> None:
