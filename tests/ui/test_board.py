@@ -282,3 +282,29 @@ async def test_move_to_any_stage_asks_before_skipping(board_db: Path, reopen: Re
         assert counts(app)[:4] == [2, 1, 1, 2]
         assert focused_column(app).stage.name == "Proposal"
     assert stage_names(reopen(), deal_id) == ["Prospecting", "Proposal"]
+
+
+async def test_a_teammates_change_is_never_overwritten(board_db: Path, reopen: Reopen) -> None:
+    app = make_app(board_db)
+    notices: list[str] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        card = focused_column(app).current
+        assert card is not None
+        teammate = reopen()  # a second connection, as another person's funnel would be
+        teammate.deals.move(
+            card.deal_id, card.stage_id + 2, expected_version=card.version, by="ivan"
+        )
+        original_notify = app.notify
+
+        def capture(message: str, **kwargs: object) -> None:
+            notices.append(message)
+            original_notify(message, **kwargs)  # type: ignore[arg-type]
+
+        app.notify = capture  # type: ignore[method-assign]
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert any("changed by someone else" in notice for notice in notices)
+        assert counts(app)[:3] == [2, 1, 2]  # reloaded: the teammate's move is shown
+    history = stage_names(reopen(), card.deal_id)
+    assert history == ["Prospecting", "Meeting"]  # the stale move was refused, not applied
