@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
+from typing import Any
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import DealDraft
@@ -34,3 +35,8 @@ def clean_draft(draft: DealDraft) -> DealDraft:
         source=clean_text("source", draft.source, limit=100),
         tags=clean_tags(draft.tags),
     )
+
+
+def draft_fields(draft: DealDraft) -> dict[str, Any]:
+    """The draft's fields by name, to build or update a Deal (which has each of them)."""
+    return {field.name: getattr(draft, field.name) for field in fields(DealDraft)}

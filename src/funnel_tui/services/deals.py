@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from funnel_tui.domain.drafts import clean_draft
+from funnel_tui.domain.drafts import clean_draft, draft_fields
 from funnel_tui.domain.errors import (
     ConflictError,
     InvalidTransitionError,
@@ -95,19 +95,11 @@ class DealService:
                     id=0,
                     pipeline_id=pipeline.id,
                     stage_id=stage.id,
-                    title=draft.title,
-                    value=draft.value,
                     owner_id=owner_user.id,
                     created_at=moment,
                     updated_at=moment,
                     stage_entered_at=moment,
-                    contact=draft.contact,
-                    company=draft.company,
-                    phone=draft.phone,
-                    email=draft.email,
-                    source=draft.source,
-                    tags=draft.tags,
-                    expected_close=draft.expected_close,
+                    **draft_fields(draft),
                 )
             )
             uow.deals.record_stage_change(deal.id, None, stage.id, moment, actor.id)
@@ -132,20 +124,7 @@ class DealService:
             deal = _load(uow, deal_id)
             _check_version(deal, expected_version)
             owner_id = _owner(uow, owner, actor).id if owner else deal.owner_id
-            edited = replace(
-                deal,
-                title=draft.title,
-                value=draft.value,
-                contact=draft.contact,
-                company=draft.company,
-                phone=draft.phone,
-                email=draft.email,
-                source=draft.source,
-                tags=draft.tags,
-                expected_close=draft.expected_close,
-                owner_id=owner_id,
-                updated_at=moment,
-            )
+            edited = replace(deal, **draft_fields(draft), owner_id=owner_id, updated_at=moment)
             saved = uow.deals.update(edited, expected_version)
             uow.commit()
         return saved

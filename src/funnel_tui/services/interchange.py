@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from funnel_tui.domain.dates import format_utc, parse_utc
-from funnel_tui.domain.drafts import clean_draft
+from funnel_tui.domain.drafts import clean_draft, draft_fields
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import (
     Activity,
@@ -332,19 +332,11 @@ def _bundle(
         id=0,
         pipeline_id=pipeline.id,
         stage_id=current.id,
-        title=draft.title,
-        value=draft.value,
         owner_id=_user(uow, users, doc.owner, now).id,
         created_at=created_at,
         updated_at=updated_at,
         stage_entered_at=last_at,
-        contact=draft.contact,
-        company=draft.company,
-        phone=draft.phone,
-        email=draft.email,
-        source=draft.source,
-        tags=draft.tags,
-        expected_close=draft.expected_close,
+        **draft_fields(draft),
         next_contact_at=next_at,
         next_contact_note=clean_text("next_contact_note", doc.next_contact_note)
         if next_at
