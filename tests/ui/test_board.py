@@ -308,3 +308,21 @@ async def test_a_teammates_change_is_never_overwritten(board_db: Path, reopen: R
         assert counts(app)[:3] == [2, 1, 2]  # reloaded: the teammate's move is shown
     history = stage_names(reopen(), card.deal_id)
     assert history == ["Prospecting", "Meeting"]  # the stale move was refused, not applied
+
+
+async def test_a_hostile_title_is_shown_literally_everywhere(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, NewDealModal)
+        modal.query_one("#field-title", Input).value = "[@click=app.quit]Boom[/] \x1b]52;c;aGk=\x07"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        added = [n for n in app._notifications if n.message.startswith("Added deal")]
+        assert added and added[0].message.endswith("[@click=app.quit]Boom[/] ␛]52;c;aGk=␇")
+        # Shown as plain text: Textual parses a notification as markup unless told otherwise.
+        assert not any(notification.markup for notification in app._notifications)
+        assert app.is_running

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -349,13 +349,13 @@ class BoardScreen(Screen[None]):
         card, pipeline = current
         stage = pipeline.stage(card.stage_id)
         if not stage.is_open:
-            self.notify("Closed deals are reopened from the deal pane", severity="warning")
+            self._tell("Closed deals are reopened from the deal pane", "warning")
             return
         open_stages = pipeline.open_stages
         index = open_stages.index(stage) + direction
         if not 0 <= index < len(open_stages):
             edge = "last" if direction > 0 else "first"
-            self.notify(f"Already at the {edge} stage", severity="warning")
+            self._tell(f"Already at the {edge} stage", "warning")
             return
         self._confirm_and_move(card, pipeline, open_stages[index])
 
@@ -416,8 +416,14 @@ class BoardScreen(Screen[None]):
             partial(self._reload, keep_deal=card.deal_id, follow_stage=moved.stage_id)
         )
 
+    def _tell(
+        self, message: str, severity: Literal["information", "warning"] = "information"
+    ) -> None:
+        """A notification with data in it: plain text, never markup (titles are anyone's)."""
+        self.notify(clean(message), severity=severity, markup=False, timeout=6)
+
     def _failed(self, error: FunnelError) -> None:
-        self.notify(clean(str(error)), severity="warning", timeout=6)
+        self._tell(str(error), "warning")
         self._reload()
 
     def action_win(self) -> None:
@@ -442,7 +448,7 @@ class BoardScreen(Screen[None]):
     def action_undo(self) -> None:
         move = self._last_move
         if move is None:
-            self.notify("Nothing to undo")
+            self._tell("Nothing to undo")
             return
         self._last_move = None
         self._undo(move)
@@ -457,7 +463,7 @@ class BoardScreen(Screen[None]):
         except FunnelError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self.notify, f"Undone: {clean(move.title)}")
+        self.app.call_from_thread(self._tell, f"Undone: {move.title}")
         self.app.call_from_thread(
             partial(self._reload, keep_deal=move.deal_id, follow_stage=move.from_stage_id)
         )
@@ -489,7 +495,7 @@ class BoardScreen(Screen[None]):
         except FunnelError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self.notify, f"Added deal {deal.id}: {clean(deal.title)}")
+        self.app.call_from_thread(self._tell, f"Added deal {deal.id}: {deal.title}")
         if self._columns is None:
             self.app.call_from_thread(self._load_context, self.services)
         else:
