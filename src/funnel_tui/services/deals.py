@@ -26,6 +26,7 @@ from funnel_tui.domain.models import (
     StageKind,
     User,
 )
+from funnel_tui.domain.pipeline_rules import neighbour_stage
 from funnel_tui.domain.validation import MAX_BODY, clean_duration, clean_text
 from funnel_tui.services.context import ServiceContext, ensure_user
 from funnel_tui.services.ports import UnitOfWork
@@ -147,6 +148,133 @@ class DealService:
         A move to the won stage is a win, to the lost stage a loss (which needs a reason when
         the pipeline has any), and from a closed stage to an open one a reopening.
         """
+        return self._move(
+            deal_id,
+            lambda deal, pipeline, uow: pipeline.stage(stage_id),
+            expected_version,
+            loss_reason,
+            loss_note,
+            at,
+            by,
+        )
+
+    def move_to(
+        self,
+        deal_id: int,
+        stage_name: str,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """`move` with the stage named as a user types it (a loss goes through `lose`)."""
+        return self._move(
+            deal_id,
+            lambda deal, pipeline, uow: find_stage(pipeline, stage_name),
+            expected_version,
+            None,
+            None,
+            at,
+            by,
+        )
+
+    def step(
+        self,
+        deal_id: int,
+        direction: int,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """Move one open stage forward (+1) or back (-1) from where the deal is now."""
+
+        def neighbour(deal: Deal, pipeline: Pipeline, uow: UnitOfWork) -> Stage:
+            current = pipeline.stage(deal.stage_id)
+            if not current.is_open:
+                raise InvalidTransitionError(f"deal {deal_id} is closed; reopen it first")
+            target = neighbour_stage(pipeline.stages, current, direction)
+            if target is None:
+                edge = "last" if direction > 0 else "first"
+                raise InvalidTransitionError(f"deal {deal_id} is already at the {edge} stage")
+            return target
+
+        return self._move(deal_id, neighbour, expected_version, None, None, at, by)
+
+    def win(
+        self,
+        deal_id: int,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        return self._move(
+            deal_id,
+            lambda deal, pipeline, uow: pipeline.won_stage,
+            expected_version,
+            None,
+            None,
+            at,
+            by,
+        )
+
+    def lose(
+        self,
+        deal_id: int,
+        reason: str | None,
+        note: str | None = None,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        return self._move(
+            deal_id,
+            lambda deal, pipeline, uow: pipeline.lost_stage,
+            expected_version,
+            reason,
+            note,
+            at,
+            by,
+        )
+
+    def reopen(
+        self,
+        deal_id: int,
+        stage_id: int | None = None,
+        *,
+        expected_version: int | None = None,
+        at: datetime | None = None,
+        by: str | None = None,
+    ) -> Deal:
+        """Back to an open stage: `stage_id`, or the last open stage it was in before closing."""
+
+        def reopened(deal: Deal, pipeline: Pipeline, uow: UnitOfWork) -> Stage:
+            if pipeline.stage(deal.stage_id).is_open:
+                raise InvalidTransitionError(f"deal {deal_id} is not closed")
+            if stage_id is not None:
+                return pipeline.stage(stage_id)
+            open_ids = {stage.id for stage in pipeline.open_stages}
+            visited = [
+                c.to_stage_id for c in uow.deals.history(deal_id) if c.to_stage_id in open_ids
+            ]
+            return pipeline.stage(visited[-1]) if visited else pipeline.open_stages[0]
+
+        return self._move(deal_id, reopened, expected_version, None, None, at, by)
+
+    def _move(
+        self,
+        deal_id: int,
+        choose: _Choice,
+        expected_version: int | None,
+        loss_reason: str | None,
+        loss_note: str | None,
+        at: datetime | None,
+        by: str | None,
+    ) -> Deal:
+        """One transaction: read the deal under the write lock, choose the target from what
+        it is now (not from an earlier read a teammate may have overtaken), move, record."""
         moment = self._context.moment(at)
         with self._context.store.write() as uow:
             actor = ensure_user(uow, by or self._context.login, moment)
@@ -154,68 +282,10 @@ class DealService:
             if expected_version is not None:
                 _check_version(deal, expected_version)
             pipeline = _pipeline(uow, deal)
-            target = pipeline.stage(stage_id)
+            target = choose(deal, pipeline, uow)
             moved = _transition(uow, deal, pipeline, target, actor, moment, loss_reason, loss_note)
             uow.commit()
         return moved
-
-    def move_to(self, deal_id: int, stage_name: str, **options: object) -> Deal:
-        """`move` with the stage named as a user types it."""
-        deal = self.get(deal_id)
-        with self._context.store.read() as uow:
-            pipeline = _pipeline(uow, deal)
-        stage = find_stage(pipeline, stage_name)
-        return self.move(deal_id, stage.id, **options)  # type: ignore[arg-type]
-
-    def step(self, deal_id: int, direction: int, **options: object) -> Deal:
-        """Move one open stage forward (+1) or back (-1)."""
-        deal = self.get(deal_id)
-        with self._context.store.read() as uow:
-            pipeline = _pipeline(uow, deal)
-        current = pipeline.stage(deal.stage_id)
-        if not current.is_open:
-            raise InvalidTransitionError(f"deal {deal_id} is closed; reopen it first")
-        open_stages = pipeline.open_stages
-        index = open_stages.index(current) + direction
-        if not 0 <= index < len(open_stages):
-            edge = "last" if direction > 0 else "first"
-            raise InvalidTransitionError(f"deal {deal_id} is already at the {edge} stage")
-        return self.move(deal_id, open_stages[index].id, **options)  # type: ignore[arg-type]
-
-    def win(self, deal_id: int, **options: object) -> Deal:
-        deal = self.get(deal_id)
-        with self._context.store.read() as uow:
-            pipeline = _pipeline(uow, deal)
-        return self.move(deal_id, pipeline.won_stage.id, **options)  # type: ignore[arg-type]
-
-    def lose(
-        self, deal_id: int, reason: str | None, note: str | None = None, **options: object
-    ) -> Deal:
-        deal = self.get(deal_id)
-        with self._context.store.read() as uow:
-            pipeline = _pipeline(uow, deal)
-        return self.move(
-            deal_id,
-            pipeline.lost_stage.id,
-            loss_reason=reason,
-            loss_note=note,
-            **options,  # type: ignore[arg-type]
-        )
-
-    def reopen(self, deal_id: int, stage_id: int | None = None, **options: object) -> Deal:
-        """Back to an open stage: `stage_id`, or the last open stage it was in before closing."""
-        deal = self.get(deal_id)
-        with self._context.store.read() as uow:
-            pipeline = _pipeline(uow, deal)
-            if pipeline.stage(deal.stage_id).is_open:
-                raise InvalidTransitionError(f"deal {deal_id} is not closed")
-            if stage_id is None:
-                open_ids = {stage.id for stage in pipeline.open_stages}
-                visited = [
-                    c.to_stage_id for c in uow.deals.history(deal_id) if c.to_stage_id in open_ids
-                ]
-                stage_id = visited[-1] if visited else pipeline.open_stages[0].id
-        return self.move(deal_id, stage_id, **options)  # type: ignore[arg-type]
 
     # --- activities and next contact --------------------------------------------------------
 
@@ -328,6 +398,7 @@ class DealService:
 
 
 _Change = Callable[[Deal], Deal]
+_Choice = Callable[[Deal, Pipeline, UnitOfWork], Stage]
 
 
 def _load(uow: UnitOfWork, deal_id: int, *, include_deleted: bool = False) -> Deal:
