@@ -196,10 +196,15 @@ class StageColumn(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.total * CARD_HEIGHT)
 
     def on_focus(self) -> None:
-        self.refresh()
+        self._refresh_cursor()
 
     def on_blur(self) -> None:
-        self.refresh()
+        self._refresh_cursor()
+
+    def _refresh_cursor(self) -> None:
+        """Repaint the highlighted card only: the rest of the column looks the same."""
+        top = self.cursor * CARD_HEIGHT - int(self.scroll_offset.y)
+        self.refresh(Region(0, top, self.size.width, CARD_HEIGHT))
 
     # --- drawing ---------------------------------------------------------------------------
 
