@@ -121,9 +121,7 @@ class DealService:
         draft = clean_draft(draft)
         moment = self._context.moment(at)
         with self._context.store.write() as uow:
-            actor = ensure_user(uow, by or self._context.login, moment)
-            deal = _load(uow, deal_id)
-            _check_version(deal, expected_version)
+            actor, deal = self._open_deal(uow, deal_id, expected_version, by, moment)
             owner_id = _owner(uow, owner, actor).id if owner else deal.owner_id
             edited = replace(deal, **draft_fields(draft), owner_id=owner_id, updated_at=moment)
             saved = uow.deals.update(edited, expected_version)
@@ -151,11 +149,11 @@ class DealService:
         return self._move(
             deal_id,
             lambda deal, pipeline, uow: pipeline.stage(stage_id),
-            expected_version,
-            loss_reason,
-            loss_note,
-            at,
-            by,
+            expected_version=expected_version,
+            at=at,
+            by=by,
+            loss_reason=loss_reason,
+            loss_note=loss_note,
         )
 
     def move_to(
@@ -171,11 +169,9 @@ class DealService:
         return self._move(
             deal_id,
             lambda deal, pipeline, uow: find_stage(pipeline, stage_name),
-            expected_version,
-            None,
-            None,
-            at,
-            by,
+            expected_version=expected_version,
+            at=at,
+            by=by,
         )
 
     def step(
@@ -199,7 +195,7 @@ class DealService:
                 raise InvalidTransitionError(f"deal {deal_id} is already at the {edge} stage")
             return target
 
-        return self._move(deal_id, neighbour, expected_version, None, None, at, by)
+        return self._move(deal_id, neighbour, expected_version=expected_version, at=at, by=by)
 
     def win(
         self,
@@ -212,11 +208,9 @@ class DealService:
         return self._move(
             deal_id,
             lambda deal, pipeline, uow: pipeline.won_stage,
-            expected_version,
-            None,
-            None,
-            at,
-            by,
+            expected_version=expected_version,
+            at=at,
+            by=by,
         )
 
     def lose(
@@ -232,11 +226,11 @@ class DealService:
         return self._move(
             deal_id,
             lambda deal, pipeline, uow: pipeline.lost_stage,
-            expected_version,
-            reason,
-            note,
-            at,
-            by,
+            expected_version=expected_version,
+            at=at,
+            by=by,
+            loss_reason=reason,
+            loss_note=note,
         )
 
     def reopen(
@@ -261,26 +255,24 @@ class DealService:
             ]
             return pipeline.stage(visited[-1]) if visited else pipeline.open_stages[0]
 
-        return self._move(deal_id, reopened, expected_version, None, None, at, by)
+        return self._move(deal_id, reopened, expected_version=expected_version, at=at, by=by)
 
     def _move(
         self,
         deal_id: int,
         choose: _Choice,
+        *,
         expected_version: int | None,
-        loss_reason: str | None,
-        loss_note: str | None,
         at: datetime | None,
         by: str | None,
+        loss_reason: str | None = None,
+        loss_note: str | None = None,
     ) -> Deal:
         """One transaction: read the deal under the write lock, choose the target from what
         it is now (not from an earlier read a teammate may have overtaken), move, record."""
         moment = self._context.moment(at)
         with self._context.store.write() as uow:
-            actor = ensure_user(uow, by or self._context.login, moment)
-            deal = _load(uow, deal_id)
-            if expected_version is not None:
-                _check_version(deal, expected_version)
+            actor, deal = self._open_deal(uow, deal_id, expected_version, by, moment)
             pipeline = _pipeline(uow, deal)
             target = choose(deal, pipeline, uow)
             moved = _transition(uow, deal, pipeline, target, actor, moment, loss_reason, loss_note)
@@ -307,8 +299,7 @@ class DealService:
         if kind is ActivityKind.NOTE and body is None:
             raise ValidationError("note", "is empty")
         with self._context.store.write() as uow:
-            actor = ensure_user(uow, by or self._context.login, moment)
-            deal = _load(uow, deal_id)
+            actor, deal = self._open_deal(uow, deal_id, None, by, moment)
             if moment < deal.created_at:
                 raise ValidationError("at", "is before the deal was created")
             activity = uow.activities.add(
@@ -388,13 +379,25 @@ class DealService:
         change: _Change,
     ) -> Deal:
         with self._context.store.write() as uow:
-            ensure_user(uow, by or self._context.login, moment)
-            deal = _load(uow, deal_id)
-            if expected_version is not None:
-                _check_version(deal, expected_version)
+            _, deal = self._open_deal(uow, deal_id, expected_version, by, moment)
             saved = uow.deals.update(replace(change(deal), updated_at=moment), deal.version)
             uow.commit()
         return saved
+
+    def _open_deal(
+        self,
+        uow: UnitOfWork,
+        deal_id: int,
+        expected_version: int | None,
+        by: str | None,
+        moment: datetime,
+    ) -> tuple[User, Deal]:
+        """Inside a write: who acts, and the live deal, checked against the version they saw."""
+        actor = ensure_user(uow, by or self._context.login, moment)
+        deal = _load(uow, deal_id)
+        if expected_version is not None:
+            _check_version(deal, expected_version)
+        return actor, deal
 
 
 _Change = Callable[[Deal], Deal]
