@@ -24,10 +24,11 @@ from funnel_tui import __version__, paths
 from funnel_tui.config import Settings, database_target, load_settings
 from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
 from funnel_tui.domain.errors import FunnelError, ValidationError
-from funnel_tui.domain.models import ActivityKind, DealDraft, Direction, Outcome
+from funnel_tui.domain.models import ActivityKind, Deal, DealDraft, Direction, Outcome
 from funnel_tui.domain.money import parse_money
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
+from funnel_tui.services.deals import find_stage
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -240,8 +241,6 @@ def add(
             )
         stage_id = None
         if stage:
-            from funnel_tui.services.deals import find_stage
-
             stage_id = find_stage(found, stage).id
         deal = services.deals.create(
             draft, pipeline_id=found.id, stage_id=stage_id, owner=owner, at=at, by=by
@@ -252,11 +251,13 @@ def add(
         _say(f"Added deal {deal.id}: ", safe_text(deal.title), f" in {clean(found.name)}.")
 
 
-def _move_report(services: Services, deal_id: int, before_stage: int) -> None:
-    deal = services.deals.get(deal_id)
-    pipeline = services.pipelines.find(str(deal.pipeline_id))
-    source, target = pipeline.stage(before_stage).name, pipeline.stage(deal.stage_id).name
-    _say(f"Deal {deal_id}: ", safe_text(source), " → ", safe_text(target), ".")
+def _move_report(services: Services, moved: Deal) -> None:
+    """What was recorded: the deal's last stage change, from → to."""
+    change = services.deals.history(moved.id)[-1]
+    pipeline = services.pipelines.find(str(moved.pipeline_id))
+    source = pipeline.stage(change.from_stage_id).name if change.from_stage_id else "—"
+    target = pipeline.stage(change.to_stage_id).name
+    _say(f"Deal {moved.id}: ", safe_text(source), " → ", safe_text(target), ".")
 
 
 @cli.command()
@@ -276,9 +277,10 @@ def move(
 ) -> None:
     """Move a deal to STAGE (name or number); the move is recorded in its history."""
     with _services(ctx) as services:
-        before = services.deals.get(deal_id).stage_id
-        services.deals.move_to(deal_id, stage, expected_version=expect_version, at=at, by=by)
-        _move_report(services, deal_id, before)
+        moved = services.deals.move_to(
+            deal_id, stage, expected_version=expect_version, at=at, by=by
+        )
+        _move_report(services, moved)
 
 
 @cli.command()
@@ -289,9 +291,7 @@ def move(
 def won(ctx: click.Context, deal_id: int, at: datetime | None, by: str | None) -> None:
     """Mark a deal won."""
     with _services(ctx) as services:
-        before = services.deals.get(deal_id).stage_id
-        services.deals.win(deal_id, at=at, by=by)
-        _move_report(services, deal_id, before)
+        _move_report(services, services.deals.win(deal_id, at=at, by=by))
 
 
 @cli.command()
@@ -311,9 +311,7 @@ def lost(
 ) -> None:
     """Mark a deal lost, with a reason."""
     with _services(ctx) as services:
-        before = services.deals.get(deal_id).stage_id
-        services.deals.lose(deal_id, reason, note, at=at, by=by)
-        _move_report(services, deal_id, before)
+        _move_report(services, services.deals.lose(deal_id, reason, note, at=at, by=by))
 
 
 @cli.command()
@@ -330,11 +328,8 @@ def reopen(
         deal = services.deals.get(deal_id)
         stage_id = None
         if stage:
-            from funnel_tui.services.deals import find_stage
-
             stage_id = find_stage(services.pipelines.find(str(deal.pipeline_id)), stage).id
-        services.deals.reopen(deal_id, stage_id, at=at, by=by)
-        _move_report(services, deal_id, deal.stage_id)
+        _move_report(services, services.deals.reopen(deal_id, stage_id, at=at, by=by))
 
 
 @cli.command()

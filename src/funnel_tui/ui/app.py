@@ -33,7 +33,11 @@ class FunnelApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(
-            BoardScreen(self.settings.effective_currency, self.settings.default_pipeline)
+            BoardScreen(
+                self.settings.effective_currency,
+                self.settings.default_pipeline,
+                self.settings.effective_language,
+            )
         )
         self._open_database()
 

@@ -75,9 +75,16 @@ class BoardScreen(Screen[None]):
     board_query: reactive[BoardQuery | None] = reactive(None, init=False)
     show_closed: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, default_currency: str = "USD", default_pipeline: str | None = None) -> None:
+    def __init__(
+        self,
+        default_currency: str = "USD",
+        default_pipeline: str | None = None,
+        language: str = "en",
+    ) -> None:
         super().__init__()
         self._currency = default_currency
+        self._language = language
+        """For the pipeline made when the first deal goes into an empty database."""
         self._default_pipeline = default_pipeline
         self._pipelines: list[Pipeline] = []
         self._users: list[User] = []
@@ -486,7 +493,7 @@ class BoardScreen(Screen[None]):
         assert self.services is not None
         try:
             if self._columns is None:
-                pipeline, _ = self.services.pipelines.first_or_default("en")
+                pipeline, _ = self.services.pipelines.first_or_default(self._language)
             else:
                 pipeline = self._columns.pipeline
             focused = self._focused_column()
