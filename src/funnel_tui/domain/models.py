@@ -188,6 +188,18 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistAnswer:
+    """A deal's answer to one exit-checklist question of one stage."""
+
+    deal_id: int
+    stage_id: int
+    question: str
+    answer: str
+    at: datetime
+    by_user_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class PlanTarget:
     """A monthly target for a stage (the reference funnel) or a whole pipeline."""
 

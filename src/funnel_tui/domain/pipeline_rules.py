@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import PipelineSpec, Stage, StageKind
+from funnel_tui.domain.validation import clean_text
 
 
 def open_index(stages: tuple[Stage, ...], stage: Stage) -> int | None:
@@ -28,6 +31,22 @@ def neighbour_stage(stages: tuple[Stage, ...], stage: Stage, step: int) -> Stage
     open_stages = [s for s in stages if s.is_open]
     target = index + step
     return open_stages[target] if 0 <= target < len(open_stages) else None
+
+
+def unanswered_questions(stage: Stage, answers: Mapping[str, str]) -> tuple[str, ...]:
+    """The stage's exit-checklist questions that have no answer yet, in checklist order."""
+    return tuple(q for q in stage.checklist if not (answers.get(q) or "").strip())
+
+
+def clean_answers(stage: Stage, answers: Mapping[str, str]) -> dict[str, str]:
+    """Answers stripped and checked against the stage's questions (an empty answer is kept as
+    empty: clearing an answer is an edit too)."""
+    cleaned: dict[str, str] = {}
+    for question, answer in answers.items():
+        if question not in stage.checklist:
+            raise ValidationError("checklist", f"{question!r} is not a question of {stage.name!r}")
+        cleaned[question] = clean_text("checklist", answer) or ""
+    return cleaned
 
 
 def check_pipeline_spec(spec: PipelineSpec) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from funnel_tui.domain.errors import (
 from funnel_tui.domain.models import (
     Activity,
     ActivityKind,
+    ChecklistAnswer,
     Deal,
     DealDraft,
     Direction,
@@ -26,9 +27,14 @@ from funnel_tui.domain.models import (
     StageKind,
     User,
 )
-from funnel_tui.domain.pipeline_rules import neighbour_stage
+from funnel_tui.domain.pipeline_rules import (
+    clean_answers,
+    neighbour_stage,
+    unanswered_questions,
+)
 from funnel_tui.domain.validation import MAX_BODY, clean_duration, clean_text
 from funnel_tui.services.context import ServiceContext, ensure_user
+from funnel_tui.services.deal_view import DealView, build_timeline
 from funnel_tui.services.ports import UnitOfWork
 
 
@@ -63,6 +69,52 @@ class DealService:
     def activities(self, deal_id: int) -> list[Activity]:
         with self._context.store.read() as uow:
             return uow.activities.for_deal(deal_id)
+
+    def view(self, deal_id: int) -> DealView:
+        """Everything the deal pane shows, read in one transaction."""
+        with self._context.store.read() as uow:
+            deal = _load(uow, deal_id)
+            pipelines = uow.pipelines.list(include_archived=True)
+            users = uow.users.list()
+            pipeline = next(p for p in pipelines if p.id == deal.pipeline_id)
+            stage_names = {stage.id: stage.name for p in pipelines for stage in p.stages}
+            user_names = {user.id: user.display_name for user in users}
+            answers = {
+                answer.question: answer.answer
+                for answer in uow.checklist.for_deal(deal_id)
+                if answer.stage_id == deal.stage_id
+            }
+            timeline = build_timeline(
+                uow.deals.history(deal_id),
+                uow.activities.for_deal(deal_id),
+                stage_names,
+                user_names,
+            )
+        reason = next((r.name for r in pipeline.loss_reasons if r.id == deal.loss_reason_id), None)
+        return DealView(
+            deal=deal,
+            pipeline=pipeline,
+            owner=next(user for user in users if user.id == deal.owner_id),
+            timeline=timeline,
+            answers=answers,
+            pipelines=tuple(p for p in pipelines if p.archived_at is None),
+            users=tuple(users),
+            loss_reason=reason,
+        )
+
+    def unanswered(self, deal_id: int) -> tuple[str, ...]:
+        """The current stage's exit-checklist questions the deal has not answered."""
+        with self._context.store.read() as uow:
+            deal = _load(uow, deal_id)
+            stage = _pipeline(uow, deal).stage(deal.stage_id)
+            if not stage.checklist:
+                return ()
+            answers = {
+                a.question: a.answer
+                for a in uow.checklist.for_deal(deal_id)
+                if a.stage_id == deal.stage_id
+            }
+        return unanswered_questions(stage, answers)
 
     # --- creating and editing --------------------------------------------------------------
 
@@ -114,17 +166,37 @@ class DealService:
         *,
         expected_version: int,
         owner: str | None = None,
+        stage_id: int | None = None,
+        answers: Mapping[str, str] | None = None,
         at: datetime | None = None,
         by: str | None = None,
     ) -> Deal:
-        """Replace the editable fields; refuses if the deal changed since `expected_version`."""
+        """Replace the editable fields, all in one transaction; refuses if the deal changed
+        since `expected_version`.
+
+        `answers` are the current stage's checklist answers; `stage_id` moves the deal (to
+        any stage of any pipeline but a lost one, which needs a reason: `lose`), recorded in
+        its history like every move.
+        """
         draft = clean_draft(draft)
         moment = self._context.moment(at)
         with self._context.store.write() as uow:
             actor, deal = self._open_deal(uow, deal_id, expected_version, by, moment)
             owner_id = _owner(uow, owner, actor).id if owner else deal.owner_id
+            if answers:
+                current = _pipeline(uow, deal).stage(deal.stage_id)
+                for question, answer in clean_answers(current, answers).items():
+                    uow.checklist.put(
+                        ChecklistAnswer(deal.id, current.id, question, answer, moment, actor.id)
+                    )
             edited = replace(deal, **draft_fields(draft), owner_id=owner_id, updated_at=moment)
             saved = uow.deals.update(edited, expected_version)
+            if stage_id is not None and stage_id != deal.stage_id:
+                pipeline = _pipeline_with_stage(uow, stage_id)
+                target = pipeline.stage(stage_id)
+                if target.kind is StageKind.LOST:
+                    raise ValidationError("stage", "losing a deal needs a reason: use Lose instead")
+                saved = _transition(uow, saved, pipeline, target, actor, moment, None, None)
             uow.commit()
         return saved
 
@@ -421,6 +493,13 @@ def _pipeline(uow: UnitOfWork, deal: Deal) -> Pipeline:
     return pipeline
 
 
+def _pipeline_with_stage(uow: UnitOfWork, stage_id: int) -> Pipeline:
+    for pipeline in uow.pipelines.list():
+        if any(stage.id == stage_id for stage in pipeline.stages):
+            return pipeline
+    raise NotFoundError(f"stage {stage_id} is not in any open pipeline")
+
+
 def _check_version(deal: Deal, expected_version: int) -> None:
     if deal.version != expected_version:
         raise ConflictError(
@@ -463,6 +542,7 @@ def _transition(
     closed = target.kind is not StageKind.OPEN
     moved = replace(
         deal,
+        pipeline_id=target.pipeline_id,
         stage_id=target.id,
         stage_entered_at=moment,
         updated_at=moment,

@@ -13,6 +13,7 @@ from typing import Protocol, Self
 
 from funnel_tui.domain.models import (
     Activity,
+    ChecklistAnswer,
     Deal,
     Pipeline,
     PipelineSpec,
@@ -92,6 +93,16 @@ class ActivityRepository(Protocol):
     def for_deal(self, deal_id: int) -> list[Activity]: ...
 
 
+class ChecklistRepository(Protocol):
+    def for_deal(self, deal_id: int) -> list[ChecklistAnswer]:
+        """Every stored answer of the deal, for all stages it has been at."""
+        ...
+
+    def put(self, answer: ChecklistAnswer) -> None:
+        """Insert or replace the answer to (deal, stage, question)."""
+        ...
+
+
 class BulkRepository(Protocol):
     def insert_bundles(self, bundles: Sequence[DealBundle]) -> None:
         """Insert many deals with their histories and activities, fast."""
@@ -123,6 +134,8 @@ class UnitOfWork(Protocol):
     def deals(self) -> DealRepository: ...
     @property
     def activities(self) -> ActivityRepository: ...
+    @property
+    def checklist(self) -> ChecklistRepository: ...
     @property
     def bulk(self) -> BulkRepository: ...
     @property

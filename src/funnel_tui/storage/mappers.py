@@ -7,6 +7,7 @@ from typing import Any
 from funnel_tui.domain.models import (
     Activity,
     ActivityKind,
+    ChecklistAnswer,
     Deal,
     Direction,
     LossReason,
@@ -147,3 +148,9 @@ def activity_to_values(activity: Activity) -> dict[str, Any]:
         "at": activity.at,
         "by_user_id": activity.by_user_id,
     }
+
+
+def row_to_checklist_answer(row: Any) -> ChecklistAnswer:
+    return ChecklistAnswer(
+        row.deal_id, row.stage_id, row.question, row.answer, row.at, row.by_user_id
+    )

@@ -19,7 +19,18 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -28,8 +39,9 @@ from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage import tables as _tables  # noqa: F401  (registers the tables)
 from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
+from funnel_tui.storage.types import UTCDateTime
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 Migration = Callable[[Connection], None]
 
 
@@ -67,7 +79,29 @@ def _add_deal_search_text(connection: Connection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Migration] = {2: _add_deal_search_text}
+def _add_checklist_answers(connection: Connection) -> None:
+    """v3: answers to the stages' exit-checklist questions, one row per deal/stage/question."""
+    # A frozen Core definition (not tables.ChecklistAnswerRow, which will keep changing), so
+    # that SQLite and PostgreSQL each get their own column types from one description.
+    metadata = MetaData()
+    for name in ("deals", "stages", "users"):
+        Table(name, metadata, Column("id", Integer, primary_key=True))
+    answers = Table(
+        "checklist_answers",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("deal_id", Integer, ForeignKey("deals.id"), nullable=False),
+        Column("stage_id", Integer, ForeignKey("stages.id"), nullable=False),
+        Column("question", String, nullable=False),
+        Column("answer", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("by_user_id", Integer, ForeignKey("users.id"), nullable=False),
+        UniqueConstraint("deal_id", "stage_id", "question", name="uq_checklist_answer"),
+    )
+    answers.create(connection)
+
+
+MIGRATIONS: dict[int, Migration] = {2: _add_deal_search_text, 3: _add_checklist_answers}
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 
 

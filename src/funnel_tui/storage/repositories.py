@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from funnel_tui.domain.errors import ConflictError, NotFoundError
 from funnel_tui.domain.models import (
     Activity,
+    ChecklistAnswer,
     Deal,
     Pipeline,
     PipelineSpec,
@@ -28,6 +29,7 @@ from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
 from funnel_tui.storage.tables import (
     ActivityRow,
+    ChecklistAnswerRow,
     DealRow,
     LossReasonRow,
     PipelineRow,
@@ -39,6 +41,7 @@ from funnel_tui.storage.tables import (
 _DEALS = DealRow.__table__  # type: ignore[attr-defined]
 _CHANGES = StageChangeRow.__table__  # type: ignore[attr-defined]
 _ACTIVITIES = ActivityRow.__table__  # type: ignore[attr-defined]
+_ANSWERS = ChecklistAnswerRow.__table__  # type: ignore[attr-defined]
 _BULK_CHUNK = 1000
 
 
@@ -228,6 +231,41 @@ class SqlActivityRepository:
             .order_by(_ACTIVITIES.c.at, _ACTIVITIES.c.id)
         )
         return [mappers.row_to_activity(row) for row in self._session.execute(query)]
+
+
+class SqlChecklistRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def for_deal(self, deal_id: int) -> list[ChecklistAnswer]:
+        query = (
+            select(_ANSWERS)
+            .where(_ANSWERS.c.deal_id == deal_id)
+            .order_by(_ANSWERS.c.stage_id, _ANSWERS.c.id)
+        )
+        return [mappers.row_to_checklist_answer(row) for row in self._session.execute(query)]
+
+    def put(self, answer: ChecklistAnswer) -> None:
+        """Insert or replace the answer to one question (select-then-write: portable, and the
+        write transaction holds the lock, so no one slips in between)."""
+        key = (
+            (_ANSWERS.c.deal_id == answer.deal_id)
+            & (_ANSWERS.c.stage_id == answer.stage_id)
+            & (_ANSWERS.c.question == answer.question)
+        )
+        values = {"answer": answer.answer, "at": answer.at, "by_user_id": answer.by_user_id}
+        exists = self._session.execute(select(_ANSWERS.c.id).where(key)).first()
+        if exists:
+            self._session.execute(update(_ANSWERS).where(key).values(**values))
+        else:
+            self._session.execute(
+                insert(_ANSWERS).values(
+                    deal_id=answer.deal_id,
+                    stage_id=answer.stage_id,
+                    question=answer.question,
+                    **values,
+                )
+            )
 
 
 class SqlBulkRepository:

@@ -163,6 +163,22 @@ class ActivityRow(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class ChecklistAnswerRow(SQLModel, table=True):
+    """A deal's latest answer to one exit-checklist question of one stage (keyed by its text)."""
+
+    __tablename__ = "checklist_answers"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "stage_id", "question", name="uq_checklist_answer"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    stage_id: int = Field(foreign_key="stages.id")
+    question: str
+    answer: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    by_user_id: int = Field(foreign_key="users.id")
+
+
 class PlanTargetRow(SQLModel, table=True):
     """A monthly target: for a stage (reference funnel) or, with no stage, a whole pipeline."""
 

@@ -14,6 +14,7 @@ from funnel_tui.storage.board_queries import SqlBoardReader
 from funnel_tui.storage.repositories import (
     SqlActivityRepository,
     SqlBulkRepository,
+    SqlChecklistRepository,
     SqlDealRepository,
     SqlPipelineRepository,
     SqlUserRepository,
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     pipelines: SqlPipelineRepository
     deals: SqlDealRepository
     activities: SqlActivityRepository
+    checklist: SqlChecklistRepository
     bulk: SqlBulkRepository
     board: SqlBoardReader
 
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.pipelines = SqlPipelineRepository(self._session)
         self.deals = SqlDealRepository(self._session)
         self.activities = SqlActivityRepository(self._session)
+        self.checklist = SqlChecklistRepository(self._session)
         self.bulk = SqlBulkRepository(self._session)
         self.board = SqlBoardReader(self._session)
         return self
