@@ -19,6 +19,7 @@ from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import (
     Activity,
     ActivityKind,
+    ChecklistAnswer,
     Deal,
     DealDraft,
     Direction,
@@ -26,6 +27,7 @@ from funnel_tui.domain.models import (
     Pipeline,
     PipelineSpec,
     Role,
+    Stage,
     StageChange,
     StageKind,
     StageSpec,
@@ -63,7 +65,8 @@ class InterchangeService:
             pipelines = uow.pipelines.list(include_archived=True)
             logins = {user.id: user.login for user in users}
             by_id = {pipeline.id: pipeline for pipeline in pipelines}
-            deals = [_deal_doc(bundle, by_id, logins) for bundle in uow.bulk.iter_bundles()]
+            stages = {stage.id: (p, stage) for p in pipelines for stage in p.stages}
+            deals = [_deal_doc(bundle, by_id, stages, logins) for bundle in uow.bulk.iter_bundles()]
         return {
             "format": FORMAT,
             "users": [
@@ -141,8 +144,20 @@ def _stamp(moment: datetime | None) -> str | None:
     return format_utc(moment) if moment is not None else None
 
 
+_StageIndex = dict[int, tuple[Pipeline, Stage]]
+
+
+def _stage_ref(stage_id: int, own: Pipeline, stages: _StageIndex) -> dict[str, str]:
+    """A stage by name, with its pipeline's name when it is not the deal's own."""
+    pipeline, stage = stages[stage_id]
+    return {"stage": stage.name} | ({"pipeline": pipeline.name} if pipeline.id != own.id else {})
+
+
 def _deal_doc(
-    bundle: DealBundle, pipelines: dict[int, Pipeline], logins: dict[int, str]
+    bundle: DealBundle,
+    pipelines: dict[int, Pipeline],
+    stages: _StageIndex,
+    logins: dict[int, str],
 ) -> dict[str, Any]:
     deal = bundle.deal
     pipeline = pipelines[deal.pipeline_id]
@@ -168,11 +183,8 @@ def _deal_doc(
         "updated_at": format_utc(deal.updated_at),
         "deleted_at": _stamp(deal.deleted_at),
         "history": [
-            {
-                "stage": pipeline.stage(change.to_stage_id).name,
-                "at": format_utc(change.at),
-                "by": logins[change.by_user_id],
-            }
+            _stage_ref(change.to_stage_id, pipeline, stages)
+            | {"at": format_utc(change.at), "by": logins[change.by_user_id]}
             for change in bundle.history
         ],
         "activities": [
@@ -186,6 +198,16 @@ def _deal_doc(
                 "body": activity.body,
             }
             for activity in bundle.activities
+        ],
+        "checklist": [
+            _stage_ref(answer.stage_id, pipeline, stages)
+            | {
+                "question": answer.question,
+                "answer": answer.answer,
+                "at": format_utc(answer.at),
+                "by": logins[answer.by_user_id],
+            }
+            for answer in bundle.answers
         ],
     }
 
@@ -288,7 +310,6 @@ def _bundle(
     pipeline = pipelines.get(doc.pipeline.casefold())
     if pipeline is None:
         raise ValidationError("pipeline", f"no pipeline {doc.pipeline!r} in the file or here")
-    stages = {stage.name.casefold(): stage for stage in pipeline.stages}
     draft = clean_draft(
         DealDraft(
             title=doc.title,
@@ -307,11 +328,9 @@ def _bundle(
     previous: int | None = None
     last_at = created_at
     for position, entry in enumerate(doc.history):
-        stage = stages.get(entry.stage.casefold())
-        if stage is None:
-            raise ValidationError(
-                f"history[{position}]", f"no stage {entry.stage!r} in {pipeline.name!r}"
-            )
+        stage = _find_stage(
+            pipelines, pipeline, entry.pipeline, entry.stage, f"history[{position}]"
+        )
         at = parse_utc(entry.at, f"history[{position}].at")
         if at < last_at:
             raise ValidationError(f"history[{position}].at", "is earlier than the entry before it")
@@ -349,7 +368,31 @@ def _bundle(
         last_activity_at=max((a.at for a in activities), default=None),
         deleted_at=parse_utc(doc.deleted_at, "deleted_at") if doc.deleted_at else None,
     )
-    return DealBundle(deal, tuple(history), activities)
+    answers = tuple(
+        ChecklistAnswer(
+            0,
+            _find_stage(pipelines, pipeline, a.pipeline, a.stage, f"checklist[{position}]").id,
+            clean_text(f"checklist[{position}].question", a.question) or "?",
+            clean_text(f"checklist[{position}].answer", a.answer) or "",
+            parse_utc(a.at, f"checklist[{position}].at"),
+            _user(uow, users, a.by, now).id,
+        )
+        for position, a in enumerate(doc.checklist)
+    )
+    return DealBundle(deal, tuple(history), activities, answers)
+
+
+def _find_stage(
+    pipelines: dict[str, Pipeline], own: Pipeline, other: str | None, name: str, field: str
+) -> Stage:
+    """A stage named in a deal's document: of its own pipeline, or of the one named."""
+    pipeline = own if other is None else pipelines.get(other.casefold())
+    if pipeline is None:
+        raise ValidationError(f"{field}.pipeline", f"no pipeline {other!r} in the file or here")
+    for stage in pipeline.stages:
+        if stage.name.casefold() == name.casefold():
+            return stage
+    raise ValidationError(field, f"no stage {name!r} in {pipeline.name!r}")
 
 
 def _activity(

@@ -39,6 +39,17 @@ class HistoryDoc(_Strict):
     stage: str
     at: str
     by: str
+    pipeline: str | None = None
+    """The stage's pipeline when it is not the deal's own (the deal moved between them)."""
+
+
+class ChecklistDoc(_Strict):
+    stage: str
+    question: str
+    answer: str
+    at: str
+    by: str
+    pipeline: str | None = None
 
 
 class ActivityDoc(_Strict):
@@ -76,6 +87,7 @@ class DealDoc(_Strict):
     deleted_at: str | None = None
     history: list[HistoryDoc] = Field(min_length=1)
     activities: list[ActivityDoc] = Field(default_factory=list)
+    checklist: list[ChecklistDoc] = Field(default_factory=list)
 
 
 class Document(_Strict):

@@ -35,6 +35,8 @@ class DealBundle:
     deal: Deal
     history: tuple[StageChange, ...]
     activities: tuple[Activity, ...]
+    answers: tuple[ChecklistAnswer, ...] = ()
+    """Exit-checklist answers (their deal ids are ignored on insert, like the others')."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -280,6 +280,7 @@ class SqlBulkRepository:
         deals: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
         activities: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
         for offset, bundle in enumerate(bundles):
             deal_id = next_id + offset
             values = mappers.deal_to_values(bundle.deal)
@@ -299,7 +300,24 @@ class SqlBulkRepository:
                 row = mappers.activity_to_values(activity)
                 row["deal_id"] = deal_id
                 activities.append(row)
-        for table, rows in ((_DEALS, deals), (_CHANGES, changes), (_ACTIVITIES, activities)):
+            answers.extend(
+                {
+                    "deal_id": deal_id,
+                    "stage_id": answer.stage_id,
+                    "question": answer.question,
+                    "answer": answer.answer,
+                    "at": answer.at,
+                    "by_user_id": answer.by_user_id,
+                }
+                for answer in bundle.answers
+            )
+        tables = (
+            (_DEALS, deals),
+            (_CHANGES, changes),
+            (_ACTIVITIES, activities),
+            (_ANSWERS, answers),
+        )
+        for table, rows in tables:
             if rows:
                 connection.execute(insert(table), rows)
 
@@ -325,7 +343,18 @@ class SqlBulkRepository:
             )
             for row in connection.execute(activity_query):
                 logs[row.deal_id].append(mappers.row_to_activity(row))
+            answers: dict[int, list[ChecklistAnswer]] = defaultdict(list)
+            answer_query = (
+                select(_ANSWERS)
+                .where(_ANSWERS.c.deal_id.in_(ids))
+                .order_by(_ANSWERS.c.stage_id, _ANSWERS.c.id)
+            )
+            for row in connection.execute(answer_query):
+                answers[row.deal_id].append(mappers.row_to_checklist_answer(row))
             for row in chunk:
                 yield DealBundle(
-                    mappers.row_to_deal(row), tuple(history[row.id]), tuple(logs[row.id])
+                    mappers.row_to_deal(row),
+                    tuple(history[row.id]),
+                    tuple(logs[row.id]),
+                    tuple(answers[row.id]),
                 )
