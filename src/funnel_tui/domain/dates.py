@@ -6,8 +6,11 @@ natural-language forms ("tomorrow 10:00", "fri", "+3d") build on them.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, date, datetime, time, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from funnel_tui.domain.errors import ValidationError
 
@@ -17,6 +20,23 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_zone() -> tzinfo:
+    """The user's time zone with its daylight-saving rules (not just today's offset), so
+    that "+1 week" across a clock change still lands at the same wall time.
+
+    From `TZ` when set, else the system's /etc/localtime, else today's fixed offset.
+    """
+    name = os.environ.get("TZ", "").lstrip(":")
+    try:
+        if name:
+            return ZoneInfo(name)
+        with Path("/etc/localtime").open("rb") as zone_file:
+            return ZoneInfo.from_file(zone_file, key="localtime")
+    except (OSError, ValueError, ZoneInfoNotFoundError):
+        offset = datetime.now().astimezone().tzinfo
+        return offset if offset is not None else UTC
 
 
 def to_utc(moment: datetime, local: tzinfo | None = None) -> datetime:

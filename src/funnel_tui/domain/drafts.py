@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from typing import Any
 
 from funnel_tui.domain.errors import ValidationError
-from funnel_tui.domain.models import DealDraft
-from funnel_tui.domain.money import MAX_MINOR, normalize_currency
+from funnel_tui.domain.models import Deal, DealDraft
+from funnel_tui.domain.dates import parse_date
+from funnel_tui.domain.money import MAX_MINOR, normalize_currency, parse_money
 from funnel_tui.domain.validation import (
     clean_email,
     clean_phone,
@@ -40,3 +42,70 @@ def clean_draft(draft: DealDraft) -> DealDraft:
 def draft_fields(draft: DealDraft) -> dict[str, Any]:
     """The draft's fields by name, to build or update a Deal (which has each of them)."""
     return {field.name: getattr(draft, field.name) for field in fields(DealDraft)}
+
+
+TEXT_FIELDS = (
+    "title",
+    "value",
+    "company",
+    "contact",
+    "phone",
+    "email",
+    "source",
+    "tags",
+    "expected_close",
+)
+"""The draft's fields as a form shows them: one line of text each."""
+
+FieldParser = Callable[[str], Any]
+
+
+def field_parsers(default_currency: str) -> dict[str, FieldParser]:
+    """For each field of a form, the function from its typed text to the draft's value.
+
+    Each raises ValidationError naming its field, so a form can show the message at it.
+    """
+    return {
+        "title": clean_title,
+        "value": lambda text: parse_money(text or "0", default_currency),
+        "company": lambda text: clean_text("company", text),
+        "contact": lambda text: clean_text("contact", text),
+        "phone": clean_phone,
+        "email": clean_email,
+        "source": lambda text: clean_text("source", text, limit=100),
+        "tags": lambda text: clean_tags(text.split(",")),
+        "expected_close": lambda text: (
+            parse_date(text, "expected_close") if text.strip() else None
+        ),
+    }
+
+
+def draft_from_text(texts: Mapping[str, str], default_currency: str) -> DealDraft:
+    """A validated draft from the text of each field (missing fields are empty)."""
+    parsers = field_parsers(default_currency)
+    values = {name: parsers[name](texts.get(name, "")) for name in TEXT_FIELDS}
+    return clean_draft(DealDraft(**values))
+
+
+def draft_to_text(draft: DealDraft) -> dict[str, str]:
+    """The text each field of a form starts with, so that `draft_from_text` gives it back."""
+    value = draft.value
+    amount = value.to_decimal_string()
+    if value.major == value.major.to_integral_value():
+        amount = str(int(value.major))
+    return {
+        "title": draft.title,
+        "value": f"{amount} {value.currency}",
+        "company": draft.company or "",
+        "contact": draft.contact or "",
+        "phone": draft.phone or "",
+        "email": draft.email or "",
+        "source": draft.source or "",
+        "tags": ", ".join(draft.tags),
+        "expected_close": draft.expected_close.isoformat() if draft.expected_close else "",
+    }
+
+
+def draft_of(deal: Deal) -> DealDraft:
+    """The editable fields of an existing deal."""
+    return DealDraft(**{field.name: getattr(deal, field.name) for field in fields(DealDraft)})

@@ -79,3 +79,12 @@ def clean_duration(seconds: int | None) -> int | None:
     if seconds is not None and not 0 <= seconds <= 24 * 3600:
         raise ValidationError("duration", "must be between 0 and 24 hours")
     return seconds
+
+
+def clean_note(body: str | None, *, required: bool) -> str | None:
+    """An activity's note: stripped, at most MAX_BODY characters, present when `required`
+    (a note that is only a note must say something)."""
+    cleaned = clean_text("note", body, limit=MAX_BODY)
+    if required and cleaned is None:
+        raise ValidationError("note", "is empty")
+    return cleaned

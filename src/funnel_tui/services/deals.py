@@ -32,7 +32,7 @@ from funnel_tui.domain.pipeline_rules import (
     neighbour_stage,
     unanswered_questions,
 )
-from funnel_tui.domain.validation import MAX_BODY, clean_duration, clean_text
+from funnel_tui.domain.validation import clean_duration, clean_note, clean_text
 from funnel_tui.services.context import ServiceContext, ensure_user
 from funnel_tui.services.deal_view import DealView, build_timeline
 from funnel_tui.services.ports import UnitOfWork
@@ -366,10 +366,8 @@ class DealService:
         by: str | None = None,
     ) -> Activity:
         moment = self._context.moment(at)
-        body = clean_text("note", body, limit=MAX_BODY)
+        body = clean_note(body, required=kind is ActivityKind.NOTE)
         duration_s = clean_duration(duration_s)
-        if kind is ActivityKind.NOTE and body is None:
-            raise ValidationError("note", "is empty")
         with self._context.store.write() as uow:
             actor, deal = self._open_deal(uow, deal_id, None, by, moment)
             if moment < deal.created_at:
