@@ -117,3 +117,22 @@ def test_edit_refuses_a_stale_version_and_a_lost_stage_and_a_foreign_question(
     # Nothing of the refused edits was written.
     assert deals.get(deal.id) == current
     assert deals.view(deal.id).answers == {}
+
+
+def test_search_finds_live_deals_by_any_text_in_any_case(
+    deals: DealService, pipeline: Pipeline, clock: FakeClock
+) -> None:
+    chairs = deals.create(
+        DealDraft("Кресла", Money(1, "RUB"), company="РОМАШКА", phone="+7 900 111-22-33"),
+        pipeline_id=pipeline.id,
+    )
+    clock.advance(minutes=1)
+    discount = deals.create(DealDraft("50% off_promo", Money(1, "RUB")), pipeline_id=pipeline.id)
+    clock.advance(minutes=1)
+    gone = deals.create(DealDraft("Ромашка spare", Money(1, "RUB")), pipeline_id=pipeline.id)
+    deals.delete(gone.id)
+    assert [d.id for d in deals.search("ромаШка")] == [chairs.id]
+    assert [d.id for d in deals.search("9001112233")] == [chairs.id]
+    assert [d.id for d in deals.search("50%")] == [discount.id]
+    assert [d.id for d in deals.search("f_p")] == [discount.id]
+    assert deals.search("5_%") == [] and deals.search("   ") == []

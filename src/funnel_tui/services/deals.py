@@ -70,6 +70,11 @@ class DealService:
         with self._context.store.read() as uow:
             return uow.activities.for_deal(deal_id)
 
+    def search(self, text: str, limit: int = 20) -> list[Deal]:
+        """Deals matching what the user typed (title, company, contact, phone, tags)."""
+        with self._context.store.read() as uow:
+            return uow.deals.search(text, limit)
+
     def view(self, deal_id: int) -> DealView:
         """Everything the deal pane shows, read in one transaction."""
         with self._context.store.read() as uow:

@@ -27,6 +27,7 @@ from funnel_tui.domain.models import (
 )
 from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
+from funnel_tui.storage.search import contains_pattern
 from funnel_tui.storage.tables import (
     ActivityRow,
     ChecklistAnswerRow,
@@ -204,6 +205,19 @@ class SqlDealRepository:
             .order_by(StageChangeRow.at, StageChangeRow.id)  # type: ignore[arg-type]
         )
         return [mappers.row_to_stage_change(row) for row in self._session.execute(query).scalars()]
+
+    def search(self, text: str, limit: int) -> list[Deal]:
+        pattern = contains_pattern(text)
+        if pattern is None:
+            return []
+        query = (
+            select(_DEALS)
+            .where(_DEALS.c.deleted_at.is_(None))
+            .where(_DEALS.c.search_text.like(pattern, escape="\\"))
+            .order_by(_DEALS.c.updated_at.desc(), _DEALS.c.id.desc())
+            .limit(limit)
+        )
+        return [mappers.row_to_deal(row) for row in self._session.execute(query)]
 
     def count(self, *, include_deleted: bool = False) -> int:
         query = select(func.count()).select_from(_DEALS)

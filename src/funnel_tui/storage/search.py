@@ -26,3 +26,13 @@ def search_text(
     parts = [title, company or "", contact or "", phone or "", *tags]
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     return "\x1f".join(fold(part) for part in [*parts, digits] if part)
+
+
+def contains_pattern(text: str) -> str | None:
+    """A LIKE pattern (escape character: backslash) for search texts containing `text` as a
+    user typed it; None when there is nothing to look for."""
+    needle = fold(text)
+    if not needle:
+        return None
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
