@@ -59,7 +59,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     for _ in range(4):
         await pilot.pause()
         # Not the workers that wait on a dialog's answer: they finish when the test answers.
-        busy = [worker for worker in pilot.app.workers if worker.group != "board-confirm"]
+        busy = [w for w in pilot.app.workers if not w.group.endswith("-confirm")]
         if busy:  # an empty list would mean "all workers" to wait_for_complete
             await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()

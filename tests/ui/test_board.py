@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from funnel_tui.bootstrap import build_app
 from funnel_tui.config import Settings
+from funnel_tui.domain.models import Role
 from funnel_tui.services import Services
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
+from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.widgets.stage_column import StageColumn
 
-from .conftest import frozen_clock, settle
+from .conftest import NOW, frozen_clock, settle
 
 Reopen = Callable[[], Services]
 
@@ -179,9 +181,9 @@ async def test_new_deal_with_a_bad_value_shows_the_error_and_saves_nothing(
         await pilot.press(*"Desks", "tab", *"abc", "ctrl+s")
         await settle(pilot)
         assert app.screen is modal
-        assert "not an amount" in str(modal.query_one("#error-value").render())
-        assert modal.query_one("#field-value", Input).has_class("-invalid")
-        value = modal.query_one("#field-value", Input)
+        assert "not an amount" in str(modal.query_one("#field-value .field-error").render())
+        assert modal.query_one("#field-value").has_class("-invalid")
+        value = modal.query_one("#field-value Input", Input)
         value.value = "1 500,50"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -236,16 +238,56 @@ async def test_undo_moves_the_deal_back_and_records_it(board_db: Path, reopen: R
     assert stage_names(reopen(), deal_id) == ["Prospecting", "Qualification", "Prospecting"]
 
 
-async def test_owner_and_pipeline_switch(board_db: Path) -> None:
+async def test_owner_picker_shows_mine_everyone_or_one_person(
+    board_db: Path, reopen: Reopen
+) -> None:
+    with reopen().context.store.write() as uow:  # a name that would be markup, if parsed
+        uow.users.add("eve", "[@click=app.quit]Eve[/]", Role.REP, NOW)
+        uow.commit()
     app = make_app(board_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        await pilot.press("o")  # everyone -> anna
+        await pilot.press("right", "down")  # a place on the board to come back to
+        await pilot.press("o")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, OwnerPickerModal)
+        options = picker.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels == [
+            "Mine",
+            "Everyone  (now)",  # a lead starts on the team's deals
+            "Anna Smirnova (anna)",
+            "[@click=app.quit]Eve[/] (eve)",
+            "Иван Петров (ivan)",
+        ]
+        assert options.highlighted == 1
+        await pilot.press("up", "enter")  # Mine
         await settle(pilot)
         assert counts(app) == [2, 1, 0, 1, 0, 0, 0]
-        await pilot.press("o")  # -> ivan
+        assert app.screen.sub_title == "owner: Anna Smirnova"
+        assert focused_column(app).stage.name == "Qualification"  # the board kept its place
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.screen.query_one(OptionList).highlighted == 0  # Mine, not Anna's own line
+        await pilot.press("down", "down", "down", "down", "enter")  # Иван Петров
         await settle(pilot)
         assert counts(app) == [1, 0, 1, 0, 0, 0, 0]
+        await pilot.press("o", "escape")  # cancelled: nothing changes
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert counts(app) == [1, 0, 1, 0, 0, 0, 0]
+        assert focused_column(app).stage.name == "Qualification"
+        await pilot.press("o", "home", "down", "enter")  # Everyone
+        await settle(pilot)
+        assert counts(app) == [3, 1, 1, 1, 0, 0, 0]
+        assert app.is_running
+
+
+async def test_pipeline_switch(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
         assert app.screen.title == "Холодные звонки"
@@ -318,7 +360,9 @@ async def test_a_hostile_title_is_shown_literally_everywhere(board_db: Path) -> 
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, NewDealModal)
-        modal.query_one("#field-title", Input).value = "[@click=app.quit]Boom[/] \x1b]52;c;aGk=\x07"
+        modal.query_one(
+            "#field-title Input", Input
+        ).value = "[@click=app.quit]Boom[/] \x1b]52;c;aGk=\x07"
         await pilot.press("ctrl+s")
         await settle(pilot)
         added = [n for n in app._notifications if n.message.startswith("Added deal")]

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from typing import Any
 
+from funnel_tui.domain.dates import parse_date
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import Deal, DealDraft
-from funnel_tui.domain.dates import parse_date
 from funnel_tui.domain.money import MAX_MINOR, normalize_currency, parse_money
 from funnel_tui.domain.validation import (
     clean_email,
@@ -74,9 +74,7 @@ def field_parsers(default_currency: str) -> dict[str, FieldParser]:
         "email": clean_email,
         "source": lambda text: clean_text("source", text, limit=100),
         "tags": lambda text: clean_tags(text.split(",")),
-        "expected_close": lambda text: (
-            parse_date(text, "expected_close") if text.strip() else None
-        ),
+        "expected_close": lambda text: parse_date(text, "expected_close") if text.strip() else None,
     }
 
 

@@ -34,8 +34,8 @@ def format_duration(seconds: int) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-def timeline_text(entry: TimelineEntry, now: datetime) -> Text:
-    """One or more lines: `2 h ago  ☎ Call out · reached · 3m  — Anna`, then the note."""
+def timeline_head(entry: TimelineEntry, now: datetime) -> Text:
+    """The entry's first line: `2 h ago  ☎ Call out · reached · 3m  — Anna`."""
     line = Text(relative_time(entry.at, now) + "  ", style="dim")
     if entry.activity is not None:
         line.append_text(_activity_head(entry.activity))
@@ -49,12 +49,28 @@ def timeline_text(entry: TimelineEntry, now: datetime) -> Text:
         line.append_text(safe_text(entry.to_stage, "bold"))
     line.append("  — ", style="dim")
     line.append_text(safe_text(entry.who, "dim"))
-    body = entry.activity.body if entry.activity else None
-    if body:
-        shown = body if len(body) <= MAX_BODY_SHOWN else body[:MAX_BODY_SHOWN] + "…"
-        line.append("\n")
-        line.append_text(safe_text(shown, multiline=True))
     return line
+
+
+def timeline_body(entry: TimelineEntry, *, limit: int | None = MAX_BODY_SHOWN) -> Text | None:
+    """The entry's note (None without one), its lines kept, cut at `limit` characters."""
+    body = entry.activity.body if entry.activity else None
+    if not body:
+        return None
+    shown = body if limit is None or len(body) <= limit else body[:limit] + "…"
+    return safe_text(shown, multiline=True)
+
+
+def timeline_text(
+    entry: TimelineEntry, now: datetime, *, limit: int | None = MAX_BODY_SHOWN
+) -> Text:
+    """The whole entry: its head line, then its note (cut at `limit` characters)."""
+    text = timeline_head(entry, now)
+    body = timeline_body(entry, limit=limit)
+    if body is not None:
+        text.append("\n")
+        text.append_text(body)
+    return text
 
 
 def _activity_head(activity: Activity) -> Text:

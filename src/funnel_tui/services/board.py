@@ -1,57 +1,115 @@
-"""Reads behind the board screen: columns with their totals, and windows of cards."""
+"""Reads behind the board screen: its context, columns with their totals, windows of cards.
+
+The board reads from a `BoardSource`. For an SQLite file that is a lean reader which needs no
+ORM, so the first cards appear before the full store has opened (bootstrap.py wires it); for
+other databases, `StoreBoardSource` reads through the store's units of work.
+"""
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Protocol
 
-from funnel_tui.domain.errors import NotFoundError
-from funnel_tui.domain.models import Pipeline, User
+from funnel_tui.domain.models import Pipeline, Role, Stage, User
 from funnel_tui.domain.money import Money
-from funnel_tui.services.board_model import BoardColumns, BoardQuery, Card, ColumnTotals
-from funnel_tui.services.context import ServiceContext
+from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
+from funnel_tui.services.context import Clock
+from funnel_tui.services.ports import BoardReader, StageTotal, Store
+
+
+class BoardSource(BoardReader, Protocol):
+    """Everything the board reads. Each call is its own short read (no transaction held)."""
+
+    def pipelines(self) -> builtins.list[Pipeline]:
+        """Pipelines not archived, in order, with their live stages and loss reasons."""
+        ...
+
+    def users(self) -> builtins.list[User]: ...
+    def close(self) -> None: ...
+
+
+class StoreBoardSource:
+    """The board's reads through a store's units of work (the store is closed by its owner)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def pipelines(self) -> list[Pipeline]:
+        with self._store.read() as uow:
+            return uow.pipelines.list()
+
+    def users(self) -> list[User]:
+        with self._store.read() as uow:
+            return uow.users.list()
+
+    def totals(self, board: BoardQuery, stage_ids: Sequence[int]) -> list[StageTotal]:
+        with self._store.read() as uow:
+            return uow.board.totals(board, stage_ids)
+
+    def cards(self, board: BoardQuery, stage_id: int, offset: int, limit: int) -> list[Card]:
+        with self._store.read() as uow:
+            return uow.board.cards(board, stage_id, offset, limit)
+
+    def close(self) -> None:
+        """Nothing of its own to close."""
 
 
 class BoardService:
-    def __init__(self, context: ServiceContext) -> None:
-        self._context = context
+    def __init__(self, source: BoardSource, *, login: str, clock: Clock) -> None:
+        self._source = source
+        self.login = login
+        """Whose board this is: a rep sees their own deals first."""
+        self.clock = clock
+        """Now, for the cards' badges (injected in tests)."""
 
-    def columns(self, query: BoardQuery, *, closed: bool = False) -> BoardColumns:
-        """The open stages (and with `closed`, won and lost) with counts and sums."""
-        with self._context.store.read() as uow:
-            pipeline = uow.pipelines.get(query.pipeline_id)
-            if pipeline is None:
-                raise NotFoundError(f"pipeline {query.pipeline_id} does not exist")
-            stages = [s for s in pipeline.stages if s.is_open or closed]
-            totals = uow.board.totals(query, [stage.id for stage in stages])
+    def context(self) -> BoardContext:
+        users = tuple(self._source.users())
+        me = next((user for user in users if user.login == self.login), None)
+        return BoardContext(tuple(self._source.pipelines()), users, me)
+
+    def first_query(self, context: BoardContext, pipeline_name: str | None) -> BoardQuery | None:
+        """What the board opens on: the pipeline named in the settings (else the first one);
+        a rep sees their own deals, a lead the team's (DESIGN.md, Domain: User)."""
+        if not context.pipelines:
+            return None
+        wanted = (pipeline_name or "").casefold()
+        pipeline = next(
+            (p for p in context.pipelines if p.name.casefold() == wanted), context.pipelines[0]
+        )
+        me = context.me
+        return BoardQuery(pipeline.id, owner_id=me.id if me and me.role is Role.REP else None)
+
+    def columns(
+        self, query: BoardQuery, stages: Sequence[Stage], *, window: int
+    ) -> tuple[ColumnLoad, ...]:
+        """`stages` with their counts and sums, and the first `window` cards of each."""
+        totals = self._source.totals(query, [stage.id for stage in stages])
         counts: dict[int, int] = defaultdict(int)
         amounts: dict[int, list[Money]] = defaultdict(list)
         for total in totals:
             counts[total.stage_id] += total.count
             amounts[total.stage_id].append(Money(total.value_minor, total.currency))
-        return BoardColumns(
-            pipeline,
-            tuple(
+        return tuple(
+            ColumnLoad(
                 ColumnTotals(
                     stage,
                     counts[stage.id],
                     tuple(sorted(amounts[stage.id], key=lambda m: (-m.minor, m.currency))),
-                )
-                for stage in stages
-            ),
+                ),
+                tuple(self.cards(query, stage.id, 0, window)) if counts[stage.id] else (),
+            )
+            for stage in stages
         )
 
     def cards(self, query: BoardQuery, stage_id: int, offset: int, limit: int) -> list[Card]:
-        with self._context.store.read() as uow:
-            return uow.board.cards(query, stage_id, offset, limit)
+        return self._source.cards(query, stage_id, offset, limit)
 
-    def pipelines(self) -> list[Pipeline]:
-        with self._context.store.read() as uow:
-            return uow.pipelines.list()
+    def close(self) -> None:
+        self._source.close()
 
-    def users(self) -> list[User]:
-        with self._context.store.read() as uow:
-            return uow.users.list()
 
-    def me(self) -> User | None:
-        with self._context.store.read() as uow:
-            return uow.users.by_login(self._context.login)
+def shown_stages(pipeline: Pipeline, *, closed: bool) -> tuple[Stage, ...]:
+    """The board's columns: the open stages in order, and with `closed`, won and lost."""
+    return tuple(stage for stage in pipeline.stages if stage.is_open or closed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from funnel_tui.domain.models import Pipeline, Stage
+from funnel_tui.domain.models import Pipeline, Stage, User
 from funnel_tui.domain.money import Money
 
 
@@ -50,7 +50,21 @@ class ColumnTotals:
 
 
 @dataclass(frozen=True, slots=True)
-class BoardColumns:
-    pipeline: Pipeline
-    columns: tuple[ColumnTotals, ...]
-    """The open stages in order, then won and lost."""
+class ColumnLoad:
+    """What a column shows right after a (re)load: its totals and its first window of cards."""
+
+    totals: ColumnTotals
+    first: tuple[Card, ...]
+
+    @property
+    def stage(self) -> Stage:
+        return self.totals.stage
+
+
+@dataclass(frozen=True, slots=True)
+class BoardContext:
+    """What the board needs before its first query: the pipelines, the team, who is looking."""
+
+    pipelines: tuple[Pipeline, ...]
+    users: tuple[User, ...]
+    me: User | None

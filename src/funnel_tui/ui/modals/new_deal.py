@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
-from funnel_tui.domain.errors import ValidationError
+from funnel_tui.domain.drafts import field_parsers
 from funnel_tui.domain.models import DealDraft
-from funnel_tui.domain.money import parse_money
-from funnel_tui.domain.validation import clean_email, clean_phone, clean_tags, clean_title
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.widgets.form_field import FormField
 
-_FIELDS: tuple[tuple[str, str, str], ...] = (
+DEAL_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("title", "Title *", "What is being sold, e.g. Office chairs"),
     ("value", "Value", "1500, 1 500,50, 1,500.50 or 1500 RUB"),
     ("company", "Company", ""),
@@ -27,7 +25,35 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
     ("email", "E-mail", "name@example.com"),
     ("source", "Source", "website, referral, cold call…"),
     ("tags", "Tags", "comma-separated"),
+    ("expected_close", "Expected close", "25.12.2026"),
 )
+"""Every text field of a deal: (field, label, placeholder). The deal pane shows the same."""
+
+
+def deal_form_fields(currency: str, values: dict[str, str] | None = None) -> list[FormField]:
+    """The deal's text fields as FormFields, each with its parser, filled from `values`."""
+    parsers = field_parsers(currency)
+    return [
+        FormField(
+            name,
+            label,
+            value=(values or {}).get(name, ""),
+            placeholder=placeholder,
+            parse=parsers[name],
+        )
+        for name, label, placeholder in DEAL_FIELDS
+    ]
+
+
+def parsed_draft(fields: list[FormField]) -> DealDraft | None:
+    """A draft from the fields, or None after showing each bad field's message and focusing
+    the first of them."""
+    results = {field.field: field.parsed() for field in fields}
+    bad = [field for field in fields if not results[field.field][0]]
+    if bad:
+        bad[0].input.focus()
+        return None
+    return DealDraft(**{name: value for name, (_, value) in results.items()})
 
 
 class NewDealModal(ModalScreen[DealDraft | None]):
@@ -36,12 +62,10 @@ class NewDealModal(ModalScreen[DealDraft | None]):
     DEFAULT_CSS = """
     NewDealModal { align: center middle; }
     NewDealModal > VerticalScroll {
-        width: 70; max-width: 98%; height: auto; max-height: 95%; padding: 0 2;
+        width: 76; max-width: 98%; height: auto; max-height: 95%; padding: 0 2;
         border: thick $primary; background: $surface;
     }
-    NewDealModal Label { margin-top: 1; }
-    NewDealModal .field-error { color: $error; height: auto; }
-    NewDealModal Input.-invalid { border: tall $error; }
+    NewDealModal #new-deal-heading { margin: 1 0; }
     NewDealModal #new-deal-buttons { height: auto; margin: 1 0; align-horizontal: right; }
     NewDealModal Button { margin-left: 1; }
     """
@@ -57,66 +81,23 @@ class NewDealModal(ModalScreen[DealDraft | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(safe_text(f"New deal in {self._pipeline_name}", "bold"))
-            for name, label, placeholder in _FIELDS:
-                yield Label(label)
-                yield Input(placeholder=placeholder, id=f"field-{name}")
-                yield Static("", id=f"error-{name}", classes="field-error")
+            yield Static(
+                safe_text(f"New deal in {self._pipeline_name}", "bold"), id="new-deal-heading"
+            )
+            yield from deal_form_fields(self._currency)
             with Horizontal(id="new-deal-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#field-title", Input).focus()
-
-    def _value(self, name: str) -> str:
-        return self.query_one(f"#field-{name}", Input).value
-
-    def _check(self, name: str, check: Callable[[str], Any]) -> Any:
-        """Run `check` on a field; show its message under the field; None when invalid."""
-        field = self.query_one(f"#field-{name}", Input)
-        error = self.query_one(f"#error-{name}", Static)
-        try:
-            result = check(field.value)
-        except ValidationError as err:
-            field.add_class("-invalid")
-            error.update(safe_text(err.message))
-            return None
-        field.remove_class("-invalid")
-        error.update("")
-        return result if result is not None else ""
-
-    def _draft(self) -> DealDraft | None:
-        checks: dict[str, Callable[[str], Any]] = {
-            "title": clean_title,
-            "value": lambda text: parse_money(text or "0", self._currency),
-            "phone": clean_phone,
-            "email": clean_email,
-            "tags": lambda text: clean_tags(text.split(",")),
-        }
-        results = {name: self._check(name, check) for name, check in checks.items()}
-        if any(result is None for result in results.values()):
-            return None
-        return DealDraft(
-            title=results["title"],
-            value=results["value"],
-            company=self._value("company"),
-            contact=self._value("contact"),
-            phone=results["phone"] or None,
-            email=results["email"] or None,
-            source=self._value("source"),
-            tags=results["tags"],
-        )
+        self.query_one("#field-title", FormField).input.focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        draft = self._draft()
-        if draft is None:
-            invalid = self.query("Input.-invalid").first(Input)
-            invalid.focus()
-            return
-        self.dismiss(draft)
+        draft = parsed_draft(list(self.query(FormField)))
+        if draft is not None:
+            self.dismiss(draft)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

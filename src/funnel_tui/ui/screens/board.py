@@ -1,36 +1,50 @@
-"""BoardScreen: the kanban. The controller between the columns and the services."""
+"""BoardScreen: the kanban. The controller between the columns and the services.
+
+It reads through a `BoardService` (for an SQLite file: a lean reader that needs no ORM, so
+the cards show before the full store has opened) and writes through `Services`, which the
+app hands over once the store is open; a write asked for before then waits for it.
+
+A read is shown only if it is still what the board should show (see `_Load`): a filter
+keystroke makes the previous keystroke's read moot, and a write makes a read that started
+before it stale.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, replace
-from datetime import datetime
-from functools import partial
 from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import HorizontalScroll, Vertical
-from textual.reactive import reactive
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.domain.models import DealDraft, Pipeline, Stage, StageKind, User
-from funnel_tui.render.safe import clean, safe_text
+from funnel_tui.domain.models import DealDraft, Pipeline, Stage, StageKind
+from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
-from funnel_tui.services.board import BoardService
-from funnel_tui.services.board_model import BoardColumns, BoardQuery, Card
+from funnel_tui.services.board import BoardService, shown_stages
+from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
+from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
-from funnel_tui.ui.widgets.column_header import ColumnHeader
-from funnel_tui.ui.widgets.stage_column import WINDOW, StageColumn
-
-MIN_COLUMN_WIDTH = 26
-"""Narrower than this, a card's title and value no longer read; the board scrolls instead."""
+from funnel_tui.ui.move_question import move_question
+from funnel_tui.ui.screens.deal import DealClosed, deal_screen
+from funnel_tui.ui.widgets.filter_input import FilterInput
+from funnel_tui.ui.widgets.kanban_board import KanbanBoard
+from funnel_tui.ui.widgets.key_footer import KeyFooter
+from funnel_tui.ui.widgets.stage_column import FIRST_WINDOW, StageColumn
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +54,51 @@ class _Move:
     deal_id: int
     title: str
     from_stage_id: int
+    to_stage_id: int
     version_after: int
 
 
 @dataclass(frozen=True, slots=True)
-class _Loaded:
-    columns: BoardColumns
-    first: dict[int, list[Card]]
-    keep_deal: int | None
-    follow_stage: int | None
+class _Deleted:
+    """The last deletion, for undo."""
+
+    deal_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Load:
+    """One read of the board, and what to do with it once it is shown."""
+
+    query: BoardQuery
+    pipeline: Pipeline
+    columns: tuple[ColumnLoad, ...]
+    complete: bool
+    """Every column the board shows; else only those a write changed."""
+    number: int
+    """Complete reads are numbered: only the latest one asked for is shown."""
+    writes: int = 0
+    """How many writes the board had shown when the read was asked for (complete reads)."""
+    keep_deal: int | None = None
+    follow_stage: int | None = None
     """After a move, focus goes to the deal's new column (the card goes with the user)."""
+    context: BoardContext | None = None
+    """Pipelines and users, when they were read again too."""
+
+
+IN_PLACE_READ_S = 0.025
+"""A filter keystroke whose read is expected to take less than this (the last one did) reads
+in the key's own handler, so the typed letter and the filtered board come in one frame. Read
+in a worker, the board came ~17 ms later: Textual draws at most one frame per 1/60 s, and the
+letter's echo had just taken one. Slower reads (big databases) stay in a worker, so typing
+never waits on them."""
 
 
 class BoardScreen(Screen[None]):
     """One column per stage of the current pipeline, cards virtualised."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_deal", "Open", id="board.open-deal"),
         Binding("shift+right,greater_than_sign", "step(1)", "Move ▶", id="board.advance-deal"),
         Binding("shift+left,less_than_sign", "step(-1)", "◀ Move", id="board.retreat-deal"),
         Binding("m", "move_to", "Move to…", id="board.move-deal-to"),
@@ -63,7 +106,7 @@ class BoardScreen(Screen[None]):
         Binding("x", "lose", "Lost", id="board.lose-deal"),
         Binding("n", "new_deal", "New", id="board.new-deal"),
         Binding("slash", "filter", "Filter", id="board.filter"),
-        Binding("o", "next_owner", "Owner", id="board.switch-owner"),
+        Binding("o", "pick_owner", "Owner…", id="board.switch-owner"),
         Binding("p", "next_pipeline", "Pipeline", id="board.switch-pipeline"),
         Binding("c", "toggle_closed", "Won/lost", id="board.toggle-closed"),
         Binding("u", "undo", "Undo", id="board.undo-move"),
@@ -71,9 +114,21 @@ class BoardScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
     ]
 
-    services: reactive[Services | None] = reactive(None)
-    board_query: reactive[BoardQuery | None] = reactive(None, init=False)
-    show_closed: reactive[bool] = reactive(False, init=False)
+    AUTO_FOCUS = "StageColumn"
+    """Not the filter box (Textual's default would focus it, hidden as it is): the footer would
+    then draw its keys for a text box first, and again for the board."""
+
+    # Screen's own reactives minus their repaint: Textual repaints the whole screen when any
+    # of them changes (~20 KB to the terminal at 120×40, and ~20 ms of compositing), on every
+    # focus change and every filter keystroke (the sub-title shows the filter). The widgets
+    # concerned repaint themselves: the focused and blurred ones, and the Header, which
+    # watches the titles.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
+
+    class Shown(Message):
+        """The board has been drawn for the first time (cards, or the empty-database hint)."""
 
     def __init__(
         self,
@@ -86,11 +141,22 @@ class BoardScreen(Screen[None]):
         self._language = language
         """For the pipeline made when the first deal goes into an empty database."""
         self._default_pipeline = default_pipeline
-        self._pipelines: list[Pipeline] = []
-        self._users: list[User] = []
-        self._me: User | None = None
-        self._columns: BoardColumns | None = None
-        self._last_move: _Move | None = None
+        self.reads: BoardService | None = None
+        self.services: Services | None = None
+        """For writes: None until the full store has opened (after the first cards)."""
+        self._writable = threading.Event()
+        self.board_query: BoardQuery | None = None
+        self.show_closed = False
+        self._known = BoardContext((), (), None)
+        self._pipeline: Pipeline | None = None
+        self._totals: dict[int, ColumnTotals] = {}
+        """The shown columns' totals, by stage id."""
+        self._loads_asked = 0
+        self._last_read_s = 0.0
+        """How long the last complete read took."""
+        self._writes = 0
+        self._last_move: _Move | _Deleted | None = None
+        self._kanban = KanbanBoard(id="board-columns")
         self.loads = 0
         """How many times the board has been (re)loaded and shown: for tests and benchmarks."""
 
@@ -98,165 +164,233 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: title, company, contact, phone, tag", id="board-filter")
+        yield FilterInput(
+            placeholder="Filter: title, company, contact, phone, tag", id="board-filter"
+        )
         yield Static("Opening the database…", id="board-status")
-        yield HorizontalScroll(id="board-columns")
-        yield Footer()
+        yield self._kanban
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#board-filter", Input).display = False
-
-    @property
-    def _board(self) -> BoardService:
-        assert self.services is not None
-        return BoardService(self.services.context)
-
-    def _stage_columns(self) -> list[StageColumn]:
-        return list(self.query(StageColumn).results(StageColumn))
+        field = self.query_one("#board-filter", FilterInput)
+        # A watcher, not the Changed message: it runs before the typed letter is drawn, so a
+        # fast read lands in the same frame (a message would be handled after it).
+        self.watch(field, "value", self._filter_typed, init=False)
+        # The footer draws its keys once told the bindings changed; tell it now, while the
+        # board is empty. Told later, by the first column's focus, its first layout pass
+        # came just after the cards and repainted them all (two frames of ~22 KB).
+        self.refresh_bindings()
 
     def _focused_column(self) -> StageColumn | None:
-        focused = self.focused
-        return focused if isinstance(focused, StageColumn) else None
+        return self._kanban.focused_column()
+
+    # --- wiring (the app calls these) ------------------------------------------------------
+
+    def read_from(self, reads: BoardService) -> None:
+        """Show the board read through `reads`."""
+        self.reads = reads
+        self._reload(context=True)
+
+    def write_with(self, services: Services) -> None:
+        """Writes may go ahead (those waiting for the store go now)."""
+        self.services = services
+        self._writable.set()
+
+    def _writer(self) -> Services | None:
+        """The services, waiting for the store to open; None if the worker was cancelled."""
+        while not self._writable.wait(0.1):
+            if get_current_worker().is_cancelled:
+                return None
+        return self.services
 
     # --- loading ---------------------------------------------------------------------------
-
-    def watch_services(self, services: Services | None) -> None:
-        if services is not None:
-            self._load_context(services)
-
-    @work(thread=True, exclusive=True, group="board-context")
-    def _load_context(self, services: Services) -> None:
-        board = BoardService(services.context)
-        pipelines, users, me = board.pipelines(), board.users(), board.me()
-        self.app.call_from_thread(self._context_loaded, pipelines, users, me)
-
-    def _context_loaded(
-        self, pipelines: list[Pipeline], users: list[User], me: User | None
-    ) -> None:
-        self._pipelines, self._users, self._me = pipelines, users, me
-        if not pipelines:
-            self.query_one("#board-status", Static).update(
-                "No pipelines yet. Press n to add a deal (a B2B pipeline is created), "
-                "or quit (q) and run `funnel demo`."
-            )
-            return
-        wanted = (self._default_pipeline or "").casefold()
-        pipeline = next((p for p in pipelines if p.name.casefold() == wanted), pipelines[0])
-        # A rep sees their own deals first; a lead sees the team (DESIGN.md, Domain: User).
-        owner = me.id if me is not None and me.role.value == "rep" else None
-        self.board_query = BoardQuery(pipeline.id, owner_id=owner)
-
-    def watch_board_query(self, old: BoardQuery | None, new: BoardQuery | None) -> None:
-        if new is None:
-            return
-        rebuild = old is None or old.pipeline_id != new.pipeline_id
-        self._reload(rebuild=rebuild)
-
-    def watch_show_closed(self) -> None:
-        self._reload(rebuild=True)
 
     def _reload(
         self,
         *,
-        rebuild: bool = False,
+        context: bool = False,
         keep_deal: int | None = None,
         follow_stage: int | None = None,
     ) -> None:
-        if self.board_query is None or self.services is None:
+        """Read every shown column again (with `context`, the pipelines and users first)."""
+        if self.reads is None or (self.board_query is None and not context):
             return
-        if keep_deal is None:
-            column = self._focused_column()
-            card = column.current if column else None
-            keep_deal = card.deal_id if card else None
-        self._fetch_board(self.board_query, rebuild, keep_deal, follow_stage)
+        self._loads_asked += 1
+        self._read_board(
+            self.board_query,
+            context=context,
+            number=self._loads_asked,
+            writes=self._writes,
+            keep=(keep_deal or self._current_deal(), follow_stage),
+        )
+
+    def _current_deal(self) -> int | None:
+        column = self._focused_column()
+        card = column.current if column else None
+        return card.deal_id if card else None
 
     @work(thread=True, exclusive=True, group="board-load")
-    def _fetch_board(
-        self, query: BoardQuery, rebuild: bool, keep_deal: int | None, follow_stage: int | None
+    def _read_board(
+        self,
+        query: BoardQuery | None,
+        *,
+        context: bool,
+        number: int,
+        writes: int,
+        keep: tuple[int | None, int | None],
     ) -> None:
-        board = self._board
-        columns = board.columns(query, closed=self.show_closed)
-        shown = [c.stage for c in columns.columns]
-        first = {stage.id: board.cards(query, stage.id, 0, WINDOW) for stage in shown}
-        loaded = _Loaded(columns, first, keep_deal, follow_stage)
-        self.app.call_from_thread(self._show_board, loaded, rebuild)  # type: ignore[arg-type]
+        read = self._read(query, context=context, number=number, writes=writes, keep=keep)
+        if get_current_worker().is_cancelled:
+            return  # a newer read is on its way
+        if isinstance(read, BoardContext):
+            self.app.call_from_thread(self._show_empty, read)
+        else:
+            self.app.call_from_thread(self._show, read)  # type: ignore[arg-type]
 
-    async def _show_board(self, loaded: _Loaded, rebuild: bool) -> None:
-        columns = loaded.columns
-        self._columns = columns
-        shown = [c for c in columns.columns if c.stage.id in loaded.first]
-        container = self.query_one("#board-columns", HorizontalScroll)
-        existing = [column.stage.id for column in self._stage_columns()]
-        if rebuild or existing != [c.stage.id for c in shown]:
-            focused_index = self._focused_index()
-            await container.remove_children()
-            boxes = [
-                Vertical(
-                    ColumnHeader(id=f"header-{c.stage.id}"),
-                    StageColumn(c.stage, clock=self.app_clock, id=f"column-{c.stage.id}"),
-                    classes="stage-box",
-                )
-                for c in shown
-            ]
-            await container.mount_all(boxes)
-            stage_columns = self._stage_columns()
-            if stage_columns:
-                stage_columns[min(focused_index, len(stage_columns) - 1)].focus()
-        self._size_columns()
-        for totals in shown:
-            self.query_one(f"#header-{totals.stage.id}", ColumnHeader).show(totals)
-            column = self.query_one(f"#column-{totals.stage.id}", StageColumn)
-            followed = totals.stage.id == loaded.follow_stage
-            keep = loaded.keep_deal if followed or loaded.follow_stage is None else None
-            column.reset(totals.count, loaded.first[totals.stage.id], keep_deal=keep)
-            if followed:
-                column.focus()
-                column.parent.scroll_visible(animate=False)  # type: ignore[union-attr]
+    def _read(
+        self,
+        query: BoardQuery | None,
+        *,
+        context: bool,
+        number: int,
+        writes: int,
+        keep: tuple[int | None, int | None],
+    ) -> _Load | BoardContext:
+        """Every shown column of `query`; just the context if there is no pipeline to show."""
+        assert self.reads is not None
+        started = time.perf_counter()
+        known = self.reads.context() if context else self._known
+        pipeline = _pipeline(known, query)
+        if context and pipeline is None:  # a first start, or the pipeline was archived
+            query = self.reads.first_query(known, self._default_pipeline)
+            pipeline = _pipeline(known, query)
+        if query is None or pipeline is None:
+            return known
+        stages = shown_stages(pipeline, closed=self.show_closed)
+        columns = self.reads.columns(query, stages, window=FIRST_WINDOW)
+        self._last_read_s = time.perf_counter() - started
+        return _Load(
+            query,
+            pipeline,
+            columns,
+            complete=True,
+            number=number,
+            writes=writes,
+            keep_deal=keep[0],
+            follow_stage=keep[1],
+            context=known if context else None,
+        )
+
+    def _filter_typed(self, text: str) -> None:
+        """Filter as the user types; a fast read is done right here (see IN_PLACE_READ_S)."""
+        query = self.board_query
+        if query is None or text == query.text:
+            return
+        self.board_query = replace(query, text=text)
+        if self._last_read_s > IN_PLACE_READ_S:
+            self._reload()
+            return
+        self._loads_asked += 1
+        load = self._read(
+            self.board_query,
+            context=False,
+            number=self._loads_asked,
+            writes=self._writes,
+            keep=(self._current_deal(), None),
+        )
+        if isinstance(load, _Load) and self._still_wanted(load):
+            self._fill(load)  # the same columns as before: nothing to mount
+
+    def _read_changed(self, stage_ids: set[int], keep_deal: int, follow_stage: int) -> None:
+        """After a write (in its worker): read again just the columns it changed."""
+        query, pipeline, number = self.board_query, self._pipeline, self._loads_asked
+        if self.reads is None or query is None or pipeline is None:
+            return
+        shown = stage_ids & self._kanban.shown
+        stages = [stage for stage in pipeline.stages if stage.id in shown]
+        columns = self.reads.columns(query, stages, window=FIRST_WINDOW)
+        load = _Load(
+            query,
+            pipeline,
+            columns,
+            complete=False,
+            number=number,
+            keep_deal=keep_deal,
+            follow_stage=follow_stage,
+        )
+        self.app.call_from_thread(self._show, load)  # type: ignore[arg-type]
+
+    async def _show(self, load: _Load) -> None:
+        if not self._still_wanted(load):
+            return
+        assert self.reads is not None
+        # One frame for the lot: without the batch, the new columns were drawn empty first.
+        with self.app.batch_update():
+            if load.complete:
+                await self._kanban.set_stages([c.stage for c in load.columns], self.reads.clock)
+            self._fill(load)
+
+    def _fill(self, load: _Load) -> None:
+        """Show what `load` read, in columns already there."""
+        if load.context is not None:
+            self._known = load.context
+        self._pipeline = load.pipeline
+        if load.complete:
+            self.board_query = load.query
+            self._totals = {}
+        for contents in load.columns:
+            self._totals[contents.stage.id] = contents.totals
+            followed = contents.stage.id == load.follow_stage
+            keep = load.keep_deal if followed or load.follow_stage is None else None
+            self._kanban.fill(contents, keep_deal=keep, follow=followed)
         self._update_titles()
         self.loads += 1
+        if self.loads == 1:
+            self.call_after_refresh(self.post_message, self.Shown())
 
-    def on_resize(self) -> None:
-        self._size_columns()
+    def _still_wanted(self, load: _Load) -> bool:
+        if not load.complete:
+            self._writes += 1  # reads that began before this write are stale now
+            # Dropped if the board has moved on: the read on its way includes the write.
+            return load.query == self.board_query and load.number == self._loads_asked
+        if load.number != self._loads_asked:
+            return False
+        if load.writes != self._writes:
+            self._reload(context=load.context is not None)
+            return False
+        return True
 
-    def _size_columns(self) -> None:
-        """Share the width between columns; below MIN_COLUMN_WIDTH each, scroll sideways."""
-        boxes = list(self.query(".stage-box"))
-        if not boxes:
-            return
-        available = self.query_one("#board-columns").size.width or self.size.width
-        width = max(MIN_COLUMN_WIDTH, available // len(boxes))
-        for box in boxes:
-            box.styles.width = width
+    def _show_empty(self, context: BoardContext) -> None:
+        self._known = context
+        self.query_one("#board-status", Static).update(
+            "No pipelines yet. Press n to add a deal (a B2B pipeline is created), "
+            "or quit (q) and run `funnel demo`."
+        )
+        self.call_after_refresh(self.post_message, self.Shown())
 
-    def _focused_index(self) -> int:
-        columns = self._stage_columns()
-        focused = self._focused_column()
-        return columns.index(focused) if focused in columns else 0
-
-    def app_clock(self) -> datetime:
-        """Now, by the services' clock (injected in tests)."""
-        assert self.services is not None
-        return self.services.context.clock()
+    def _owner_name(self) -> str:
+        owner_id = self.board_query.owner_id if self.board_query else None
+        if owner_id is None:
+            return "everyone"
+        user = next((u for u in self._known.users if u.id == owner_id), None)
+        return clean(user.display_name) if user else "?"
 
     def _update_titles(self) -> None:
-        if self._columns is None or self.board_query is None:
+        if self._pipeline is None or self.board_query is None:
             return
-        pipeline = self._columns.pipeline
-        owner = "everyone"
+        owner = self._owner_name()
+        self.title = clean(self._pipeline.name)
+        # The filter shows in its own box and in the status line, not in the sub-title: a
+        # Header change costs a layout pass, which repaints every column's scrollbar.
+        self.sub_title = f"owner: {owner}"
+        open_count = sum(t.count for t in self._totals.values() if t.stage.is_open)
+        matching = f" matching “{clean(self.board_query.text)}”" if self.board_query.text else ""
+        hint = "  ·  ← → columns · ↑ ↓ cards · shift+→ move · ? all keys"
         if self.board_query.owner_id is not None:
-            user = next((u for u in self._users if u.id == self.board_query.owner_id), None)
-            owner = clean(user.display_name) if user else "?"
-        self.title = clean(pipeline.name)
-        self.sub_title = f"owner: {owner}" + (
-            f" · filter: {clean(self.board_query.text)}" if self.board_query.text else ""
-        )
-        open_count = sum(c.count for c in self._columns.columns if c.stage.is_open)
-        status = Text(f"{open_count:,} open deals", style="bold")
-        if self.board_query.owner_id is not None:
-            status.append(f" of {owner}  ·  o shows everyone's", style="dim")
-        else:
-            status.append("  ·  ← → columns · ↑ ↓ cards · shift+→ move · ? all keys", style="dim")
-        self.query_one("#board-status", Static).update(status)
+            hint = f" of {owner}  ·  o picks another owner"
+        # Content from plain strings (never markup); its size never changes: no layout pass.
+        status = Content.assemble((f"{open_count:,} open deals{matching}", "bold"), (hint, "dim"))
+        self.query_one("#board-status", Static).update(status, layout=False)
 
     @on(StageColumn.WindowNeeded)
     def _window_needed(self, event: StageColumn.WindowNeeded) -> None:
@@ -269,85 +403,77 @@ class BoardScreen(Screen[None]):
     def _fetch_window(
         self, query: BoardQuery, column: StageColumn, offset: int, limit: int, generation: int
     ) -> None:
-        cards = self._board.cards(query, column.stage.id, offset, limit)
+        assert self.reads is not None
+        cards = self.reads.cards(query, column.stage.id, offset, limit)
         self.app.call_from_thread(column.put_window, offset, cards, generation)
 
     # --- navigation ------------------------------------------------------------------------
 
     @on(StageColumn.LeaveRequested)
     def _leave_column(self, event: StageColumn.LeaveRequested) -> None:
-        self.action_focus_column(event.direction)
+        self._kanban.step_focus(event.direction)
 
-    def action_focus_column(self, step: int) -> None:
-        columns = self._stage_columns()
-        if not columns:
-            return
-        current = self._focused_column()
-        index = columns.index(current) if current in columns else 0
-        target = columns[max(0, min(index + step, len(columns) - 1))]
-        if current is not None and target is not current:
-            # Keep the same screen row, as far as the target column allows.
-            row = current.cursor - int(current.scroll_offset.y) // 4
-            target.cursor = max(0, min(int(target.scroll_offset.y) // 4 + row, target.total - 1))
-        target.focus()
-        target.parent.scroll_visible(animate=False)  # type: ignore[union-attr]
+    def _focus_first_column(self) -> None:
+        columns = self._kanban.columns()
+        if columns:
+            columns[0].focus()
+
+    def _set_query(self, query: BoardQuery) -> None:
+        self.board_query = query
+        self._reload()
 
     def action_filter(self) -> None:
         field = self.query_one("#board-filter", Input)
         field.display = True
         field.focus()
 
-    @on(Input.Changed, "#board-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        if self.board_query is not None:
-            self.board_query = replace(self.board_query, text=event.value)
-
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
-        columns = self._stage_columns()
-        if columns:
-            columns[0].focus()
+        self._focus_first_column()
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#board-filter", Input)
         field.value = ""
         field.display = False
-        columns = self._stage_columns()
-        if columns:
-            columns[0].focus()
+        self._focus_first_column()
 
-    def action_next_owner(self) -> None:
-        if self.board_query is None:
-            return
-        choices: list[int | None] = [None, *(user.id for user in self._users)]
-        index = (
-            choices.index(self.board_query.owner_id) if self.board_query.owner_id in choices else 0
-        )
-        self.board_query = replace(self.board_query, owner_id=choices[(index + 1) % len(choices)])
+    def action_pick_owner(self) -> None:
+        if self.board_query is not None:
+            self._pick_owner(self.board_query.owner_id)
+
+    @work(group="board-confirm")
+    async def _pick_owner(self, owner_id: int | None) -> None:
+        picker = OwnerPickerModal(self._known.users, self._known.me, owner_id)
+        choice = await self.app.push_screen_wait(picker)
+        query = self.board_query
+        if choice is not None and query is not None and choice.owner_id != query.owner_id:
+            self._set_query(replace(query, owner_id=choice.owner_id))
 
     def action_next_pipeline(self) -> None:
-        if self.board_query is None or not self._pipelines:
+        pipelines = self._known.pipelines
+        if self.board_query is None or not pipelines:
             return
-        ids = [pipeline.id for pipeline in self._pipelines]
+        ids = [pipeline.id for pipeline in pipelines]
         index = (
             ids.index(self.board_query.pipeline_id) if self.board_query.pipeline_id in ids else 0
         )
-        self.board_query = replace(self.board_query, pipeline_id=ids[(index + 1) % len(ids)])
+        self._set_query(replace(self.board_query, pipeline_id=ids[(index + 1) % len(ids)]))
 
     def action_toggle_closed(self) -> None:
         self.show_closed = not self.show_closed
+        self._reload()
 
     def action_reload(self) -> None:
-        self._reload()
+        self._reload(context=True)
 
     # --- moves -----------------------------------------------------------------------------
 
     def _current(self) -> tuple[Card, Pipeline] | None:
         column = self._focused_column()
         card = column.current if column else None
-        if card is None or self._columns is None:
+        if card is None or self._pipeline is None:
             return None
-        return card, self._columns.pipeline
+        return card, self._pipeline
 
     def action_step(self, direction: int) -> None:
         current = self._current()
@@ -364,7 +490,7 @@ class BoardScreen(Screen[None]):
             edge = "last" if direction > 0 else "first"
             self._tell(f"Already at the {edge} stage", "warning")
             return
-        self._confirm_and_move(card, pipeline, open_stages[index])
+        self._move_when_sure(card, pipeline, open_stages[index])
 
     def action_move_to(self) -> None:
         current = self._current()
@@ -382,14 +508,20 @@ class BoardScreen(Screen[None]):
         if target.kind is StageKind.LOST:
             self._ask_loss(card, pipeline)
         else:
-            self._confirm_and_move(card, pipeline, target)
+            self._move_when_sure(card, pipeline, target)
+
+    def _move_when_sure(self, card: Card, pipeline: Pipeline, target: Stage) -> None:
+        """Move now, or after a yes when the move needs one (no dialog worker otherwise)."""
+        question = move_question(card.title, pipeline, pipeline.stage(card.stage_id), target)
+        if question is None:
+            self._move(card, target.id)
+        else:
+            self._confirm_and_move(card, target, question)
 
     @work(exclusive=False, group="board-confirm")
-    async def _confirm_and_move(self, card: Card, pipeline: Pipeline, target: Stage) -> None:
-        question = _move_question(card, pipeline, target)
-        if question is not None and not await self.app.push_screen_wait(ConfirmModal(question)):
-            return
-        self._move(card, target.id)
+    async def _confirm_and_move(self, card: Card, target: Stage, question: Text) -> None:
+        if await self.app.push_screen_wait(ConfirmModal(question)):
+            self._move(card, target.id)
 
     @work(thread=True, group="board-write")
     def _move(
@@ -398,12 +530,13 @@ class BoardScreen(Screen[None]):
         stage_id: int,
         *,
         loss: tuple[str | None, str | None] | None = None,
-        remember: bool = True,
     ) -> None:
-        assert self.services is not None
+        services = self._writer()
+        if services is None:
+            return
         try:
             if loss is not None:
-                moved = self.services.deals.move(
+                moved = services.deals.move(
                     card.deal_id,
                     stage_id,
                     expected_version=card.version,
@@ -411,17 +544,14 @@ class BoardScreen(Screen[None]):
                     loss_note=loss[1],
                 )
             else:
-                moved = self.services.deals.move(
-                    card.deal_id, stage_id, expected_version=card.version
-                )
+                moved = services.deals.move(card.deal_id, stage_id, expected_version=card.version)
         except FunnelError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        if remember:
-            self._last_move = _Move(card.deal_id, card.title, card.stage_id, moved.version)
-        self.app.call_from_thread(
-            partial(self._reload, keep_deal=card.deal_id, follow_stage=moved.stage_id)
+        self._last_move = _Move(
+            card.deal_id, card.title, card.stage_id, moved.stage_id, moved.version
         )
+        self._read_changed({card.stage_id, moved.stage_id}, card.deal_id, moved.stage_id)
 
     def _tell(
         self, message: str, severity: Literal["information", "warning"] = "information"
@@ -461,73 +591,83 @@ class BoardScreen(Screen[None]):
         self._undo(move)
 
     @work(thread=True, group="board-write")
-    def _undo(self, move: _Move) -> None:
-        assert self.services is not None
+    def _undo(self, move: _Move | _Deleted) -> None:
+        services = self._writer()
+        if services is None:
+            return
         try:
-            self.services.deals.move(
-                move.deal_id, move.from_stage_id, expected_version=move.version_after
-            )
+            if isinstance(move, _Deleted):
+                stage_id = services.deals.restore(move.deal_id).stage_id
+                changed = {stage_id}
+            else:
+                services.deals.move(
+                    move.deal_id, move.from_stage_id, expected_version=move.version_after
+                )
+                stage_id = move.from_stage_id
+                changed = {move.from_stage_id, move.to_stage_id}
         except FunnelError as err:
             self.app.call_from_thread(self._failed, err)
             return
         self.app.call_from_thread(self._tell, f"Undone: {move.title}")
-        self.app.call_from_thread(
-            partial(self._reload, keep_deal=move.deal_id, follow_stage=move.from_stage_id)
-        )
+        self._read_changed(changed, move.deal_id, stage_id)
+
+    # --- the deal pane ---------------------------------------------------------------------
+
+    def action_open_deal(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.open_deal(current[0].deal_id)
+
+    def open_deal(self, deal_id: int) -> None:
+        if self.services is not None:
+            screen = deal_screen(self.app, self.services, deal_id, self._currency)
+            self.app.push_screen(screen, callback=self._deal_closed)
+
+    def _deal_closed(self, closed: DealClosed | None) -> None:
+        """Back from the pane: show what changed there, focus on the same deal."""
+        if closed is None:
+            return
+        if closed.deleted_version is not None:
+            self._last_move = _Deleted(closed.deal_id, closed.title)
+            self._tell(f"Deleted {closed.title}: u restores it")
+        self._reload(keep_deal=closed.deal_id)
 
     # --- new deal --------------------------------------------------------------------------
 
     def action_new_deal(self) -> None:
-        if self.services is not None:
-            self._new_deal()
+        self._new_deal()
 
     @work(group="board-confirm")
     async def _new_deal(self) -> None:
-        name = self._columns.pipeline.name if self._columns else "a new B2B pipeline"
+        name = self._pipeline.name if self._pipeline else "a new B2B pipeline"
         draft = await self.app.push_screen_wait(NewDealModal(name, self._currency))
         if draft is not None:
             self._create(draft)
 
     @work(thread=True, group="board-write")
     def _create(self, draft: DealDraft) -> None:
-        assert self.services is not None
+        services = self._writer()
+        if services is None:
+            return
         try:
-            if self._columns is None:
-                pipeline, _ = self.services.pipelines.first_or_default(self._language)
-            else:
-                pipeline = self._columns.pipeline
+            pipeline = self._pipeline
+            if pipeline is None:
+                pipeline, _ = services.pipelines.first_or_default(self._language)
             focused = self._focused_column()
             stage_id = focused.stage.id if focused and focused.stage.is_open else None
-            deal = self.services.deals.create(draft, pipeline_id=pipeline.id, stage_id=stage_id)
+            deal = services.deals.create(draft, pipeline_id=pipeline.id, stage_id=stage_id)
         except FunnelError as err:
             self.app.call_from_thread(self._failed, err)
             return
         self.app.call_from_thread(self._tell, f"Added deal {deal.id}: {deal.title}")
-        if self._columns is None:
-            self.app.call_from_thread(self._load_context, self.services)
+        if self._pipeline is None:
+            self.app.call_from_thread(self._reload, context=True)
         else:
-            self.app.call_from_thread(self._reload, keep_deal=deal.id)
+            self._read_changed({deal.stage_id}, deal.id, deal.stage_id)
 
 
-def _move_question(card: Card, pipeline: Pipeline, target: Stage) -> Text | None:
-    """Why a move needs confirming (a skip, or back past a key stage), or None."""
-    stages = pipeline.open_stages
-    current = pipeline.stage(card.stage_id)
-    if not (current.is_open and target.is_open):
+def _pipeline(context: BoardContext, query: BoardQuery | None) -> Pipeline | None:
+    """The pipeline `query` shows, if it is (still) among `context`'s."""
+    if query is None:
         return None
-    start, end = stages.index(current), stages.index(target)
-    if end - start > 1:
-        skipped = ", ".join(clean(s.name) for s in stages[start + 1 : end])
-        return (
-            Text("Move ")
-            + safe_text(card.title, "bold")
-            + Text(f" forward over {skipped}? Deals usually go stage by stage.")
-        )
-    passed_key = [s for s in stages[end + 1 : start + 1] if s.is_key]
-    if end < start and passed_key:
-        return (
-            Text("Move ")
-            + safe_text(card.title, "bold")
-            + Text(f" back before the key stage {clean(passed_key[0].name)}?")
-        )
-    return None
+    return next((p for p in context.pipelines if p.id == query.pipeline_id), None)

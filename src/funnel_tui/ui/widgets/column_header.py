@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from funnel_tui.domain.models import StageKind
@@ -15,6 +15,7 @@ class ColumnHeader(Static):
     DEFAULT_CSS = """
     ColumnHeader {
         height: 3; padding: 0 1; background: $panel; color: $text;
+        text-wrap: nowrap; text-overflow: ellipsis;
         &.-key { background: $primary 30%; }
         &.-won { background: $success 30%; }
         &.-lost { background: $error 30%; }
@@ -31,15 +32,19 @@ class ColumnHeader(Static):
         self.set_class(stage.is_key, "-key")
         self.set_class(stage.kind is StageKind.WON, "-won")
         self.set_class(stage.kind is StageKind.LOST, "-lost")
-        name = Text(clean(stage.name), style="bold", overflow="ellipsis", no_wrap=True)
-        if stage.is_key:
-            name = Text("★ ", style="bold") + name
-        count = Text(f"{totals.count:,} deals", style="")
-        if stage.is_open and stage.probability:
-            count.append(f" · {stage.probability}%", style="dim")
-        amounts = Text(
-            format_amounts(totals.amounts), style="dim", overflow="ellipsis", no_wrap=True
+        count = f"{totals.count:,} deals"
+        probability = f" · {stage.probability}%" if stage.is_open and stage.probability else ""
+        # Textual's own Content, not Rich Text: it renders ~5x faster, and every filter
+        # keystroke redraws the headers. Built from plain strings: names are never markup.
+        lines = Content.assemble(
+            ("★ " if stage.is_key else "", "bold"),
+            (clean(stage.name), "bold"),
+            "\n",
+            count,
+            (probability, "dim"),
+            "\n",
+            (format_amounts(totals.amounts), "dim"),
         )
-        lines = Text("\n").join([name, count, amounts])
-        lines.no_wrap, lines.overflow = True, "ellipsis"
-        self.update(lines)
+        # Three lines, as wide as the column: the size never changes, so no layout pass (one
+        # would repaint every column's scrollbar).
+        self.update(lines, layout=False)

@@ -1,0 +1,617 @@
+"""DealScreen: every field of one deal, editable in place, its timeline and its next contact.
+
+The screen is a controller over `DealService`: it reads a `DealView` (one transaction) in a
+worker, shows it, and sends each change as one use case. Edits in the form are saved
+together (ctrl+s) with the version the user saw; when the deal changed underneath, the
+teammate's values are loaded into the fields the user did not touch, the user's edits stay,
+and nothing is overwritten until they save again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, ClassVar, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Label, Select, Static
+
+from funnel_tui.domain.dates import local_zone
+from funnel_tui.domain.drafts import draft_of, draft_to_text
+from funnel_tui.domain.errors import ConflictError, FunnelError, ValidationError
+from funnel_tui.domain.models import ActivityKind, Deal, Stage, StageKind
+from funnel_tui.domain.when import parse_when
+from funnel_tui.render.format import format_money, relative_time
+from funnel_tui.render.safe import clean, safe_text
+from funnel_tui.render.timeline import timeline_text
+from funnel_tui.services import Services
+from funnel_tui.services.deal_view import DealView
+from funnel_tui.ui.modals.confirm import ConfirmModal
+from funnel_tui.ui.modals.log_activity import ActivityInput, LogActivityModal
+from funnel_tui.ui.modals.lose import LoseModal
+from funnel_tui.ui.modals.new_deal import deal_form_fields, parsed_draft
+from funnel_tui.ui.modals.next_contact import QUICK_PICKS, NextContactChoice, NextContactModal
+from funnel_tui.ui.move_question import move_question
+from funnel_tui.ui.widgets.form_field import FormField
+from funnel_tui.ui.widgets.key_footer import KeyFooter
+from funnel_tui.ui.widgets.timeline import TimelineView
+
+
+@dataclass(frozen=True, slots=True)
+class DealClosed:
+    """What the pane tells the screen it returns to."""
+
+    deal_id: int
+    title: str = ""
+    deleted_version: int | None = None
+    """Set when the deal was deleted (so the board can offer to undo it)."""
+
+
+def deal_screen(app: App[Any], services: Services, deal_id: int, currency: str) -> DealScreen:
+    """The app's one DealScreen, showing `deal_id`. Composing it costs ~300 ms (forty-odd
+    widgets, their styles, the footer), so it is composed once, installed, and reused."""
+    if app.is_screen_installed(_INSTALLED_AS):
+        screen = app.get_screen(_INSTALLED_AS)
+        assert isinstance(screen, DealScreen)
+        screen.show_deal(deal_id)
+        return screen
+    screen = DealScreen(services, deal_id, currency)
+    app.install_screen(screen, _INSTALLED_AS)
+    return screen
+
+
+_INSTALLED_AS = "deal"
+
+
+class DealScreen(Screen[DealClosed]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="deal.close"),
+        Binding("ctrl+s", "save", "Save", id="deal.save"),
+        Binding("c", "log_call", "Call", id="deal.log-call"),
+        Binding("a", "log_other", "Log…", id="deal.log-activity"),
+        Binding("n", "next_contact", "Next contact", id="deal.next-contact"),
+        Binding("1", "quick_contact(0)", "+1 h", id="deal.next-in-an-hour"),
+        Binding("2", "quick_contact(1)", "Tomorrow", id="deal.next-tomorrow"),
+        Binding("3", "quick_contact(2)", "+1 week", id="deal.next-in-a-week"),
+        Binding("shift+right,greater_than_sign", "step(1)", "Move ▶", id="deal.advance"),
+        Binding("shift+left,less_than_sign", "step(-1)", "◀ Move", id="deal.retreat"),
+        Binding("w", "win", "Won", id="deal.win"),
+        Binding("x", "lose", "Lost", id="deal.lose"),
+        Binding("e", "edit", "Edit", id="deal.edit"),
+        Binding("d", "delete", "Delete", id="deal.delete"),
+        Binding("r", "reload", "Reload", show=False, id="deal.reload"),
+    ]
+    DEFAULT_CSS = """
+    DealScreen #deal-summary { height: auto; padding: 0 1; background: $boost; }
+    DealScreen #deal-body { height: 1fr; }
+    DealScreen #deal-form { width: 1fr; min-width: 36; padding: 0 1; }
+    DealScreen #deal-side { width: 1fr; border-left: vkey $foreground 20%; }
+    DealScreen .section { text-style: bold; color: $accent; margin: 1 0; }
+    DealScreen .select-row { height: 1; }
+    DealScreen .select-row > Label { width: 16; color: $text-muted; }
+    DealScreen .select-row > Select { width: 1fr; }
+    DealScreen .select-row.-dirty > Label { text-style: bold; color: $warning; }
+    DealScreen #timeline-title { padding: 0 1; text-style: bold; color: $accent; }
+    DealScreen #timeline-detail {
+        height: auto; max-height: 8; border-top: hkey $foreground 20%; padding: 0 1;
+    }
+    """
+
+    def __init__(self, services: Services, deal_id: int, currency: str) -> None:
+        super().__init__()
+        self._services = services
+        self._deal_id = deal_id
+        self._currency = currency
+        self._zone = local_zone()
+        self.view: DealView | None = None
+        self._selects_saved: dict[str, object] = {}
+        """What each select showed when loaded, to tell the user's choices from ours."""
+        self._checklist_stage: int | None = None
+        self._select_options: dict[str | None, list[tuple[str, int]]] = {}
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="deal-summary")
+        with Horizontal(id="deal-body"):
+            with VerticalScroll(id="deal-form"):
+                yield Static("Details", classes="section")
+                yield from deal_form_fields(self._currency)
+                for name, label in (
+                    ("owner", "Owner"),
+                    ("pipeline", "Pipeline"),
+                    ("stage", "Stage"),
+                ):
+                    with Horizontal(classes="select-row", id=f"row-{name}"):
+                        yield Label(label)
+                        yield Select[int]([], allow_blank=True, compact=True, id=f"select-{name}")
+                yield Static("", classes="section", id="checklist-title")
+                yield Vertical(id="checklist")
+            with Vertical(id="deal-side"):
+                yield Static("Timeline", id="timeline-title")
+                yield TimelineView(id="timeline")
+                with VerticalScroll(id="timeline-detail"):
+                    yield Static("", id="timeline-note")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(TimelineView).focus()
+        self._load(keep_edits=False)
+
+    def show_deal(self, deal_id: int) -> None:
+        """Show another deal: the screen is composed once and reused (see `deal_screen`)."""
+        self._deal_id = deal_id
+        if not self.is_mounted:
+            return  # on_mount loads it
+        self.view = None
+        self._checklist_stage = None
+        self.query_one("#deal-summary", Static).update("Loading…")
+        timeline = self.query_one(TimelineView)
+        timeline.show((), self._now())
+        timeline.cursor = 0
+        timeline.focus()
+        self._load(keep_edits=False)
+
+    @property
+    def _text_fields(self) -> list[FormField]:
+        return [f for f in self.query(FormField) if not f.field.startswith("q")]
+
+    @property
+    def _answer_fields(self) -> list[FormField]:
+        return list(self.query_one("#checklist").query(FormField))
+
+    def _now(self) -> datetime:
+        return self._services.context.clock()
+
+    # --- loading and showing ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="deal-load")
+    def _load(self, keep_edits: bool) -> None:
+        try:
+            view = self._services.deals.view(self._deal_id)
+        except FunnelError as err:
+            self.app.call_from_thread(self._gone, err)
+            return
+        # Textual's stub cannot type an async callback returning None.
+        self.app.call_from_thread(self._show, view, keep_edits)  # type: ignore[arg-type]
+
+    def _gone(self, error: FunnelError) -> None:
+        self._tell(str(error), "warning")
+        self.dismiss(DealClosed(self._deal_id))
+
+    async def _show(self, view: DealView, keep_edits: bool) -> None:
+        """Show `view`; with `keep_edits`, the fields the user changed keep their text."""
+        self.view = view
+        deal = view.deal
+        self.title = clean(deal.title)
+        self.sub_title = clean(f"{view.pipeline.name} · deal {deal.id}")
+        self.query_one("#deal-summary", Static).update(self._summary(view))
+        texts = draft_to_text(draft_of(deal))
+        for field in self._text_fields:
+            (field.rebase if keep_edits else field.reset)(texts[field.field])
+        self._show_selects(view, keep_edits)
+        await self._show_checklist(view, keep_edits)
+        timeline = self.query_one(TimelineView)
+        timeline.show(view.timeline, self._now())
+        self.query_one("#timeline-title", Static).update(
+            Text(f"Timeline · {len(view.timeline)} entries, newest first", style="bold")
+        )
+
+    def _summary(self, view: DealView) -> Text:
+        deal, stage, now = view.deal, view.stage, self._now()
+        summary = safe_text(deal.title, "bold")
+        if deal.company:
+            summary.append(" · ")
+            summary.append_text(safe_text(deal.company))
+        summary.append("\n")
+        summary.append_text(safe_text(stage.name, "bold reverse" if stage.is_key else "bold"))
+        summary.append(f" · {format_money(deal.value)} · ")
+        summary.append_text(safe_text(view.owner.display_name))
+        days = (now - deal.stage_entered_at).days
+        summary.append(f" · {days} d in stage", style="dim")
+        summary.append("\n")
+        if stage.kind is StageKind.WON:
+            summary.append("Won", style="bold green")
+        elif stage.kind is StageKind.LOST:
+            summary.append("Lost", style="bold red")
+            if view.loss_reason:
+                summary.append(": ")
+                summary.append_text(safe_text(view.loss_reason))
+            if deal.loss_note:
+                summary.append(" — ")
+                summary.append_text(safe_text(deal.loss_note))
+        elif deal.next_contact_at is None:
+            summary.append("No next contact · n sets one", style="yellow")
+        else:
+            style = _due_style(deal.next_contact_at, now)
+            summary.append(f"Next contact {relative_time(deal.next_contact_at, now)}", style)
+            local = deal.next_contact_at.astimezone(self._zone)
+            summary.append(local.strftime(" (%d.%m.%Y %H:%M)"), style="dim")
+            if deal.next_contact_note:
+                summary.append(" — ")
+                summary.append_text(safe_text(deal.next_contact_note))
+        return summary
+
+    def _show_selects(self, view: DealView, keep_edits: bool) -> None:
+        deal = view.deal
+        owners = [(safe_text(f"{u.display_name} ({u.login})"), u.id) for u in view.users]
+        pipelines = [(safe_text(p.name), p.id) for p in view.pipelines]
+        saved = {"owner": deal.owner_id, "pipeline": deal.pipeline_id, "stage": deal.stage_id}
+        chosen = {
+            name: (self._select(name).value if keep_edits and self._select_dirty(name) else value)
+            for name, value in saved.items()
+        }
+        self._selects_saved = dict(saved)
+        self._fill(self._select("owner"), owners, chosen["owner"])
+        self._fill(self._select("pipeline"), pipelines, chosen["pipeline"])
+        pipeline_id = chosen["pipeline"]
+        self._fill_stages(pipeline_id if isinstance(pipeline_id, int) else deal.pipeline_id)
+        self._select("stage").value = chosen["stage"]
+        self._mark_selects()
+
+    def _fill(self, select: Select[int], options: list[tuple[Any, int]], value: object) -> None:
+        with self.prevent(Select.Changed):
+            # Rebuilding a select's list costs a layout pass; most reloads change nothing.
+            shown = [(str(prompt), key) for prompt, key in options]
+            if self._select_options.get(select.id) != shown:
+                self._select_options[select.id] = shown
+                select.set_options(options)
+            if isinstance(value, int) and select.value != value:
+                select.value = value
+
+    def _fill_stages(self, pipeline_id: int) -> None:
+        """The stages a deal can be put in from the form: open ones and won (a loss needs a
+        reason, so it has its own key), plus the deal's own stage if it is closed."""
+        assert self.view is not None
+        pipeline = next(p for p in self.view.pipelines if p.id == pipeline_id)
+        current = self.view.deal.stage_id
+        stages = [s for s in pipeline.stages if s.kind is not StageKind.LOST or s.id == current]
+        self._fill(self._select("stage"), [(safe_text(s.name), s.id) for s in stages], None)
+
+    async def _show_checklist(self, view: DealView, keep_edits: bool) -> None:
+        stage = view.stage
+        title = self.query_one("#checklist-title", Static)
+        title.update(safe_text(f"Exit checklist · {stage.name}") if stage.checklist else "")
+        title.display = bool(stage.checklist)
+        box = self.query_one("#checklist", Vertical)
+        if self._checklist_stage == stage.id:
+            for field, question in zip(self._answer_fields, stage.checklist, strict=True):
+                answer = view.answers.get(question, "")
+                (field.rebase if keep_edits else field.reset)(answer)
+            return
+        self._checklist_stage = stage.id
+        await box.remove_children()
+        await box.mount_all(
+            FormField(f"q{index}", question, value=view.answers.get(question, ""))
+            for index, question in enumerate(stage.checklist)
+        )
+
+    def _select(self, name: str) -> Select[int]:
+        return self.query_one(f"#select-{name}", Select)
+
+    def _select_dirty(self, name: str) -> bool:
+        return self._select(name).value != self._selects_saved.get(name)
+
+    def _mark_selects(self) -> None:
+        for name in ("owner", "pipeline", "stage"):
+            self.query_one(f"#row-{name}").set_class(self._select_dirty(name), "-dirty")
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "select-pipeline" and isinstance(event.value, int):
+            self._fill_stages(event.value)
+            assert self.view is not None
+            same = event.value == self.view.deal.pipeline_id
+            stage = self.view.deal.stage_id if same else self._first_open_stage(event.value)
+            self._select("stage").value = stage
+        self._mark_selects()
+
+    def _first_open_stage(self, pipeline_id: int) -> int:
+        assert self.view is not None
+        pipeline = next(p for p in self.view.pipelines if p.id == pipeline_id)
+        return pipeline.open_stages[0].id
+
+    @property
+    def dirty(self) -> bool:
+        fields = [*self._text_fields, *self._answer_fields]
+        return any(f.dirty for f in fields) or any(
+            self._select_dirty(name) for name in ("owner", "pipeline", "stage")
+        )
+
+    # --- saving the form -------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        self.query_one("#field-title", FormField).input.focus()
+
+    def action_save(self) -> None:
+        if self.view is None:
+            return
+        draft = parsed_draft(self._text_fields)
+        if draft is None:
+            return
+        stage = self.view.stage
+        answers = {
+            question: field.text
+            for field, question in zip(self._answer_fields, stage.checklist, strict=True)
+            if field.dirty
+        }
+        owner = self._select("owner").value
+        login = next((u.login for u in self.view.users if u.id == owner), None)
+        stage_choice = self._select("stage").value
+        move_to = stage_choice if self._select_dirty("stage") else None
+        self._save(draft, login, move_to if isinstance(move_to, int) else None, answers)
+
+    @work(thread=True, exclusive=True, group="deal-write")
+    def _save(
+        self, draft: Any, owner: str | None, stage_id: int | None, answers: dict[str, str]
+    ) -> None:
+        assert self.view is not None
+        try:
+            self._services.deals.edit(
+                self._deal_id,
+                draft,
+                expected_version=self.view.deal.version,
+                owner=owner,
+                stage_id=stage_id,
+                answers=answers,
+            )
+        except ConflictError:
+            self.app.call_from_thread(self._conflicted)
+            return
+        except ValidationError as err:
+            self.app.call_from_thread(self._invalid, err)
+            return
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
+        self.app.call_from_thread(self._tell, "Saved")
+        self.app.call_from_thread(self._load, False)
+
+    @on(TimelineView.Highlighted)
+    def _show_entry(self, event: TimelineView.Highlighted) -> None:
+        """The highlighted entry in full under the list: its whole note, wrapped."""
+        note = self.query_one("#timeline-note", Static)
+        entry = event.entry
+        note.update("" if entry is None else timeline_text(entry, self._now(), limit=None))
+
+    def _conflicted(self) -> None:
+        self._tell(
+            "Someone changed this deal since you opened it. Their changes are now shown; your "
+            "edits are kept (in bold). Check them and save again with ctrl+s.",
+            "warning",
+        )
+        self._load(keep_edits=True)
+
+    def _invalid(self, error: ValidationError) -> None:
+        fields = {field.field: field for field in self._text_fields}
+        if error.field in fields:
+            fields[error.field].show_error(error.message)
+            fields[error.field].input.focus()
+        else:
+            self._tell(str(error), "warning")
+
+    # --- closing ---------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        in_form = self.focused is not None and self.query_one("#deal-form") in (
+            self.focused.ancestors
+        )
+        if in_form and self.dirty:
+            self.query_one(TimelineView).focus()
+            self._tell("Edits kept: ctrl+s saves them, esc again discards them")
+            return
+        if self.dirty:
+            self._discard_and_close()
+        else:
+            self.dismiss(DealClosed(self._deal_id))
+
+    @work(group="deal-confirm")
+    async def _discard_and_close(self) -> None:
+        question = Text("Discard your unsaved edits to this deal?")
+        if await self.app.push_screen_wait(ConfirmModal(question)):
+            self.dismiss(DealClosed(self._deal_id))
+
+    def action_reload(self) -> None:
+        self._load(keep_edits=True)
+
+    # --- activities and the next contact ---------------------------------------------------
+
+    def action_log_call(self) -> None:
+        self._log(ActivityKind.CALL)
+
+    def action_log_other(self) -> None:
+        self._log(None)
+
+    @work(group="deal-confirm")
+    async def _log(self, kind: ActivityKind | None) -> None:
+        if self.view is None:
+            return
+        entry = await self.app.push_screen_wait(LogActivityModal(self.view.deal.title, kind))
+        if entry is None:
+            return
+        self._write_activity(entry)
+
+    @work(thread=True, group="deal-write")
+    def _write_activity(self, entry: ActivityInput) -> None:
+        try:
+            self._services.deals.log_activity(
+                self._deal_id,
+                entry.kind,
+                direction=entry.direction,
+                outcome=entry.outcome,
+                duration_s=entry.duration_s,
+                body=entry.body,
+            )
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
+        self.app.call_from_thread(self._logged, entry.kind)
+
+    def _logged(self, kind: ActivityKind) -> None:
+        self._tell(f"{kind.value.capitalize()} logged")
+        self._load(keep_edits=True)
+        if kind is ActivityKind.CALL:
+            self.action_next_contact()  # after a call, the next step is when to call again
+
+    def action_next_contact(self) -> None:
+        self._ask_next_contact()
+
+    @work(group="deal-confirm")
+    async def _ask_next_contact(self) -> None:
+        if self.view is None:
+            return
+        deal = self.view.deal
+        modal = NextContactModal(
+            deal.title,
+            now=self._now(),
+            zone=self._zone,
+            current=deal.next_contact_at,
+            note=deal.next_contact_note,
+        )
+        choice = await self.app.push_screen_wait(modal)
+        if choice is not None:
+            self._set_next_contact(choice)
+
+    def action_quick_contact(self, index: int) -> None:
+        if self.view is None:
+            return
+        typed, _ = QUICK_PICKS[index]
+        at = parse_when(typed, self._now(), self._zone).at
+        self._set_next_contact(NextContactChoice(at, self.view.deal.next_contact_note))
+
+    @work(thread=True, group="deal-write")
+    def _set_next_contact(self, choice: NextContactChoice) -> None:
+        try:
+            deal = self._services.deals.set_next_contact(self._deal_id, choice.at, choice.note)
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
+        if deal.next_contact_at is None:
+            message = "Next contact cleared"
+        else:
+            message = f"Next contact {relative_time(deal.next_contact_at, self._now())}"
+        self.app.call_from_thread(self._tell, message)
+        self.app.call_from_thread(self._load, True)
+
+    # --- moving and deleting ---------------------------------------------------------------
+
+    def _ready_to_move(self) -> DealView | None:
+        """The view, if the deal can be moved now: not with unsaved edits in the form (the
+        move would leave checklist answers typed for the old stage behind)."""
+        if self.view is None:
+            return None
+        if self.dirty:
+            self._tell("Save your edits first (ctrl+s), or discard them (esc, esc)", "warning")
+            return None
+        return self.view
+
+    def action_step(self, direction: int) -> None:
+        view = self._ready_to_move()
+        if view is None:
+            return
+        stage = view.stage
+        if not stage.is_open:
+            self._tell("The deal is closed: choose an open stage in the form to reopen it")
+            return
+        stages = view.pipeline.open_stages
+        index = stages.index(stage) + direction
+        if not 0 <= index < len(stages):
+            self._tell(f"Already at the {'last' if direction > 0 else 'first'} stage")
+            return
+        self._confirm_and_move(view, stages[index])
+
+    def action_win(self) -> None:
+        view = self._ready_to_move()
+        if view is not None:
+            self._confirm_and_move(view, view.pipeline.won_stage)
+
+    def action_lose(self) -> None:
+        view = self._ready_to_move()
+        if view is not None:
+            self._ask_loss(view)
+
+    @work(group="deal-confirm")
+    async def _confirm_and_move(self, view: DealView, target: Stage) -> None:
+        question = move_question(
+            view.deal.title, view.pipeline, view.stage, target, view.unanswered
+        )
+        if question is not None and not await self.app.push_screen_wait(ConfirmModal(question)):
+            return
+        self._move(view.deal, target, None)
+
+    @work(group="deal-confirm")
+    async def _ask_loss(self, view: DealView) -> None:
+        reasons = view.pipeline.active_loss_reasons
+        choice = await self.app.push_screen_wait(LoseModal(view.deal.title, reasons))
+        if choice is not None:
+            self._move(view.deal, view.pipeline.lost_stage, (choice.reason, choice.note))
+
+    @work(thread=True, group="deal-write")
+    def _move(self, deal: Deal, target: Stage, loss: tuple[str | None, str | None] | None) -> None:
+        reason, note = loss or (None, None)
+        try:
+            self._services.deals.move(
+                deal.id,
+                target.id,
+                expected_version=deal.version,
+                loss_reason=reason,
+                loss_note=note,
+            )
+        except ConflictError:
+            self.app.call_from_thread(self._conflicted)
+            return
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
+        self.app.call_from_thread(self._tell, f"Moved to {target.name}")
+        self.app.call_from_thread(self._load, False)
+
+    def action_delete(self) -> None:
+        if self.view is not None:
+            self._confirm_delete(self.view)
+
+    @work(group="deal-confirm")
+    async def _confirm_delete(self, view: DealView) -> None:
+        question = (
+            Text("Delete ")
+            + safe_text(view.deal.title, "bold")
+            + Text("? It can be restored: u on the board, or `funnel restore`.")
+        )
+        if await self.app.push_screen_wait(ConfirmModal(question)):
+            self._delete(view.deal)
+
+    @work(thread=True, group="deal-write")
+    def _delete(self, deal: Deal) -> None:
+        try:
+            deleted = self._services.deals.delete(deal.id, expected_version=deal.version)
+        except ConflictError:
+            self.app.call_from_thread(self._conflicted)
+            return
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
+        self.app.call_from_thread(
+            partial(self.dismiss, DealClosed(deal.id, deal.title, deleted.version))
+        )
+
+    def _tell(
+        self, message: str, severity: Literal["information", "warning"] = "information"
+    ) -> None:
+        """A notification with data in it: plain text, never markup."""
+        self.notify(clean(message), severity=severity, markup=False, timeout=6)
+
+
+def _due_style(moment: datetime, now: datetime) -> str:
+    """Overdue in red, due today in yellow (as on the board's badges)."""
+    if moment < now:
+        return "bold red"
+    if moment.astimezone().date() == now.astimezone().date():
+        return "bold yellow"
+    return "bold green"
