@@ -22,10 +22,11 @@ from rich.text import Text
 
 from funnel_tui import __version__, paths
 from funnel_tui.config import Settings, database_target, load_settings
-from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
+from funnel_tui.domain.dates import local_zone, parse_date, parse_datetime, parse_duration, utc_now
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import ActivityKind, Deal, DealDraft, Direction, Outcome
 from funnel_tui.domain.money import parse_money
+from funnel_tui.domain.when import describe, parse_when
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.deals import find_stage
@@ -379,7 +380,7 @@ def log(
 
 @cli.command(name="next")
 @click.argument("deal_id", metavar="DEAL", type=int)
-@click.argument("when", type=MOMENT, required=False)
+@click.argument("when", nargs=-1)
 @click.option("--note", help="What to do then.")
 @click.option("--clear", is_flag=True, help="Remove the next contact.")
 @_AT
@@ -388,21 +389,26 @@ def log(
 def next_contact(
     ctx: click.Context,
     deal_id: int,
-    when: datetime | None,
+    when: tuple[str, ...],
     note: str | None,
     clear: bool,
     at: datetime | None,
     by: str | None,
 ) -> None:
-    """Set the next contact of a deal (WHEN: 2026-12-25 15:30 or 25.12.2026 15:30)."""
-    if clear == (when is not None):
+    """Set the next contact of a deal. WHEN as you would say it: tomorrow 10:00, fri, +3d,
+    in 2 hours, 25.12 14:30, 2026-12-25 15:30, завтра, через 3 дня."""
+    if clear == bool(when):
         raise click.UsageError("give either WHEN or --clear")
+    moment = None
+    if when:
+        understood = parse_when(" ".join(when), at or utc_now(), local_zone())
+        moment = understood.at
     with _services(ctx) as services:
-        services.deals.set_next_contact(deal_id, when, note, at=at, by=by)
-    if when is None:
+        services.deals.set_next_contact(deal_id, moment, note, at=at, by=by)
+    if moment is None:
         _say(f"Deal {deal_id}: next contact cleared.")
     else:
-        _say(f"Deal {deal_id}: next contact {when.astimezone():%Y-%m-%d %H:%M}.")
+        _say(f"Deal {deal_id}: next contact {describe(understood, at or utc_now())}.")
 
 
 @cli.command()

@@ -116,9 +116,17 @@ def test_unopenable_databases_exit_1_and_stay_untouched(tmp_path: Path, target: 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("--db", str(tmp_path / "a.db"), "no-such-command").returncode == 2
     assert run("--db", str(tmp_path / "a.db"), "move").returncode == 2
-    result = run("--db", str(tmp_path / "a.db"), "next", "1", "not a date")
-    assert result.returncode == 2
-    assert "is not a date and time" in result.stderr
+    assert run("--db", str(tmp_path / "a.db"), "next", "1").returncode == 2  # no WHEN
+
+
+def test_next_contact_is_typed_as_people_say_it(db: Path) -> None:
+    result = run("--db", str(db), "next", "1", "tomorrow", "10:00", "--note", "call back")
+    assert result.returncode == 0, result.stderr
+    assert "tomorrow 10:00" in result.stdout
+    bad = run("--db", str(db), "next", "1", "someday")
+    assert bad.returncode == 1
+    assert "'someday' is not a date or time" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_scripted_edits_with_at_and_by(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -361,3 +361,42 @@ async def test_a_hostile_title_is_shown_literally_in_the_pane(board_db: Path) ->
         assert "[@click=app.quit]Evil[/]" in summary
         assert field(app, "title").query_one(Input).value == "[@click=app.quit]Evil[/]"
         assert app.is_running
+
+
+async def test_the_stage_and_pipeline_can_be_changed_in_the_form(
+    board_db: Path, reopen: Reopen
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = await open_deal(app, pilot, 1)
+        assert screen.view is not None
+        cold = next(p for p in screen.view.pipelines if p.name != "Sales")
+        screen.query_one("#select-pipeline", Select).value = cold.id
+        await settle(pilot)
+        # Another pipeline: its first open stage is chosen, and can be changed.
+        assert screen.query_one("#select-stage", Select).value == cold.open_stages[0].id
+        screen.query_one("#select-stage", Select).value = cold.open_stages[1].id
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.view is not None and screen.view.pipeline.id == cold.id
+    services = reopen()
+    deal = services.deals.get(1)
+    assert (deal.pipeline_id, deal.stage_id) == (cold.id, cold.open_stages[1].id)
+    last = services.deals.history(1)[-1]
+    assert last.to_stage_id == cold.open_stages[1].id
+
+
+async def test_the_palette_finds_a_deal_by_any_text_and_opens_it(board_db: Path) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"ромашка")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pane(app)
+        assert screen.view is not None and screen.view.deal.title == "Столы"
