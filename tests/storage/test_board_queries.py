@@ -7,6 +7,8 @@ reader must refuse what it cannot read yet (no file, an old schema) without touc
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +21,7 @@ from funnel_tui.domain.errors import StoreError
 from funnel_tui.domain.models import DealDraft, Pipeline, Role
 from funnel_tui.domain.money import Money
 from funnel_tui.services import Services
+from funnel_tui.services.board import BoardService, StoreBoardSource, shown_stages
 from funnel_tui.services.board_model import BoardQuery
 from funnel_tui.storage import migrations, tables
 from funnel_tui.storage.board_sql import BOARD_ORDER, BoardQueries
@@ -189,3 +192,43 @@ def test_the_lean_reader_refuses_other_files(tmp_path: Path) -> None:
 def test_the_lean_reader_cannot_write(lean: SqliteBoardReader) -> None:
     with pytest.raises(StoreError, match=r"readonly|read-only|query_only"):
         lean._fetch("DELETE FROM deals", {})
+
+
+def test_the_board_reads_alike_through_the_lean_reader_and_the_store(
+    lean: SqliteBoardReader, services: Services
+) -> None:
+    """What the app uses: the lean reader for a file, the store for anything else."""
+    through_file = BoardService(lean, login="ivan", clock=lambda: NOW)
+    through_store = BoardService(
+        StoreBoardSource(services.context.store), login="ivan", clock=lambda: NOW
+    )
+    context = through_file.context()
+    assert context == through_store.context()
+    assert context.me is not None and context.me.login == "ivan"
+    query = through_file.first_query(context, "sales")
+    assert query is not None and query.owner_id == context.me.id  # a rep starts on their own
+    pipeline = next(p for p in context.pipelines if p.id == query.pipeline_id)
+    stages = shown_stages(pipeline, closed=True)
+    assert through_file.columns(query, stages, window=2) == through_store.columns(
+        query, stages, window=2
+    )
+
+
+def test_the_lean_reader_reads_a_board_without_the_orm(board_file: Path) -> None:
+    """The point of it: the app's first cards need no SQLAlchemy, SQLModel or pydantic."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from funnel_tui.bootstrap import open_board\n"
+        f"board = open_board(Path({str(board_file)!r}), None, login='anna', clock=None)\n"
+        "context = board.context()\n"
+        "query = board.first_query(context, None)\n"
+        "pipeline = context.pipelines[0]\n"
+        "columns = board.columns(query, pipeline.stages, window=5)\n"
+        "assert sum(c.totals.count for c in columns) == 5, columns\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 
-from funnel_tui.bootstrap import build_app
+from funnel_tui.bootstrap import build_app, open_board, open_services
 from funnel_tui.config import Settings
 from funnel_tui.domain.models import Role
 from funnel_tui.services import Services
@@ -17,6 +20,7 @@ from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
+from funnel_tui.ui.screens import board as board_screen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.widgets.stage_column import StageColumn
 
@@ -209,7 +213,12 @@ async def test_escape_cancels_a_new_deal(board_db: Path, reopen: Reopen) -> None
         assert uow.deals.count() == 6
 
 
-async def test_filter_as_you_type_in_any_case(board_db: Path) -> None:
+@pytest.mark.parametrize("in_place", [True, False], ids=["read-in-place", "read-in-worker"])
+async def test_filter_as_you_type_in_any_case(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
+) -> None:
+    if not in_place:  # as on a database big enough for reads to go to a worker
+        monkeypatch.setattr(board_screen, "IN_PLACE_READ_S", -1.0)
     app = make_app(board_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -222,6 +231,36 @@ async def test_filter_as_you_type_in_any_case(board_db: Path) -> None:
         await pilot.press("slash", *"GLOBEX")
         await settle(pilot)
         assert counts(app) == [0, 0, 1, 0, 0, 0, 0]
+
+
+async def test_the_board_shows_before_the_store_opens_and_a_move_waits_for_it(
+    board_db: Path, reopen: Reopen
+) -> None:
+    store_may_open = threading.Event()
+
+    def open_slowly() -> Services:
+        store_may_open.wait(10)
+        return open_services(board_db, login="anna", clock=frozen_clock)
+
+    app = FunnelApp(
+        settings=Settings(currency="RUB"),
+        open_services=open_slowly,
+        open_board=partial(open_board, board_db, login="anna", clock=frozen_clock),
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        while board(app).loads == 0:  # read by the lean reader: no store needed
+            await pilot.pause(0.01)
+        assert app.services is None
+        assert counts(app) == [3, 1, 1, 1, 0, 0, 0]
+        deal_id = focused_column(app).current.deal_id  # type: ignore[union-attr]
+        await pilot.press("shift+right")
+        await pilot.pause(0.1)
+        assert counts(app)[:2] == [3, 1]  # the move waits for the store...
+        store_may_open.set()
+        await settle(pilot)
+        assert app.services is not None
+        assert counts(app)[:2] == [2, 2]  # ... and then goes ahead
+    assert stage_names(reopen(), deal_id) == ["Prospecting", "Qualification"]
 
 
 async def test_undo_moves_the_deal_back_and_records_it(board_db: Path, reopen: Reopen) -> None:

@@ -6,7 +6,7 @@ inside a unit of work (`board_queries.py`: PostgreSQL, in-memory SQLite). Parame
 `:named`, which both understand. Values come back raw (SQLite gives timestamps and JSON as
 text, PostgreSQL as objects), so the converters below accept either.
 
-Nothing here imports SQLAlchemy or the table classes: `tests/storage/test_board_sql.py`
+Nothing here imports SQLAlchemy or the table classes: `tests/storage/test_board_queries.py`
 checks that the constants copied from them still match.
 """
 

@@ -82,6 +82,7 @@ class FunnelApp(App[None]):
                 if get_current_worker().is_cancelled:
                     return  # the app is closing
             services = self._open_services()
+            _tune_collector()
             if board is None:
                 board = self._open_board(services)
         except Exception as err:  # noqa: BLE001 - shown to the user, then we leave
@@ -103,8 +104,8 @@ class FunnelApp(App[None]):
 
     def _opened(self, services: Services, board: BoardService | None) -> None:
         self.services = services
-        self.sub_title = services.context.store.label
-        _tune_collector()
+        # For screens without a sub-title of their own (the board has one): no repaint.
+        self.set_reactive(App.sub_title, services.context.store.label)
         if self.board is None and board is not None:
             self._board_opened(board)
         for screen in self._board_screens():
@@ -156,10 +157,13 @@ def _tune_collector() -> None:
 
     What is loaded by now (Textual, SQLAlchemy, pydantic: ~150,000 objects) lives as long as
     the app: frozen, the collector stops walking it (a full collection took ~80 ms, and a
-    keystroke that triggered one felt stuck). Each frame allocates thousands of short-lived
-    objects (strips, segments), so the youngest generation filled up ~20 times per filter
-    keystroke: 8 ms of collections. Collected every 20,000 allocations instead: ~2 ms.
+    keystroke that triggered one felt stuck). Collected first, so that no garbage is frozen
+    with it; this one collection happens while the board sits idle after its first paint.
+    Each frame allocates thousands of short-lived objects (strips, segments), so the
+    youngest generation filled up ~20 times per filter keystroke: 8 ms of collections.
+    Collected every 20,000 allocations instead: ~2 ms.
     """
+    gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(20_000, middle, old)

@@ -176,10 +176,6 @@ class BoardScreen(Screen[None]):
         # A watcher, not the Changed message: it runs before the typed letter is drawn, so a
         # fast read lands in the same frame (a message would be handled after it).
         self.watch(field, "value", self._filter_typed, init=False)
-        # The footer draws its keys once told the bindings changed; tell it now, while the
-        # board is empty. Told later, by the first column's focus, its first layout pass
-        # came just after the cards and repainted them all (two frames of ~22 KB).
-        self.refresh_bindings()
 
     def _focused_column(self) -> StageColumn | None:
         return self._kanban.focused_column()
@@ -239,7 +235,11 @@ class BoardScreen(Screen[None]):
         writes: int,
         keep: tuple[int | None, int | None],
     ) -> None:
-        read = self._read(query, context=context, number=number, writes=writes, keep=keep)
+        try:
+            read = self._read(query, context=context, number=number, writes=writes, keep=keep)
+        except FunnelError as err:  # e.g. the file is locked or damaged: say so, keep going
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
         if get_current_worker().is_cancelled:
             return  # a newer read is on its way
         if isinstance(read, BoardContext):
@@ -291,15 +291,23 @@ class BoardScreen(Screen[None]):
             self._reload()
             return
         self._loads_asked += 1
-        load = self._read(
-            self.board_query,
-            context=False,
-            number=self._loads_asked,
-            writes=self._writes,
-            keep=(self._current_deal(), None),
-        )
-        if isinstance(load, _Load) and self._still_wanted(load):
-            self._fill(load)  # the same columns as before: nothing to mount
+        try:
+            load = self._read(
+                self.board_query,
+                context=False,
+                number=self._loads_asked,
+                writes=self._writes,
+                keep=(self._current_deal(), None),
+            )
+        except FunnelError as err:
+            self._tell(str(err), "warning")
+            return
+        if not isinstance(load, _Load):
+            return
+        if [column.stage for column in load.columns] != self._kanban.stages():
+            self.call_later(self._show, load)  # won/lost toggled meanwhile: columns to mount
+        elif self._still_wanted(load):
+            self._fill(load)
 
     def _read_changed(self, stage_ids: set[int], keep_deal: int, follow_stage: int) -> None:
         """After a write (in its worker): read again just the columns it changed."""
@@ -308,7 +316,11 @@ class BoardScreen(Screen[None]):
             return
         shown = stage_ids & self._kanban.shown
         stages = [stage for stage in pipeline.stages if stage.id in shown]
-        columns = self.reads.columns(query, stages, window=FIRST_WINDOW)
+        try:
+            columns = self.reads.columns(query, stages, window=FIRST_WINDOW)
+        except FunnelError as err:  # written, but not read back: a refresh (r) shows it
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
         load = _Load(
             query,
             pipeline,
@@ -323,12 +335,12 @@ class BoardScreen(Screen[None]):
     async def _show(self, load: _Load) -> None:
         if not self._still_wanted(load):
             return
-        assert self.reads is not None
-        # One frame for the lot: without the batch, the new columns were drawn empty first.
-        with self.app.batch_update():
-            if load.complete:
-                await self._kanban.set_stages([c.stage for c in load.columns], self.reads.clock)
-            self._fill(load)
+        if load.complete:
+            assert self.reads is not None
+            await self._kanban.set_stages([c.stage for c in load.columns], self.reads.clock)
+            if not self._still_wanted(load):
+                return  # overtaken while the columns were mounted
+        self._fill(load)
 
     def _fill(self, load: _Load) -> None:
         """Show what `load` read, in columns already there."""
@@ -346,7 +358,7 @@ class BoardScreen(Screen[None]):
         self._update_titles()
         self.loads += 1
         if self.loads == 1:
-            self.call_after_refresh(self.post_message, self.Shown())
+            self._announce_shown()
 
     def _still_wanted(self, load: _Load) -> bool:
         if not load.complete:
@@ -366,7 +378,13 @@ class BoardScreen(Screen[None]):
             "No pipelines yet. Press n to add a deal (a B2B pipeline is created), "
             "or quit (q) and run `funnel demo`."
         )
-        self.call_after_refresh(self.post_message, self.Shown())
+        self._announce_shown()
+
+    def _announce_shown(self) -> None:
+        """Post Shown once the first board has settled on screen: after the frame that draws
+        it and the one after, for Textual lays new widgets out twice. Heavy work the app starts
+        on Shown (importing the ORM) would otherwise slow those frames down."""
+        self.call_after_refresh(self.call_after_refresh, self.post_message, self.Shown())
 
     def _owner_name(self) -> str:
         owner_id = self.board_query.owner_id if self.board_query else None
@@ -404,7 +422,11 @@ class BoardScreen(Screen[None]):
         self, query: BoardQuery, column: StageColumn, offset: int, limit: int, generation: int
     ) -> None:
         assert self.reads is not None
-        cards = self.reads.cards(query, column.stage.id, offset, limit)
+        try:
+            cards = self.reads.cards(query, column.stage.id, offset, limit)
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+            return
         self.app.call_from_thread(column.put_window, offset, cards, generation)
 
     # --- navigation ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ with `StageColumn.WindowNeeded`, which bubbles up to the screen.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -27,6 +28,8 @@ class KanbanBoard(HorizontalScroll):
         super().__init__(id=id)
         self._by_stage: dict[int, tuple[ColumnHeader, StageColumn]] = {}
         """Each stage's header and column: DOM queries cost ~0.5 ms each, per column and read."""
+        self._mounting = asyncio.Lock()
+        """One set of columns mounts at a time; until it has, the old ones are the board's."""
 
     @property
     def shown(self) -> frozenset[int]:
@@ -36,6 +39,9 @@ class KanbanBoard(HorizontalScroll):
     def columns(self) -> list[StageColumn]:
         return [column for _header, column in self._by_stage.values()]
 
+    def stages(self) -> list[Stage]:
+        return [column.stage for column in self.columns()]
+
     def focused_column(self) -> StageColumn | None:
         focused = self.screen.focused
         return focused if isinstance(focused, StageColumn) else None
@@ -43,24 +49,28 @@ class KanbanBoard(HorizontalScroll):
     async def set_stages(self, stages: Sequence[Stage], clock: Callable[[], datetime]) -> None:
         """A column per stage, unless the board has exactly those already. The focus stays
         at the same place in the row."""
-        if [column.stage.id for column in self.columns()] == [stage.id for stage in stages]:
-            return
+        async with self._mounting:
+            if self.stages() != list(stages):
+                await self._mount_columns(stages, clock)
+
+    async def _mount_columns(self, stages: Sequence[Stage], clock: Callable[[], datetime]) -> None:
         columns = self.columns()
         focused = self.focused_column()
         focused_index = columns.index(focused) if focused in columns else 0
-        self._by_stage = {
+        by_stage = {
             stage.id: (
                 ColumnHeader(id=f"header-{stage.id}"),
                 StageColumn(stage, clock=clock, id=f"column-{stage.id}"),
             )
             for stage in stages
         }
-        boxes = [Vertical(*parts, classes="stage-box") for parts in self._by_stage.values()]
+        boxes = [Vertical(*parts, classes="stage-box") for parts in by_stage.values()]
         # Sized before they are mounted: sized after, the first layout was undone by a second,
         # and every column drawn twice.
         self._size_columns(boxes)
         await self.remove_children()
         await self.mount_all(boxes)
+        self._by_stage = by_stage
         columns = self.columns()
         if columns:
             columns[min(focused_index, len(columns) - 1)].focus()

@@ -40,8 +40,10 @@ class StageColumn(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     StageColumn {
+        width: 1fr;
         height: 1fr;
         overflow-x: hidden;
+        overflow-y: scroll;  /* always: see on_mount */
         scrollbar-size-vertical: 1;
         /* No :focus rules: the column draws its focus itself (see watch_has_focus). */
         & > .stage-column--cursor { background: $accent; color: $text; }
@@ -161,16 +163,20 @@ class StageColumn(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
+    def on_mount(self) -> None:
+        # Said before the first layout: Textual finds out about a scrollbar in layout, then
+        # lays everything out again for it, and the new board was drawn twice (~22 KB more).
+        self.show_vertical_scrollbar = True
+
     def _set_height(self, lines: int) -> None:
-        """Make the column `lines` tall, without a layout pass when the scrollbar stays.
+        """Make the column `lines` tall, without a layout pass.
 
         Setting `virtual_size` lays the whole screen out again, which repaints every
-        column's scrollbar (~4 KB and ~10 ms per move). Only the scrollbar's visibility
-        needs a layout; its length this column can update itself.
+        column's scrollbar (~4 KB and ~10 ms per move). The scrollbar is always there
+        (`overflow-y: scroll`): its length this column can update itself.
         """
-        size = Size(self.size.width, lines)
-        needs_scrollbar = lines > self.container_size.height
-        if not (self.show_vertical_scrollbar and needs_scrollbar):
+        size = Size(0, lines)  # no width of its own (it never scrolls sideways): no resizing
+        if not self.show_vertical_scrollbar:  # not mounted yet
             self.virtual_size = size
             return
         self.set_reactive(StageColumn.virtual_size, size)
@@ -218,9 +224,6 @@ class StageColumn(ScrollView, can_focus=True):
         if self.total:
             region = Region(0, self.cursor * CARD_HEIGHT, max(1, self.size.width), CARD_HEIGHT)
             self.scroll_to_region(region, animate=False, immediate=True)
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.total * CARD_HEIGHT)
 
     def watch_has_focus(self, has_focus: bool) -> None:
         """Repaint the highlighted card only: the rest of the column looks the same.
