@@ -94,7 +94,12 @@ async def test_move_forward_and_back_records_history(board_db: Path, reopen: Reo
         await pilot.press("shift+right")
         await settle(pilot)
         assert counts(app)[:2] == [2, 2]
-        await pilot.press("greater_than_sign")
+        await pilot.press("greater_than_sign")  # Qualification's checklist is unanswered
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmModal)
+        assert "unanswered questions: Is there a budget?" in confirm._question.plain
+        await pilot.press("y")
         await settle(pilot)
         assert counts(app)[:3] == [2, 1, 2]
         assert focused_column(app).stage.name == "Meeting"  # focus followed the card

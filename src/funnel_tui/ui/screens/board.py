@@ -534,11 +534,34 @@ class BoardScreen(Screen[None]):
 
     def _move_when_sure(self, card: Card, pipeline: Pipeline, target: Stage) -> None:
         """Move now, or after a yes when the move needs one (no dialog worker otherwise)."""
-        question = move_question(card.title, pipeline, pipeline.stage(card.stage_id), target)
+        stage = pipeline.stage(card.stage_id)
+        leaving_forward = target.position > stage.position and target.kind is not StageKind.LOST
+        if stage.checklist and leaving_forward:
+            self._check_answers_then_move(card, pipeline, target)  # the card has no answers
+        else:
+            self._ask_or_move(card, pipeline, target, ())
+
+    def _ask_or_move(
+        self, card: Card, pipeline: Pipeline, target: Stage, unanswered: tuple[str, ...]
+    ) -> None:
+        stage = pipeline.stage(card.stage_id)
+        question = move_question(card.title, pipeline, stage, target, unanswered)
         if question is None:
             self._move(card, target.id)
         else:
             self._confirm_and_move(card, target, question)
+
+    @work(thread=True, group="board-write")
+    def _check_answers_then_move(self, card: Card, pipeline: Pipeline, target: Stage) -> None:
+        services = self._writer()
+        if services is None:
+            return
+        try:
+            unanswered = services.deals.unanswered(card.deal_id)
+        except FunnelError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        self.app.call_from_thread(self._ask_or_move, card, pipeline, target, unanswered)
 
     @work(exclusive=False, group="board-confirm")
     async def _confirm_and_move(self, card: Card, target: Stage, question: Text) -> None:
@@ -589,7 +612,7 @@ class BoardScreen(Screen[None]):
         current = self._current()
         if current is not None:
             card, pipeline = current
-            self._move(card, pipeline.won_stage.id)
+            self._move_when_sure(card, pipeline, pipeline.won_stage)
 
     def action_lose(self) -> None:
         current = self._current()
