@@ -400,3 +400,22 @@ async def test_the_palette_finds_a_deal_by_any_text_and_opens_it(board_db: Path)
         await settle(pilot)
         screen = pane(app)
         assert screen.view is not None and screen.view.deal.title == "Столы"
+
+
+async def test_the_reused_pane_shows_another_deal_and_follows_a_theme_change(
+    board_db: Path,
+) -> None:
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        first = await open_deal(app, pilot, 1)
+        before = first.styles.background
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+        await settle(pilot)
+        second = await open_deal(app, pilot, 5)
+        assert second is first  # composed once, reused
+        assert second.view is not None and second.view.deal.title == "Server racks"
+        assert field(app, "title").text == "Server racks" and not second.dirty
+        assert second.styles.background != before
