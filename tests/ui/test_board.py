@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -22,6 +23,7 @@ from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.screens import board as board_screen
 from funnel_tui.ui.screens.board import BoardScreen
+from funnel_tui.ui.widgets.column_header import ColumnHeader
 from funnel_tui.ui.widgets.stage_column import StageColumn
 
 from .conftest import NOW, frozen_clock, settle
@@ -414,3 +416,25 @@ async def test_a_hostile_title_is_shown_literally_everywhere(board_db: Path) -> 
         # Shown as plain text: Textual parses a notification as markup unless told otherwise.
         assert not any(notification.markup for notification in app._notifications)
         assert app.is_running
+
+
+async def test_column_headers_show_this_months_plan_when_one_is_set(board_db: Path) -> None:
+    connection = sqlite3.connect(board_db)
+    stage_id = connection.execute(
+        "SELECT stages.id FROM stages JOIN pipelines ON pipelines.id = stages.pipeline_id"
+        " WHERE pipelines.name = 'Sales' AND stages.name = 'Prospecting'"
+    ).fetchone()[0]
+    connection.execute(
+        "INSERT INTO plan_targets (pipeline_id, stage_id, owner_id, month, target_count,"
+        " target_amount_minor, currency) VALUES (1, ?, NULL, '2026-11-01', 10, 100000000, 'RUB')",
+        (stage_id,),
+    )
+    connection.commit()
+    connection.close()
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        headers = [str(h.render()) for h in board(app).query(ColumnHeader)]
+        assert "3 deals of 10 planned" in headers[0]
+        assert "of 1,000,000 RUB planned" in headers[0]
+        assert "planned" not in headers[1]

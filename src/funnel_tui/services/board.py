@@ -10,9 +10,10 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
-from funnel_tui.domain.models import Pipeline, Role, Stage, User
+from funnel_tui.domain.models import Pipeline, PlanTarget, Role, Stage, User
 from funnel_tui.domain.money import Money
 from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
 from funnel_tui.services.context import Clock
@@ -48,6 +49,10 @@ class StoreBoardSource:
         with self._store.read() as uow:
             return uow.board.totals(board, stage_ids)
 
+    def plans(self, month: date) -> list[PlanTarget]:
+        with self._store.read() as uow:
+            return uow.board.plans(month)
+
     def cards(self, board: BoardQuery, stage_id: int, offset: int, limit: int) -> list[Card]:
         with self._store.read() as uow:
             return uow.board.cards(board, stage_id, offset, limit)
@@ -63,10 +68,13 @@ class BoardService:
         """Whose board this is: a rep sees their own deals first."""
         self.clock = clock
         """Now, for the cards' badges (injected in tests)."""
+        self._plans: dict[tuple[int, int | None], PlanTarget] = {}
 
     def context(self) -> BoardContext:
         users = tuple(self._source.users())
         me = next((user for user in users if user.login == self.login), None)
+        month = self.clock().astimezone().date().replace(day=1)
+        self._plans = {(p.stage_id or 0, p.owner_id): p for p in self._source.plans(month)}
         return BoardContext(tuple(self._source.pipelines()), users, me)
 
     def first_query(self, context: BoardContext, pipeline_name: str | None) -> BoardQuery | None:
@@ -97,6 +105,8 @@ class BoardService:
                     stage,
                     counts[stage.id],
                     tuple(sorted(amounts[stage.id], key=lambda m: (-m.minor, m.currency))),
+                    # One person's board shows their plan; everyone's, the team's.
+                    self._plans.get((stage.id, query.owner_id)),
                 ),
                 tuple(self.cards(query, stage.id, 0, window)) if counts[stage.id] else (),
             )

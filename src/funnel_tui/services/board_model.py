@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from funnel_tui.domain.models import Pipeline, Stage, User
+from funnel_tui.domain.models import Pipeline, PlanTarget, Stage, User
 from funnel_tui.domain.money import Money
 
 
@@ -47,6 +47,8 @@ class ColumnTotals:
     count: int
     amounts: tuple[Money, ...]
     """One sum per currency, largest first: currencies are never added together."""
+    plan: PlanTarget | None = None
+    """This month's target for the stage (the reference funnel), when one is set."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
@@ -17,6 +17,7 @@ from funnel_tui.domain.models import (
     Deal,
     Pipeline,
     PipelineSpec,
+    PlanTarget,
     Role,
     StageChange,
     User,
@@ -124,6 +125,10 @@ class BoardReader(Protocol):
     """Lean reads for the board: totals per stage, and one window of cards at a time."""
 
     def totals(self, board: BoardQuery, stage_ids: Sequence[int]) -> builtins.list[StageTotal]: ...
+    def plans(self, month: date) -> builtins.list[PlanTarget]:
+        """The stages' plan targets for `month` (its first day): the team's and each owner's."""
+        ...
+
     def cards(
         self, board: BoardQuery, stage_id: int, offset: int, limit: int
     ) -> builtins.list[Card]: ...

@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from funnel_tui.domain.models import LossReason, Pipeline, Role, Stage, StageKind, User
+from funnel_tui.domain.models import (
+    LossReason,
+    Pipeline,
+    PlanTarget,
+    Role,
+    Stage,
+    StageKind,
+    User,
+)
 from funnel_tui.domain.money import Money
 from funnel_tui.services.board_model import BoardQuery, Card
 from funnel_tui.services.ports import StageTotal
@@ -43,6 +51,10 @@ _LOSS_REASONS = (
     " ORDER BY pipeline_id, position"
 )
 _USERS = "SELECT id, login, display_name, role, created_at FROM users ORDER BY login"
+_PLANS = (
+    "SELECT id, pipeline_id, month, stage_id, owner_id, target_count, target_amount_minor,"
+    " currency FROM plan_targets WHERE month = :month AND stage_id IS NOT NULL"
+)
 _CARD_COLUMNS = (
     "deals.id, deals.version, deals.stage_id, deals.title, deals.company, deals.value_minor,"
     " deals.currency, users.login, users.display_name, deals.next_contact_at,"
@@ -112,6 +124,22 @@ class BoardQueries:
         return [
             User(row[0], row[1], row[2], Role(row[3]), _utc(row[4]))
             for row in self._rows(_USERS, {})
+        ]
+
+    def plans(self, month: date) -> list[PlanTarget]:
+        """Every stage's plan targets for `month` (the first day of a month), team and owners."""
+        # The month as ISO text: SQLite keeps dates as text; PostgreSQL casts it to a date.
+        return [
+            PlanTarget(
+                id=row[0],
+                pipeline_id=row[1],
+                month=month,
+                stage_id=row[3],
+                owner_id=row[4],
+                target_count=row[5],
+                target_amount=Money(row[6], row[7]) if row[6] is not None and row[7] else None,
+            )
+            for row in self._rows(_PLANS, {"month": month.isoformat()})
         ]
 
     def totals(self, board: BoardQuery, stage_ids: Sequence[int]) -> list[StageTotal]:

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from funnel_tui.domain.models import StageKind
-from funnel_tui.render.format import format_amounts
+from funnel_tui.render.format import format_amounts, format_money
 from funnel_tui.render.safe import clean
 from funnel_tui.services.board_model import ColumnTotals
 
@@ -34,6 +34,11 @@ class ColumnHeader(Static):
         self.set_class(stage.kind is StageKind.LOST, "-lost")
         count = f"{totals.count:,} deals"
         probability = f" · {stage.probability}%" if stage.is_open and stage.probability else ""
+        plan = totals.plan
+        count_plan = f" of {plan.target_count:,} planned" if plan and plan.target_count else ""
+        amount_plan = ""
+        if plan and plan.target_amount:
+            amount_plan = f" of {format_money(plan.target_amount, compact=True)} planned"
         # Textual's own Content, not Rich Text: it renders ~5x faster, and every filter
         # keystroke redraws the headers. Built from plain strings: names are never markup.
         lines = Content.assemble(
@@ -41,9 +46,11 @@ class ColumnHeader(Static):
             (clean(stage.name), "bold"),
             "\n",
             count,
+            (count_plan, "dim"),
             (probability, "dim"),
             "\n",
             (format_amounts(totals.amounts), "dim"),
+            (amount_plan, "dim"),
         )
         # Three lines, as wide as the column: the size never changes, so no layout pass (one
         # would repaint every column's scrollbar).
