@@ -23,8 +23,8 @@ from funnel_tui.domain.money import Money
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, StoreBoardSource, shown_stages
 from funnel_tui.services.board_model import BoardQuery
-from funnel_tui.storage import migrations, tables
-from funnel_tui.storage.board_sql import BOARD_ORDER, BoardQueries
+from funnel_tui.storage import migrations
+from funnel_tui.storage.board_sql import BoardQueries
 from funnel_tui.storage.sqlite_board import READS_SCHEMA_VERSION, SqliteBoardReader
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -163,8 +163,7 @@ def test_the_board_queries_walk_the_board_indexes(
     plans.connection.close()
 
 
-def test_constants_copied_from_the_orm_side_still_match() -> None:
-    assert BOARD_ORDER == tables.BOARD_ORDER
+def test_the_schema_version_copied_from_the_orm_side_still_matches() -> None:
     assert READS_SCHEMA_VERSION == migrations.SCHEMA_VERSION
 
 

@@ -11,11 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from funnel_tui.storage.board_sql import BOARD_ORDER  # the index and the query share it
 from funnel_tui.storage.types import UTCDateTime
 
-BOARD_ORDER = "coalesce(next_contact_at, '9999-12-31 00:00:00')"
-"""Board order: soonest next contact first, deals without one last. The query must use this
-exact text for SQLite to use the expression index."""
 
 
 class MetaRow(SQLModel, table=True):
