@@ -15,7 +15,6 @@ from funnel_tui.storage.board_sql import BOARD_ORDER  # the index and the query 
 from funnel_tui.storage.types import UTCDateTime
 
 
-
 class MetaRow(SQLModel, table=True):
     """Key/value facts about the database itself, e.g. its schema version."""
 
