@@ -25,7 +25,7 @@ DEAL_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("email", "E-mail", "name@example.com"),
     ("source", "Source", "website, referral, cold call…"),
     ("tags", "Tags", "comma-separated"),
-    ("expected_close", "Expected close", "25.12.2026"),
+    ("expected_close", "Expected close", "dd.mm.yyyy or yyyy-mm-dd"),
 )
 """Every text field of a deal: (field, label, placeholder). The deal pane shows the same."""
 

@@ -431,10 +431,6 @@ class BoardScreen(Screen[None]):
 
     # --- navigation ------------------------------------------------------------------------
 
-    @on(StageColumn.LeaveRequested)
-    def _leave_column(self, event: StageColumn.LeaveRequested) -> None:
-        self._kanban.step_focus(event.direction)
-
     def _focus_first_column(self) -> None:
         columns = self._kanban.columns()
         if columns:

@@ -60,7 +60,7 @@ class KanbanBoard(HorizontalScroll):
         by_stage = {
             stage.id: (
                 ColumnHeader(id=f"header-{stage.id}"),
-                StageColumn(stage, clock=clock, id=f"column-{stage.id}"),
+                StageColumn(stage, clock=clock, on_leave=self.step_focus, id=f"column-{stage.id}"),
             )
             for stage in stages
         }
@@ -101,7 +101,9 @@ class KanbanBoard(HorizontalScroll):
         self.show_column(target)
 
     def show_column(self, column: StageColumn) -> None:
-        column.focus()
+        # Now, not via `focus()` (which defers it to a later message): a key typed right
+        # after an arrow (→ then enter) must reach the new column, not the old one.
+        self.screen.set_focus(column, scroll_visible=False)
         column.parent.scroll_visible(animate=False)  # type: ignore[union-attr]
 
     def on_resize(self) -> None:

@@ -91,17 +91,6 @@ class StageColumn(ScrollView, can_focus=True):
             return self.column
 
     @dataclass
-    class LeaveRequested(Message):
-        """The user wants the next column to the left (-1) or right (+1)."""
-
-        column: StageColumn
-        direction: int
-
-        @property
-        def control(self) -> StageColumn:
-            return self.column
-
-    @dataclass
     class Highlighted(Message):
         """The highlighted card changed (None: the column is empty or not loaded)."""
 
@@ -113,10 +102,18 @@ class StageColumn(ScrollView, can_focus=True):
             return self.column
 
     def __init__(
-        self, stage: Stage, *, clock: Callable[[], datetime] = utc_now, id: str | None = None
+        self,
+        stage: Stage,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        on_leave: Callable[[int], None] | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.stage = stage
+        self._leave_to = on_leave
+        """Called with -1/+1 for ← and →. A call, not a message: a key typed right after
+        the arrow (→ then enter) must already find the next column focused."""
         self.clock = clock
         self.total = 0
         self.generation = 0
@@ -204,7 +201,8 @@ class StageColumn(ScrollView, can_focus=True):
             self.cursor = max(0, min(self.cursor + step, self.total - 1))
 
     def action_leave(self, direction: int) -> None:
-        self.post_message(self.LeaveRequested(self, direction))
+        if self._leave_to is not None:
+            self._leave_to(direction)
 
     def action_page(self, direction: int) -> None:
         per_page = max(1, self.scrollable_content_region.height // CARD_HEIGHT)
