@@ -33,6 +33,9 @@ def _language_from_environment() -> str:
     return "en"
 
 
+START_SCREENS = ("auto", "agenda", "board")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     currency: str = ""
@@ -43,6 +46,9 @@ class Settings:
     """Pipeline shown and used first; None means the first one."""
     database: str | None = None
     """Database path or URL; `--db` and FUNNEL_DB override it."""
+    start_screen: str = "auto"
+    """auto: the agenda when something is overdue or due today, else the board; or always
+    `agenda` or always `board`."""
 
     @property
     def effective_language(self) -> str:
@@ -76,6 +82,8 @@ def load_settings(path: Path | None = None) -> Settings:
         if not isinstance(value, str):
             raise FunnelError(f"{path}: {key} must be a string")
     settings = Settings(**raw)
+    if settings.start_screen not in START_SCREENS:
+        raise FunnelError(f"{path}: start_screen must be one of {', '.join(START_SCREENS)}")
     if settings.language and settings.language not in LANGUAGES:
         raise FunnelError(f"{path}: language must be one of {', '.join(LANGUAGES)}")
     if settings.currency:

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from funnel_tui.domain.errors import ValidationError
-from funnel_tui.domain.when import DEFAULT_HOUR, Understood, describe, parse_when
+from funnel_tui.domain.when import DEFAULT_HOUR, Understood, describe, parse_when, pushed
 
 MOSCOW = ZoneInfo("Europe/Moscow")  # UTC+3 all year
 BERLIN = ZoneInfo("Europe/Berlin")  # DST: 2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00
@@ -677,3 +677,43 @@ def test_any_text_either_parses_or_raises_validation_error(
         understood = parse_when(text, now, zone)
         assert understood.at >= now.astimezone(UTC) - timedelta(minutes=1)
         assert describe(understood, now)
+
+
+# --- pushing a contact (the agenda's +1 day / +1 week) --------------------------------------
+
+_MOSCOW = ZoneInfo("Europe/Moscow")
+_PUSH_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 12:00 in Moscow
+
+
+def _msk(day: int, hour: int, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=_MOSCOW).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("current", "days", "expected"),
+    [
+        (_msk(23, 15), 1, _msk(24, 15)),  # later today: tomorrow, same time
+        (_msk(25, 9), 7, _msk(2, 9, month=12)),  # ahead: a week later
+        (_msk(22, 10), 1, _msk(24, 10)),  # yesterday's: tomorrow, not today
+        (_msk(16, 10), 7, _msk(30, 10)),  # a week overdue: a week from today
+        (None, 1, _msk(24, 10)),  # none: tomorrow at the default hour
+    ],
+)
+def test_pushing_a_contact(current: datetime | None, days: int, expected: datetime) -> None:
+    assert pushed(current, days, _PUSH_NOW, _MOSCOW) == expected
+
+
+def test_pushing_keeps_the_wall_clock_across_a_dst_change() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    before = datetime(2026, 10, 24, 10, 0, tzinfo=berlin)
+    now = datetime(2026, 10, 24, 8, 0, tzinfo=berlin)
+    assert pushed(before, 1, now, berlin).astimezone(berlin).hour == 10
+
+
+@given(
+    current=st.none()
+    | st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC)),
+    days=st.integers(1, 30),
+)
+def test_a_pushed_contact_is_always_in_the_future(current: datetime | None, days: int) -> None:
+    assert pushed(current, days, _PUSH_NOW, _MOSCOW) > _PUSH_NOW

@@ -400,3 +400,24 @@ def _days_away(days: int) -> str:
 
 def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def pushed(current: datetime | None, days: int, now: datetime, local: tzinfo) -> datetime:
+    """A next contact pushed by `days` ("+1 day", "+1 week" in the agenda), as UTC.
+
+    A contact still ahead moves by `days` at the same local time. One already due moves to
+    `days` after today at its own time of day, so that pushing yesterday's call by a day gives
+    tomorrow, not today (still overdue). No contact at all becomes `days` from today at
+    DEFAULT_HOUR. Wall-clock arithmetic in `local`, so a DST change keeps the hour.
+    """
+    if days < 1:
+        raise ValueError("push by at least one day")
+    today = now.astimezone(local).date()
+    if current is None:
+        clock = time(DEFAULT_HOUR)
+        start = today
+    else:
+        moment = current.astimezone(local)
+        clock = moment.time().replace(tzinfo=None, fold=0)
+        start = moment.date() if current > now else today
+    return to_utc(datetime.combine(start + timedelta(days=days), clock), local)

@@ -12,32 +12,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Label, Select, Static
 
-from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.drafts import draft_of, draft_to_text
 from funnel_tui.domain.errors import ConflictError, FunnelError, ValidationError
-from funnel_tui.domain.models import ActivityKind, Deal, Stage, StageKind
-from funnel_tui.domain.when import parse_when
+from funnel_tui.domain.models import Deal, Stage, StageKind
 from funnel_tui.render.format import format_money, relative_time
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.render.timeline import timeline_text
 from funnel_tui.services import Services
 from funnel_tui.services.deal_view import DealView
 from funnel_tui.ui.modals.confirm import ConfirmModal
-from funnel_tui.ui.modals.log_activity import ActivityInput, LogActivityModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import deal_form_fields, parsed_draft
-from funnel_tui.ui.modals.next_contact import QUICK_PICKS, NextContactChoice, NextContactModal
 from funnel_tui.ui.move_question import move_question
+from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
 from funnel_tui.ui.widgets.form_field import FormField
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.timeline import TimelineView
@@ -69,7 +65,7 @@ def deal_screen(app: App[Any], services: Services, deal_id: int, currency: str) 
 _INSTALLED_AS = "deal"
 
 
-class DealScreen(Screen[DealClosed]):
+class DealScreen(ContactScreen[DealClosed]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="deal.close"),
         Binding("ctrl+s", "save", "Save", id="deal.save"),
@@ -104,11 +100,10 @@ class DealScreen(Screen[DealClosed]):
     """
 
     def __init__(self, services: Services, deal_id: int, currency: str) -> None:
-        super().__init__()
-        self._services = services
+        super().__init__(services)
+        self._deal_services = services
         self._deal_id = deal_id
         self._currency = currency
-        self._zone = local_zone()
         self.view: DealView | None = None
         self._selects_saved: dict[str, object] = {}
         """What each select showed when loaded, to tell the user's choices from ours."""
@@ -177,15 +172,12 @@ class DealScreen(Screen[DealClosed]):
     def _answer_fields(self) -> list[FormField]:
         return list(self.query_one("#checklist").query(FormField))
 
-    def _now(self) -> datetime:
-        return self._services.context.clock()
-
     # --- loading and showing ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="deal-load")
     def _load(self, keep_edits: bool) -> None:
         try:
-            view = self._services.deals.view(self._deal_id)
+            view = self._deal_services.deals.view(self._deal_id)
         except FunnelError as err:
             self.app.call_from_thread(self._gone, err)
             return
@@ -364,7 +356,7 @@ class DealScreen(Screen[DealClosed]):
     ) -> None:
         assert self.view is not None
         try:
-            self._services.deals.edit(
+            self._deal_services.deals.edit(
                 self._deal_id,
                 draft,
                 expected_version=self.view.deal.version,
@@ -431,84 +423,16 @@ class DealScreen(Screen[DealClosed]):
     def action_reload(self) -> None:
         self._load(keep_edits=True)
 
-    # --- activities and the next contact ---------------------------------------------------
+    # --- activities and the next contact (ContactScreen's keys) ---------------------------
 
-    def action_log_call(self) -> None:
-        self._log(ActivityKind.CALL)
-
-    def action_log_other(self) -> None:
-        self._log(None)
-
-    @work(group="deal-confirm")
-    async def _log(self, kind: ActivityKind | None) -> None:
+    def contact_target(self) -> ContactTarget | None:
         if self.view is None:
-            return
-        entry = await self.app.push_screen_wait(LogActivityModal(self.view.deal.title, kind))
-        if entry is None:
-            return
-        self._write_activity(entry)
-
-    @work(thread=True, group="deal-write")
-    def _write_activity(self, entry: ActivityInput) -> None:
-        try:
-            self._services.deals.log_activity(
-                self._deal_id,
-                entry.kind,
-                direction=entry.direction,
-                outcome=entry.outcome,
-                duration_s=entry.duration_s,
-                body=entry.body,
-            )
-        except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
-            return
-        self.app.call_from_thread(self._logged, entry.kind)
-
-    def _logged(self, kind: ActivityKind) -> None:
-        self._tell(f"{kind.value.capitalize()} logged")
-        self._load(keep_edits=True)
-        if kind is ActivityKind.CALL:
-            self.action_next_contact()  # after a call, the next step is when to call again
-
-    def action_next_contact(self) -> None:
-        self._ask_next_contact()
-
-    @work(group="deal-confirm")
-    async def _ask_next_contact(self) -> None:
-        if self.view is None:
-            return
+            return None
         deal = self.view.deal
-        modal = NextContactModal(
-            deal.title,
-            now=self._now(),
-            zone=self._zone,
-            current=deal.next_contact_at,
-            note=deal.next_contact_note,
-        )
-        choice = await self.app.push_screen_wait(modal)
-        if choice is not None:
-            self._set_next_contact(choice)
+        return ContactTarget(deal.id, deal.title, deal.next_contact_at, deal.next_contact_note)
 
-    def action_quick_contact(self, index: int) -> None:
-        if self.view is None:
-            return
-        typed, _ = QUICK_PICKS[index]
-        at = parse_when(typed, self._now(), self._zone).at
-        self._set_next_contact(NextContactChoice(at, self.view.deal.next_contact_note))
-
-    @work(thread=True, group="deal-write")
-    def _set_next_contact(self, choice: NextContactChoice) -> None:
-        try:
-            deal = self._services.deals.set_next_contact(self._deal_id, choice.at, choice.note)
-        except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
-            return
-        if deal.next_contact_at is None:
-            message = "Next contact cleared"
-        else:
-            message = f"Next contact {relative_time(deal.next_contact_at, self._now())}"
-        self.app.call_from_thread(self._tell, message)
-        self.app.call_from_thread(self._load, True)
+    def contact_done(self) -> None:
+        self._load(keep_edits=True)
 
     # --- moving and deleting ---------------------------------------------------------------
 
@@ -567,7 +491,7 @@ class DealScreen(Screen[DealClosed]):
     def _move(self, deal: Deal, target: Stage, loss: tuple[str | None, str | None] | None) -> None:
         reason, note = loss or (None, None)
         try:
-            self._services.deals.move(
+            self._deal_services.deals.move(
                 deal.id,
                 target.id,
                 expected_version=deal.version,
@@ -600,7 +524,7 @@ class DealScreen(Screen[DealClosed]):
     @work(thread=True, group="deal-write")
     def _delete(self, deal: Deal) -> None:
         try:
-            deleted = self._services.deals.delete(deal.id, expected_version=deal.version)
+            deleted = self._deal_services.deals.delete(deal.id, expected_version=deal.version)
         except ConflictError:
             self.app.call_from_thread(self._conflicted)
             return
@@ -610,12 +534,6 @@ class DealScreen(Screen[DealClosed]):
         self.app.call_from_thread(
             partial(self.dismiss, DealClosed(deal.id, deal.title, deleted.version))
         )
-
-    def _tell(
-        self, message: str, severity: Literal["information", "warning"] = "information"
-    ) -> None:
-        """A notification with data in it: plain text, never markup."""
-        self.notify(clean(message), severity=severity, markup=False, timeout=6)
 
 
 def _due_style(moment: datetime, now: datetime) -> str:
