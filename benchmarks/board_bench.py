@@ -111,7 +111,7 @@ def child_board(db: str, launched: float, keys: int) -> dict:
     from funnel_tui.config import Settings
     from funnel_tui.ui.widgets.stage_column import StageColumn
 
-    app = build_app(Settings(currency="RUB"), db, login="anna")
+    app = build_app(Settings(currency="RUB", start_screen="board"), db, login="anna")
     frames = _instrument(app)
     result: dict = {}
 

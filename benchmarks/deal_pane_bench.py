@@ -68,7 +68,9 @@ async def measure(path: Path, deal_id: int, runs: int) -> dict[str, list[float]]
     from funnel_tui.config import Settings
     from funnel_tui.ui.screens.deal import DealScreen
 
-    app = build_app(Settings(currency="RUB"), str(path), login="anna", clock=_clock)
+    app = build_app(
+        Settings(currency="RUB", start_screen="board"), str(path), login="anna", clock=_clock
+    )
     shown = {"at": 0.0}
     original_show = DealScreen._show
 

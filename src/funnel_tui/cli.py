@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,21 @@ from rich.text import Text
 
 from funnel_tui import __version__, paths
 from funnel_tui.config import Settings, database_target, load_settings
-from funnel_tui.domain.dates import local_zone, parse_date, parse_datetime, parse_duration, utc_now
-from funnel_tui.domain.errors import FunnelError, ValidationError
+from funnel_tui.domain.dates import (
+    format_utc,
+    local_zone,
+    parse_date,
+    parse_datetime,
+    parse_duration,
+    utc_now,
+)
+from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
 from funnel_tui.domain.models import ActivityKind, Deal, DealDraft, Direction, Outcome
 from funnel_tui.domain.money import parse_money
 from funnel_tui.domain.when import describe, parse_when
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
+from funnel_tui.services.agenda_model import AgendaItem, AgendaSection, Section
 from funnel_tui.services.deals import find_stage
 
 _out = Console(highlight=False, soft_wrap=True)
@@ -433,6 +441,120 @@ def restore(ctx: click.Context, deal_id: int, by: str | None) -> None:
     _say(f"Restored deal {deal_id}.")
 
 
+# --- agenda --------------------------------------------------------------------------------
+
+
+def _owner_id(services: Services, login: str | None) -> int | None:
+    """The id of the user with `login`; None (everyone) when no login is given."""
+    if login is None:
+        return None
+    with services.context.store.read() as uow:
+        user = uow.users.by_login(login.strip())
+        if user is None:
+            known = ", ".join(user.login for user in uow.users.list()) or "none yet"
+            raise NotFoundError(f"no user {login!r} (users: {known})")
+    return user.id
+
+
+_OWNER = click.option(
+    "--owner", metavar="LOGIN", help="Only this person's deals; default: everyone's."
+)
+
+
+@cli.command(name="agenda")
+@_OWNER
+@_FORMAT
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.pass_context
+def agenda_(ctx: click.Context, owner: str | None, fmt: str, quiet: bool) -> None:
+    """Overdue contacts and today's (open deals), for a login script or cron.
+
+    Times are local; "today" ends at local midnight. Exits 0 whether or not anything is due.
+    """
+    if quiet and fmt == "json":
+        raise click.UsageError("--quiet prints one line of text; leave out --format json")
+    zone = local_zone()
+    with _services(ctx) as services:
+        owner_id = _owner_id(services, owner)
+        agenda = services.agenda.agenda(owner_id=owner_id, zone=zone)
+    overdue, today = agenda.section(Section.OVERDUE), agenda.section(Section.TODAY)
+    if fmt == "json":
+        document = {
+            "now": format_utc(agenda.now),
+            "overdue": [_item_json(item) for item in overdue.items],
+            "today": [_item_json(item) for item in today.items],
+            "overdue_total": overdue.total,
+            "today_total": today.total,
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.flush()
+        return
+    summary = f"{overdue.total} overdue, {today.total} today"
+    if not quiet:
+        local_today = agenda.now.astimezone(zone).date()
+        for section in (overdue, today):
+            _print_section(section, local_today, zone)
+    _say(summary if overdue.total or today.total else f"Nothing due: {summary}")
+
+
+def _item_json(item: AgendaItem) -> dict[str, Any]:
+    """An agenda item for `--format json`: times ISO 8601 UTC, the value a decimal string."""
+    return {
+        "deal_id": item.deal_id,
+        "version": item.version,
+        "title": item.title,
+        "company": item.company,
+        "value": item.value.to_decimal_string(),
+        "currency": item.value.currency,
+        "owner_login": item.owner_login,
+        "owner_name": item.owner_name,
+        "pipeline_name": item.pipeline_name,
+        "stage_name": item.stage_name,
+        "next_contact_at": format_utc(item.next_contact_at) if item.next_contact_at else None,
+        "next_contact_note": item.next_contact_note,
+        "idle_since": format_utc(item.idle_since),
+        "rot_days": item.rot_days,
+    }
+
+
+def _print_section(section: AgendaSection, today: date, zone: tzinfo) -> None:
+    from rich import box
+    from rich.table import Table
+
+    if not section.items:
+        return
+    title = "Overdue" if section.section is Section.OVERDUE else "Today"
+    table = Table(
+        title=f"{title} ({section.total})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for header in ("when", "#", "deal", "company", "what to do", "owner"):
+        table.add_column(header, overflow="fold", no_wrap=header in ("when", "#"))
+    for item in section.items:
+        when = item.next_contact_at.astimezone(zone) if item.next_contact_at else None
+        if when is None:
+            shown = ""
+        elif when.date() == today:
+            shown = when.strftime("%H:%M")
+        else:
+            shown = when.strftime("%d.%m %H:%M" if when.year == today.year else "%d.%m.%Y %H:%M")
+        table.add_row(
+            shown,
+            str(item.deal_id),
+            safe_text(item.title),
+            safe_text(item.company or ""),
+            safe_text(item.next_contact_note or ""),
+            safe_text(item.owner_name),
+        )
+    _out.print(table)
+    if section.total > len(section.items):
+        _say(f"… and {section.total - len(section.items)} more")
+    _out.print()
+
+
 # --- data in and out -----------------------------------------------------------------------
 
 
@@ -478,6 +600,40 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         return
     try:
         output.write_text(document, encoding="utf-8")
+    except OSError as err:
+        raise FunnelError(f"cannot write {output}: {err.strerror or err}") from None
+
+
+@cli.command()
+@_OWNER
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to a file instead of standard output.",
+)
+@click.pass_context
+def ics(ctx: click.Context, owner: str | None, output: Path | None) -> None:
+    """Next contacts of open deals as an iCalendar file (RFC 5545) to import or subscribe
+    to; importing it again updates the events instead of adding copies."""
+    with _services(ctx) as services:
+        entries = services.agenda.calendar(owner_id=_owner_id(services, owner))
+        now = services.context.clock()
+    # Imported on use: icalendar is for this command only.
+    from funnel_tui.render.ics import calendar_bytes
+
+    calendar = calendar_bytes(entries, stamp=now)
+    if output is None:
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (some embedders): the calendar is UTF-8
+            sys.stdout.write(calendar.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            stream.write(calendar)
+            stream.flush()
+        return
+    try:
+        output.write_bytes(calendar)
     except OSError as err:
         raise FunnelError(f"cannot write {output}: {err.strerror or err}") from None
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from funnel_tui.bootstrap import open_services
 from funnel_tui.domain.models import DealDraft, Role
 from funnel_tui.domain.money import Money
 from funnel_tui.services import Services
+from funnel_tui.services.demo import generate_demo
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -73,3 +75,23 @@ def reopen(board_db: Path) -> Callable[[], Services]:
         return open_services(board_db, login="anna", clock=frozen_clock)
 
     return _open
+
+
+@pytest.fixture
+def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Cards show local times: pin the zone so snapshots match on every machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    """`demo --seed 1` with 2,000 deals, as of NOW (the snapshots' data)."""
+    path = tmp_path / "demo.db"
+    services = open_services(path, login="anna", clock=frozen_clock)
+    generate_demo(services.context.store, deals=2000, seed=1, today=NOW.date())
+    services.close()
+    return path

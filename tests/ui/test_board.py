@@ -32,7 +32,9 @@ Reopen = Callable[[], Services]
 
 
 def make_app(path: Path) -> FunnelApp:
-    return build_app(Settings(currency="RUB"), str(path), login="anna", clock=frozen_clock)
+    return build_app(
+        Settings(currency="RUB", start_screen="board"), str(path), login="anna", clock=frozen_clock
+    )
 
 
 def board(app: FunnelApp) -> BoardScreen:
@@ -250,7 +252,7 @@ async def test_the_board_shows_before_the_store_opens_and_a_move_waits_for_it(
         return open_services(board_db, login="anna", clock=frozen_clock)
 
     app = FunnelApp(
-        settings=Settings(currency="RUB"),
+        settings=Settings(currency="RUB", start_screen="board"),
         open_services=open_slowly,
         open_board=partial(open_board, board_db, login="anna", clock=frozen_clock),
     )

@@ -43,7 +43,9 @@ def moscow_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def make_app(path: Path) -> FunnelApp:
-    return build_app(Settings(currency="RUB"), str(path), login="anna", clock=frozen_clock)
+    return build_app(
+        Settings(currency="RUB", start_screen="board"), str(path), login="anna", clock=frozen_clock
+    )
 
 
 def pane(app: FunnelApp) -> DealScreen:

@@ -5,8 +5,6 @@ Update only after looking at the report: `pytest tests/ui/test_deal_snapshots.py
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,15 +24,6 @@ TODAY = date(2026, 11, 23)
 
 def _clock() -> datetime:
     return datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
@@ -60,7 +49,9 @@ def test_deal_pane(
 ) -> None:
     """Summary, every field, the checklist when the stage has one, and the timeline."""
     path, deal_id = busiest_deal
-    app = build_app(Settings(currency="RUB"), str(path), login="anna", clock=_clock)
+    app = build_app(
+        Settings(currency="RUB", start_screen="board"), str(path), login="anna", clock=_clock
+    )
 
     async def open_the_deal(pilot: Pilot[Any]) -> None:
         await settle(pilot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from funnel_tui.services.agenda import AgendaService
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.deals import DealService
 from funnel_tui.services.pipelines import PipelineService
@@ -22,10 +23,16 @@ class Services:
     context: ServiceContext
     deals: DealService
     pipelines: PipelineService
+    agenda: AgendaService
 
     @classmethod
     def over(cls, context: ServiceContext) -> Services:
-        return cls(context=context, deals=DealService(context), pipelines=PipelineService(context))
+        return cls(
+            context=context,
+            deals=DealService(context),
+            pipelines=PipelineService(context),
+            agenda=AgendaService(context),
+        )
 
     @property
     def interchange(self) -> InterchangeService:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from funnel_tui.domain.models import Pipeline, PlanTarget, Role, Stage, User
@@ -52,6 +52,10 @@ class StoreBoardSource:
     def plans(self, month: date) -> list[PlanTarget]:
         with self._store.read() as uow:
             return uow.board.plans(month)
+
+    def due_count(self, owner_id: int | None, before: datetime) -> int:
+        with self._store.read() as uow:
+            return uow.board.due_count(owner_id, before)
 
     def cards(self, board: BoardQuery, stage_id: int, offset: int, limit: int) -> list[Card]:
         with self._store.read() as uow:
@@ -115,6 +119,15 @@ class BoardService:
 
     def cards(self, query: BoardQuery, stage_id: int, offset: int, limit: int) -> list[Card]:
         return self._source.cards(query, stage_id, offset, limit)
+
+    def due_today(self, context: BoardContext, zone: tzinfo) -> int:
+        """How many contacts of this user (a rep: theirs; a lead: the team's, as the board
+        shows) are overdue or due before tonight's midnight: the start screen's question."""
+        now = self.clock().astimezone(zone)
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=zone)
+        me = context.me
+        owner_id = me.id if me is not None and me.role is Role.REP else None
+        return self._source.due_count(owner_id, midnight)
 
     def close(self) -> None:
         self._source.close()

@@ -4,7 +4,7 @@ tests may use fakes. Services never import storage (import-linter checks it)."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from funnel_tui.domain.models import (
     StageChange,
     User,
 )
+from funnel_tui.services.agenda_model import AgendaItem, CalendarEntry
 from funnel_tui.services.board_model import BoardQuery, Card
 
 
@@ -125,6 +126,10 @@ class BoardReader(Protocol):
     """Lean reads for the board: totals per stage, and one window of cards at a time."""
 
     def totals(self, board: BoardQuery, stage_ids: Sequence[int]) -> builtins.list[StageTotal]: ...
+    def due_count(self, owner_id: int | None, before: datetime) -> int:
+        """Open live deals (of `owner_id`, or everyone's) with a next contact before `before`."""
+        ...
+
     def plans(self, month: date) -> builtins.list[PlanTarget]:
         """The stages' plan targets for `month` (its first day): the team's and each owner's."""
         ...
@@ -132,6 +137,59 @@ class BoardReader(Protocol):
     def cards(
         self, board: BoardQuery, stage_id: int, offset: int, limit: int
     ) -> builtins.list[Card]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaPage:
+    """The first items of an agenda section, and how many there are in all."""
+
+    items: tuple[AgendaItem, ...]
+    total: int
+
+
+class AgendaReader(Protocol):
+    """Open live deals (stage of kind `open`, not deleted) for the agenda, read lean.
+
+    `owner_id` limits every read to one owner's deals; None means everyone's. A `limit` of
+    None reads every matching deal.
+    """
+
+    def rot_days(self) -> dict[int, int]:
+        """The rotting threshold in days of each open stage that has one, by stage id."""
+        ...
+
+    def contacts(
+        self,
+        *,
+        owner_id: int | None,
+        since: datetime | None = None,
+        after: datetime | None = None,
+        before: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> AgendaPage:
+        """Deals whose next contact is set and is `>= since`, `> after`, `< before` and
+        `<= until` (each bound only when given), soonest first."""
+        ...
+
+    def unscheduled(self, *, owner_id: int | None, limit: int | None = None) -> AgendaPage:
+        """Deals without a next contact, longest idle first."""
+        ...
+
+    def idle(
+        self,
+        cutoffs: Mapping[int, datetime],
+        *,
+        owner_id: int | None,
+        limit: int | None = None,
+    ) -> AgendaPage:
+        """Deals at the stages of `cutoffs` (stage id -> moment) idle since before their
+        stage's moment, longest idle first."""
+        ...
+
+    def calendar(self, *, owner_id: int | None) -> list[CalendarEntry]:
+        """Every deal with a next contact, soonest first, with its creation time."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -152,6 +210,8 @@ class UnitOfWork(Protocol):
     def bulk(self) -> BulkRepository: ...
     @property
     def board(self) -> BoardReader: ...
+    @property
+    def agenda(self) -> AgendaReader: ...
 
     def commit(self) -> None: ...
     def __enter__(self) -> Self: ...

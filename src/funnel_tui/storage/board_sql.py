@@ -142,6 +142,21 @@ class BoardQueries:
             for row in self._rows(_PLANS, {"month": month.isoformat()})
         ]
 
+    def due_count(self, owner_id: int | None, before: datetime) -> int:
+        """Open live deals whose next contact is before `before` (the start screen's question:
+        is anything overdue or due today?)."""
+        sql = (
+            "SELECT count(*) FROM deals JOIN stages ON stages.id = deals.stage_id"
+            " WHERE deals.deleted_at IS NULL AND stages.kind = 'open'"
+            " AND deals.next_contact_at < :before"
+        )
+        # Stored as naive UTC text on SQLite (SQLAlchemy's format); PostgreSQL casts the text.
+        params: dict[str, Any] = {"before": before.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")}
+        if owner_id is not None:
+            sql += " AND deals.owner_id = :owner_id"
+            params["owner_id"] = owner_id
+        return int(next(iter(self._rows(sql, params)))[0])
+
     def totals(self, board: BoardQuery, stage_ids: Sequence[int]) -> list[StageTotal]:
         """Count and sum per stage and currency (the covering index answers it alone)."""
         if not stage_ids:

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.storage.agenda_queries import SqlAgendaReader
 from funnel_tui.storage.board_queries import SqlBoardReader
 from funnel_tui.storage.repositories import (
     SqlActivityRepository,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
     checklist: SqlChecklistRepository
     bulk: SqlBulkRepository
     board: SqlBoardReader
+    agenda: SqlAgendaReader
 
     def __init__(self, engine: Engine, where: str) -> None:
         self._engine = engine
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.checklist = SqlChecklistRepository(self._session)
         self.bulk = SqlBulkRepository(self._session)
         self.board = SqlBoardReader(self._session)
+        self.agenda = SqlAgendaReader(self._session)
         return self
 
     def commit(self) -> None:

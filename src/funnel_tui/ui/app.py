@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -20,15 +21,24 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from funnel_tui.config import Settings
+from funnel_tui.domain.dates import local_zone
+from funnel_tui.domain.errors import FunnelError
+from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
+from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
 from funnel_tui.ui.commands import DealSearch
+from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
 
 OpenBoard = Callable[[Services | None], BoardService | None]
 """The board's reads: before the store is open (None if they need it), or over it."""
 
+DUE_CHECK_S = 30.0
+"""How often the app looks for contacts that have just fallen due (one indexed query)."""
+MAX_DUE_NOTES = 3
+"""More than this at once get one summary notification."""
 FIRST_PAINT_WAIT_S = 2.0
 """How long the store waits for the board's first paint before opening anyway."""
 
@@ -58,6 +68,8 @@ class FunnelApp(App[None]):
         self.services: Services | None = None
         self.board: BoardService | None = None
         self._board_painted = threading.Event()
+        self._due_checked: datetime | None = None
+        """Until when contacts falling due have been announced (set when the store opens)."""
 
     def get_default_screen(self) -> Screen[Any]:
         # The board is the bottom screen, not one pushed over Textual's empty default: a
@@ -74,21 +86,32 @@ class FunnelApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open-database")
     def _open_database(self) -> None:
+        agenda_first = False
         try:
             board = self._open_board(None)
             if board is not None:
-                self.call_from_thread(self._board_opened, board)
-                self._board_painted.wait(FIRST_PAINT_WAIT_S)
+                agenda_first = self._agenda_first(board)
+                self.call_from_thread(self._board_opened, board, agenda_first)
+                if not agenda_first:  # the board, under the agenda, would not paint
+                    self._board_painted.wait(FIRST_PAINT_WAIT_S)
                 if get_current_worker().is_cancelled:
                     return  # the app is closing
             services = self._open_services()
             _tune_collector()
             if board is None:
                 board = self._open_board(services)
+                agenda_first = board is not None and self._agenda_first(board)
         except Exception as err:  # noqa: BLE001 - shown to the user, then we leave
             self.call_from_thread(self._fail, str(err))
             return
-        self.call_from_thread(self._opened, services, board)
+        self.call_from_thread(self._opened, services, board, agenda_first)
+
+    def _agenda_first(self, board: BoardService) -> bool:
+        """Start on the agenda? (In the opening worker: it reads.) DESIGN.md: when something
+        is overdue or due today, unless the settings fix the start screen."""
+        if self.settings.start_screen != "auto":
+            return self.settings.start_screen == "agenda"
+        return board.due_today(board.context(), local_zone()) > 0
 
     @on(BoardScreen.Shown)
     def _first_paint_done(self) -> None:
@@ -97,19 +120,72 @@ class FunnelApp(App[None]):
     def _board_screens(self) -> list[BoardScreen]:
         return [screen for screen in self.screen_stack if isinstance(screen, BoardScreen)]
 
-    def _board_opened(self, board: BoardService) -> None:
+    def _agenda_screens(self) -> list[AgendaScreen]:
+        return [screen for screen in self.screen_stack if isinstance(screen, AgendaScreen)]
+
+    def _board_opened(self, board: BoardService, agenda_first: bool) -> None:
         self.board = board
         for screen in self._board_screens():
             screen.read_from(board)
+        if agenda_first:
+            self.action_show_agenda()
 
-    def _opened(self, services: Services, board: BoardService | None) -> None:
+    def _opened(self, services: Services, board: BoardService | None, agenda_first: bool) -> None:
         self.services = services
         # For screens without a sub-title of their own (the board has one): no repaint.
         self.set_reactive(App.sub_title, services.context.store.label)
         if self.board is None and board is not None:
-            self._board_opened(board)
+            self._board_opened(board, agenda_first)
         for screen in self._board_screens():
             screen.write_with(services)
+        for agenda in self._agenda_screens():
+            agenda.use_services(services)
+        self._due_checked = services.context.clock()
+        self.set_interval(DUE_CHECK_S, self.check_due)
+
+    # --- the agenda and contacts falling due -----------------------------------------------
+
+    def action_show_agenda(self) -> None:
+        if self.board is None:
+            self.notify("Still opening the database…", severity="warning")
+            return
+        if isinstance(self.screen, AgendaScreen):
+            return
+        agenda = AgendaScreen(self.board, self.settings.effective_currency)
+        if self.services is not None:
+            agenda.use_services(self.services)
+        self.push_screen(agenda)
+
+    def check_due(self) -> None:
+        """Tell the user about contacts that fell due since the last check (every 30 s)."""
+        if self.services is not None and self.board is not None:
+            self._check_due(self.services, self.board)
+
+    @work(thread=True, exclusive=True, group="due-check")
+    def _check_due(self, services: Services, board: BoardService) -> None:
+        now = services.context.clock()
+        since, self._due_checked = self._due_checked or now, now
+        if now <= since:
+            return
+        try:
+            me = board.context().me  # their own contacts, whatever the board shows
+            due = services.agenda.due_between(since, now, owner_id=me.id if me else None)
+        except FunnelError:
+            return  # a busy or vanished database: the next check tries again
+        if due:
+            self.call_from_thread(self._contacts_due, due)
+
+    def _contacts_due(self, due: list[AgendaItem]) -> None:
+        for item in due[:MAX_DUE_NOTES]:
+            message = f"{item.title}" + (
+                f" — {item.next_contact_note}" if item.next_contact_note else ""
+            )
+            self.notify(clean(message), title="Contact due now", markup=False, timeout=20)
+        if len(due) > MAX_DUE_NOTES:
+            self.notify(f"and {len(due) - MAX_DUE_NOTES} more: see the agenda (a)", markup=False)
+        for agenda in self._agenda_screens():
+            agenda.action_reload()
+        self.screen.refresh()  # the board's badges turn from "today" to "overdue"
 
     def open_deal(self, deal_id: int) -> None:
         """The deal pane, from wherever the user is (a card, the palette's deal search)."""
