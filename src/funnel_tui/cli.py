@@ -54,11 +54,15 @@ class _Options:
 
 
 @contextmanager
-def _services(ctx: click.Context, *, create: bool = False) -> Iterator[Services]:
+def _services(
+    ctx: click.Context, *, create: bool = False, as_of: datetime | None = None
+) -> Iterator[Services]:
+    """The services over the chosen database; `as_of` stops their clock at that moment."""
     from funnel_tui.bootstrap import open_services
 
     options: _Options = ctx.find_object(_Options)  # type: ignore[assignment]
-    services = open_services(options.target, create=create)
+    clock = (lambda: as_of) if as_of is not None else None
+    services = open_services(options.target, create=create, clock=clock)
     try:
         yield services
     finally:
@@ -465,8 +469,13 @@ _OWNER = click.option(
 @_OWNER
 @_FORMAT
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--as-of", "as_of", type=MOMENT, help="The agenda as it was or will be then (default: now)."
+)
 @click.pass_context
-def agenda_(ctx: click.Context, owner: str | None, fmt: str, quiet: bool) -> None:
+def agenda_(
+    ctx: click.Context, owner: str | None, fmt: str, quiet: bool, as_of: datetime | None
+) -> None:
     """Overdue contacts and today's (open deals), for a login script or cron.
 
     Times are local; "today" ends at local midnight. Exits 0 whether or not anything is due.
@@ -474,7 +483,7 @@ def agenda_(ctx: click.Context, owner: str | None, fmt: str, quiet: bool) -> Non
     if quiet and fmt == "json":
         raise click.UsageError("--quiet prints one line of text; leave out --format json")
     zone = local_zone()
-    with _services(ctx) as services:
+    with _services(ctx, as_of=as_of) as services:
         owner_id = _owner_id(services, owner)
         agenda = services.agenda.agenda(owner_id=owner_id, zone=zone)
     overdue, today = agenda.section(Section.OVERDUE), agenda.section(Section.TODAY)

@@ -6,6 +6,7 @@ The board fixture's six deals have next contacts at NOW-2h … NOW+3h: two overd
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.bootstrap import build_app, open_services
+from funnel_tui.cli import main
 from funnel_tui.config import Settings
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import Section
@@ -162,3 +164,23 @@ async def test_a_contact_falling_due_while_the_app_runs_is_announced(board_db: P
         due = [n.message for n in app._notifications if n.title == "Contact due now"]
         assert due == ["Lamps"]
         assert not any(n.markup for n in app._notifications)
+
+
+async def test_the_cli_agenda_shows_what_the_screen_shows_for_the_same_clock(
+    board_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = make_app(board_db, Clock())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = agenda_of(app)
+        assert screen.agenda is not None
+        shown = {
+            section: [item.deal_id for item in screen.agenda.section(section).items]
+            for section in (Section.OVERDUE, Section.TODAY)
+        }
+    assert (
+        main(["--db", str(board_db), "agenda", "--format", "json", "--as-of", NOW.isoformat()]) == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert [entry["deal_id"] for entry in document["overdue"]] == shown[Section.OVERDUE]
+    assert [entry["deal_id"] for entry in document["today"]] == shown[Section.TODAY]
