@@ -11,7 +11,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from funnel_tui.domain.errors import ValidationError
-from funnel_tui.domain.when import DEFAULT_HOUR, Understood, describe, parse_when, pushed
+from funnel_tui.domain.when import (
+    DEFAULT_HOUR,
+    Understood,
+    describe,
+    parse_when,
+    pushed,
+    retry_later,
+)
 
 MOSCOW = ZoneInfo("Europe/Moscow")  # UTC+3 all year
 BERLIN = ZoneInfo("Europe/Berlin")  # DST: 2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00
@@ -717,3 +724,18 @@ def test_pushing_keeps_the_wall_clock_across_a_dst_change() -> None:
 )
 def test_a_pushed_contact_is_always_in_the_future(current: datetime | None, days: int) -> None:
     assert pushed(current, days, _PUSH_NOW, _MOSCOW) > _PUSH_NOW
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (_msk(23, 12), _msk(23, 14)),  # noon: two hours later
+        (_msk(23, 16), _msk(23, 18)),  # 18:00 is still a working hour
+        (_msk(23, 17), _msk(24, 10)),  # 19:00 is too late: tomorrow morning
+        (_msk(23, 23), _msk(24, 10)),  # late at night: tomorrow, not the day after
+    ],
+)
+def test_an_unanswered_call_is_retried_later_today_or_next_morning(
+    now: datetime, expected: datetime
+) -> None:
+    assert retry_later(now, _MOSCOW) == expected

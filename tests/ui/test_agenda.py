@@ -17,12 +17,15 @@ import pytest
 from funnel_tui.bootstrap import build_app, open_services
 from funnel_tui.cli import main
 from funnel_tui.config import Settings
+from funnel_tui.domain.models import Outcome
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import Section
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.next_contact import NextContactModal
 from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
+from funnel_tui.ui.screens.call_session import CallSessionScreen
 from funnel_tui.ui.screens.deal import DealScreen
 
 from .conftest import NOW, settle
@@ -184,3 +187,45 @@ async def test_the_cli_agenda_shows_what_the_screen_shows_for_the_same_clock(
     document = json.loads(capsys.readouterr().out)
     assert [entry["deal_id"] for entry in document["overdue"]] == shown[Section.OVERDUE]
     assert [entry["deal_id"] for entry in document["today"]] == shown[Section.TODAY]
+
+
+async def test_a_call_session_works_through_the_due_deals_one_key_each(
+    board_db: Path, reopen: Reopen
+) -> None:
+    clock = Clock()
+    app = make_app(board_db, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        session = app.screen
+        assert isinstance(session, CallSessionScreen)
+        assert session.view is not None and session.view.deal.title == "Office chairs"
+        await pilot.press("2")  # no answer: tried again later today
+        await settle(pilot)
+        assert session.view is not None and session.view.deal.id == 2
+        await pilot.press("5")  # refused: a reason, then on
+        await settle(pilot)
+        assert isinstance(app.screen, LoseModal)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert session.view is not None and session.view.deal.title == "Столы"
+        await pilot.press("1")  # qualified: a stage on, and when to call next
+        await settle(pilot)
+        assert isinstance(app.screen, NextContactModal)
+        await pilot.press(*"tomorrow", "enter")
+        await settle(pilot)
+        assert session.calls == 3
+        await pilot.press("s", "escape")  # skip one, end the session
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        assert any("3 calls in" in n.message for n in app._notifications)
+    services = reopen()
+    assert services.deals.activities(1)[-1].outcome is Outcome.NO_ANSWER
+    assert services.deals.get(1).next_contact_at == NOW + timedelta(hours=2)
+    lost = services.deals.get(2)
+    assert lost.closed_at is not None and lost.loss_reason_id is not None
+    qualified = services.deals.get(3)
+    assert [c.to_stage_id for c in services.deals.history(3)][-1] == qualified.stage_id
+    assert len(services.deals.history(3)) == 2
+    assert qualified.next_contact_at == NOW.replace(hour=7) + timedelta(days=1)

@@ -421,3 +421,22 @@ def pushed(current: datetime | None, days: int, now: datetime, local: tzinfo) ->
         clock = moment.time().replace(tzinfo=None, fold=0)
         start = moment.date() if current > now else today
     return to_utc(datetime.combine(start + timedelta(days=days), clock), local)
+
+
+RETRY_AFTER = timedelta(hours=2)
+"""An unanswered call is tried again this much later the same day..."""
+LAST_CALL_HOUR = 19
+"""...unless that is past this hour, local: then the next morning at DEFAULT_HOUR."""
+
+
+def retry_later(now: datetime, local: tzinfo) -> datetime:
+    """When to call again after no answer: later today if the working day allows, else the
+    next morning. As UTC, to the minute."""
+    again = _floor_minute((now + RETRY_AFTER).astimezone(UTC))
+    if (
+        again.astimezone(local).hour < LAST_CALL_HOUR
+        and again.astimezone(local).date() == now.astimezone(local).date()
+    ):
+        return again
+    tomorrow = now.astimezone(local).date() + timedelta(days=1)
+    return to_utc(datetime.combine(tomorrow, time(DEFAULT_HOUR)), local)

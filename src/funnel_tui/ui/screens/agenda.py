@@ -25,6 +25,7 @@ from funnel_tui.services.agenda_model import Agenda, AgendaItem, Section
 from funnel_tui.services.board import BoardService
 from funnel_tui.services.board_model import BoardContext
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
+from funnel_tui.ui.screens.call_session import CallSessionScreen
 from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
 from funnel_tui.ui.screens.deal import deal_screen
 from funnel_tui.ui.widgets.key_footer import KeyFooter
@@ -51,6 +52,7 @@ class AgendaScreen(ContactScreen[None]):
         Binding("n", "next_contact", "Next contact", id="agenda.next-contact"),
         Binding("1", "push_contact(1)", "+1 day", id="agenda.push-day"),
         Binding("2", "push_contact(7)", "+1 week", id="agenda.push-week"),
+        Binding("s", "call_session", "Call session", id="agenda.call-session"),
         Binding("o", "pick_owner", "Owner", id="agenda.switch-owner"),
         Binding("b", "show_board", "Board", id="agenda.show-board"),
         Binding("r", "reload", "Refresh", show=False, id="agenda.refresh"),
@@ -242,6 +244,20 @@ class AgendaScreen(ContactScreen[None]):
 
     def _deal_closed(self, _closed: object) -> None:
         self._load()  # the deal may have a new next contact, or be gone
+
+    def action_call_session(self) -> None:
+        """Call through what is due: overdue first, then today's by time."""
+        if self.agenda is None or self._services is None:
+            return
+        queue = [
+            *self.agenda.section(Section.OVERDUE).items,
+            *self.agenda.section(Section.TODAY).items,
+        ]
+        if not queue:
+            self._tell("Nothing is due today: no calls to make")
+            return
+        session = CallSessionScreen(self._services, queue)
+        self.app.push_screen(session, callback=self._deal_closed)
 
     def action_show_board(self) -> None:
         self.dismiss(None)
