@@ -39,6 +39,11 @@ def local_zone() -> tzinfo:
         return offset if offset is not None else UTC
 
 
+def local_midnight(day: date, zone: tzinfo) -> datetime:
+    """The first instant of `day` in `zone`, as aware UTC."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
 def to_utc(moment: datetime, local: tzinfo | None = None) -> datetime:
     """Aware UTC from `moment`; a naive moment is read in `local` (default: the system zone)."""
     if moment.tzinfo is None:

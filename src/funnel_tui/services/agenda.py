@@ -13,8 +13,9 @@ the user's time zone:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from funnel_tui.domain.dates import local_midnight
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.services.agenda_model import (
     Agenda,
@@ -25,11 +26,6 @@ from funnel_tui.services.agenda_model import (
 )
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.ports import AgendaPage, AgendaReader
-
-
-def local_midnight(day: date, zone: tzinfo) -> datetime:
-    """The first instant of `day` in `zone`, as aware UTC."""
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
 def day_bounds(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:

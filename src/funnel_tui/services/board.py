@@ -10,10 +10,11 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 
-from funnel_tui.domain.models import Pipeline, PlanTarget, Role, Stage, User
+from funnel_tui.domain.dates import local_midnight
+from funnel_tui.domain.models import Pipeline, PlanTarget, Stage, User
 from funnel_tui.domain.money import Money
 from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
 from funnel_tui.services.context import Clock
@@ -90,8 +91,7 @@ class BoardService:
         pipeline = next(
             (p for p in context.pipelines if p.name.casefold() == wanted), context.pipelines[0]
         )
-        me = context.me
-        return BoardQuery(pipeline.id, owner_id=me.id if me and me.role is Role.REP else None)
+        return BoardQuery(pipeline.id, owner_id=context.default_owner_id)
 
     def columns(
         self, query: BoardQuery, stages: Sequence[Stage], *, window: int
@@ -123,11 +123,9 @@ class BoardService:
     def due_today(self, context: BoardContext, zone: tzinfo) -> int:
         """How many contacts of this user (a rep: theirs; a lead: the team's, as the board
         shows) are overdue or due before tonight's midnight: the start screen's question."""
-        now = self.clock().astimezone(zone)
-        midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=zone)
-        me = context.me
-        owner_id = me.id if me is not None and me.role is Role.REP else None
-        return self._source.due_count(owner_id, midnight)
+        today = self.clock().astimezone(zone).date()
+        midnight = local_midnight(today + timedelta(days=1), zone)
+        return self._source.due_count(context.default_owner_id, midnight)
 
     def close(self) -> None:
         self._source.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from funnel_tui.domain.models import Pipeline, PlanTarget, Stage, User
+from funnel_tui.domain.models import Pipeline, PlanTarget, Role, Stage, User
 from funnel_tui.domain.money import Money
 
 
@@ -70,3 +70,10 @@ class BoardContext:
     pipelines: tuple[Pipeline, ...]
     users: tuple[User, ...]
     me: User | None
+
+    @property
+    def default_owner_id(self) -> int | None:
+        """Whose deals a view starts with: a rep their own, a lead the team's (None)
+        (DESIGN.md, Domain: User)."""
+        me = self.me
+        return me.id if me is not None and me.role is Role.REP else None

@@ -84,11 +84,7 @@ class DealService:
             pipeline = next(p for p in pipelines if p.id == deal.pipeline_id)
             stage_names = {stage.id: stage.name for p in pipelines for stage in p.stages}
             user_names = {user.id: user.display_name for user in users}
-            answers = {
-                answer.question: answer.answer
-                for answer in uow.checklist.for_deal(deal_id)
-                if answer.stage_id == deal.stage_id
-            }
+            answers = _current_answers(uow, deal)
             timeline = build_timeline(
                 uow.deals.history(deal_id),
                 uow.activities.for_deal(deal_id),
@@ -114,11 +110,7 @@ class DealService:
             stage = _pipeline(uow, deal).stage(deal.stage_id)
             if not stage.checklist:
                 return ()
-            answers = {
-                a.question: a.answer
-                for a in uow.checklist.for_deal(deal_id)
-                if a.stage_id == deal.stage_id
-            }
+            answers = _current_answers(uow, deal)
         return unanswered_questions(stage, answers)
 
     # --- creating and editing --------------------------------------------------------------
@@ -494,6 +486,15 @@ def _pipeline(uow: UnitOfWork, deal: Deal) -> Pipeline:
     pipeline = uow.pipelines.get(deal.pipeline_id)
     assert pipeline is not None, "a deal always belongs to a pipeline"
     return pipeline
+
+
+def _current_answers(uow: UnitOfWork, deal: Deal) -> dict[str, str]:
+    """The deal's checklist answers for the stage it is at now, by question."""
+    return {
+        answer.question: answer.answer
+        for answer in uow.checklist.for_deal(deal.id)
+        if answer.stage_id == deal.stage_id
+    }
 
 
 def _pipeline_with_stage(uow: UnitOfWork, stage_id: int) -> Pipeline:

@@ -29,7 +29,7 @@ from funnel_tui.domain.models import (
 from funnel_tui.domain.money import Money
 from funnel_tui.services.board_model import BoardQuery, Card
 from funnel_tui.services.ports import StageTotal
-from funnel_tui.storage.search import fold
+from funnel_tui.storage.search import contains_pattern
 
 Rows = Callable[[str, Mapping[str, Any]], Iterable[Sequence[Any]]]
 """Runs one SELECT with named parameters and returns its rows as tuples."""
@@ -84,11 +84,10 @@ def _where(board: BoardQuery) -> tuple[str, dict[str, Any]]:
     if board.owner_id is not None:
         clauses.append("deals.owner_id = :owner_id")
         params["owner_id"] = board.owner_id
-    needle = fold(board.text)
-    if needle:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = contains_pattern(board.text)
+    if pattern is not None:
         clauses.append("deals.search_text LIKE :needle ESCAPE '\\'")
-        params["needle"] = f"%{escaped}%"
+        params["needle"] = pattern
     return " AND ".join(clauses), params
 
 
