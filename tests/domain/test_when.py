@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.when import (
     DEFAULT_HOUR,
+    Due,
     Understood,
     describe,
+    due_state,
     parse_when,
     pushed,
     retry_later,
@@ -739,3 +741,11 @@ def test_an_unanswered_call_is_retried_later_today_or_next_morning(
     now: datetime, expected: datetime
 ) -> None:
     assert retry_later(now, _MOSCOW) == expected
+
+
+def test_due_state_is_overdue_before_now_and_today_until_local_midnight() -> None:
+    now = _PUSH_NOW  # 12:00 in Moscow
+    assert due_state(now - timedelta(minutes=1), now, _MOSCOW) is Due.OVERDUE
+    assert due_state(now, now, _MOSCOW) is Due.TODAY
+    assert due_state(_msk(23, 23), now, _MOSCOW) is Due.TODAY
+    assert due_state(_msk(24, 0), now, _MOSCOW) is Due.LATER

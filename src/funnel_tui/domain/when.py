@@ -21,6 +21,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -440,3 +441,20 @@ def retry_later(now: datetime, local: tzinfo) -> datetime:
         return again
     tomorrow = now.astimezone(local).date() + timedelta(days=1)
     return to_utc(datetime.combine(tomorrow, time(DEFAULT_HOUR)), local)
+
+
+class Due(enum.StrEnum):
+    """How near a next contact is, as its badge colours it."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    LATER = "later"
+
+
+def due_state(at: datetime, now: datetime, local: tzinfo | None = None) -> Due:
+    """Overdue before `now`; today until midnight in `local` (None: the system's zone)."""
+    if at < now:
+        return Due.OVERDUE
+    if at.astimezone(local).date() == now.astimezone(local).date():
+        return Due.TODAY
+    return Due.LATER

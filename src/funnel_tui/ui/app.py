@@ -23,11 +23,11 @@ from textual.worker import get_current_worker
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
 from funnel_tui.ui.commands import DealSearch
+from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
@@ -70,6 +70,8 @@ class FunnelApp(App[None]):
         self._board_painted = threading.Event()
         self._due_checked: datetime | None = None
         """Until when contacts falling due have been announced (set when the store opens)."""
+        self._me_id: int | None = None
+        """The user's id, for the contacts falling due that are theirs."""
 
     def get_default_screen(self) -> Screen[Any]:
         # The board is the bottom screen, not one pushed over Textual's empty default: a
@@ -168,8 +170,11 @@ class FunnelApp(App[None]):
         if now <= since:
             return
         try:
-            me = board.context().me  # their own contacts, whatever the board shows
-            due = services.agenda.due_between(since, now, owner_id=me.id if me else None)
+            if self._me_id is None:  # known once the user is recorded (their first write)
+                me = board.context().me
+                self._me_id = me.id if me is not None else None
+            # Their own contacts, whatever the board shows.
+            due = services.agenda.due_between(since, now, owner_id=self._me_id)
         except FunnelError:
             return  # a busy or vanished database: the next check tries again
         if due:
@@ -180,9 +185,9 @@ class FunnelApp(App[None]):
             message = f"{item.title}" + (
                 f" — {item.next_contact_note}" if item.next_contact_note else ""
             )
-            self.notify(clean(message), title="Contact due now", markup=False, timeout=20)
+            tell(self, message, title="Contact due now", timeout=20)
         if len(due) > MAX_DUE_NOTES:
-            self.notify(f"and {len(due) - MAX_DUE_NOTES} more: see the agenda (a)", markup=False)
+            tell(self, f"and {len(due) - MAX_DUE_NOTES} more: see the agenda (a)")
         for agenda in self._agenda_screens():
             agenda.action_reload()
         self.screen.refresh()  # the board's badges turn from "today" to "overdue"

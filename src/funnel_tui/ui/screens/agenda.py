@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.domain.models import Role
 from funnel_tui.render.format import relative_time
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
@@ -123,9 +122,7 @@ class AgendaScreen(ContactScreen[None]):
 
     def _context_loaded(self, known: BoardContext) -> None:
         self._known = known
-        me = known.me
-        # As on the board: a rep starts with their own deals, a lead with everyone's.
-        self.owner_id = me.id if me is not None and me.role is Role.REP else None
+        self.owner_id = known.default_owner_id  # as on the board
         if self._services is not None:
             self._load()
 

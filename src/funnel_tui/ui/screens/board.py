@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -40,6 +40,7 @@ from funnel_tui.ui.modals.new_deal import NewDealModal
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.move_question import move_question
+from funnel_tui.ui.notices import Severity, tell
 from funnel_tui.ui.screens.deal import DealClosed, deal_screen
 from funnel_tui.ui.widgets.filter_input import FilterInput
 from funnel_tui.ui.widgets.kanban_board import KanbanBoard
@@ -595,11 +596,8 @@ class BoardScreen(Screen[None]):
         )
         self._read_changed({card.stage_id, moved.stage_id}, card.deal_id, moved.stage_id)
 
-    def _tell(
-        self, message: str, severity: Literal["information", "warning"] = "information"
-    ) -> None:
-        """A notification with data in it: plain text, never markup (titles are anyone's)."""
-        self.notify(clean(message), severity=severity, markup=False, timeout=6)
+    def _tell(self, message: str, severity: Severity = "information") -> None:
+        tell(self, message, severity)
 
     def _failed(self, error: FunnelError) -> None:
         self._tell(str(error), "warning")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from textual import work
 from textual.screen import Screen
@@ -18,10 +18,10 @@ from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import ActivityKind
 from funnel_tui.domain.when import parse_when, pushed
 from funnel_tui.render.format import relative_time
-from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
 from funnel_tui.ui.modals.log_activity import ActivityInput, LogActivityModal
 from funnel_tui.ui.modals.next_contact import QUICK_PICKS, NextContactChoice, NextContactModal
+from funnel_tui.ui.notices import Severity, tell
 
 ResultT = TypeVar("ResultT")
 
@@ -58,11 +58,8 @@ class ContactScreen(Screen[ResultT]):
         assert self._services is not None
         return self._services.context.clock()
 
-    def _tell(
-        self, message: str, severity: Literal["information", "warning"] = "information"
-    ) -> None:
-        """A notification with data in it: plain text, never markup."""
-        self.notify(clean(message), severity=severity, markup=False, timeout=6)
+    def _tell(self, message: str, severity: Severity = "information") -> None:
+        tell(self, message, severity)
 
     def action_log_call(self) -> None:
         self._log(ActivityKind.CALL)

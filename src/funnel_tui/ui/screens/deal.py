@@ -9,8 +9,8 @@ and nothing is overwritten until they save again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
@@ -24,6 +24,7 @@ from textual.widgets import Header, Label, Select, Static
 from funnel_tui.domain.drafts import draft_of, draft_to_text
 from funnel_tui.domain.errors import ConflictError, FunnelError, ValidationError
 from funnel_tui.domain.models import Deal, Stage, StageKind
+from funnel_tui.domain.when import Due, due_state
 from funnel_tui.render.format import format_money, relative_time
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.render.timeline import timeline_text
@@ -37,6 +38,9 @@ from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
 from funnel_tui.ui.widgets.form_field import FormField
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.timeline import TimelineView
+
+_DUE_STYLES = {Due.OVERDUE: "bold red", Due.TODAY: "bold yellow", Due.LATER: "bold green"}
+"""As on the board's badges: overdue in red, due today in yellow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +236,7 @@ class DealScreen(ContactScreen[DealClosed]):
         elif deal.next_contact_at is None:
             summary.append("No next contact · n sets one", style="yellow")
         else:
-            style = _due_style(deal.next_contact_at, now)
+            style = _DUE_STYLES[due_state(deal.next_contact_at, now)]
             summary.append(f"Next contact {relative_time(deal.next_contact_at, now)}", style)
             local = deal.next_contact_at.astimezone(self._zone)
             summary.append(local.strftime(" (%d.%m.%Y %H:%M)"), style="dim")
@@ -355,8 +359,9 @@ class DealScreen(ContactScreen[DealClosed]):
         self, draft: Any, owner: str | None, stage_id: int | None, answers: dict[str, str]
     ) -> None:
         assert self.view is not None
-        try:
-            self._deal_services.deals.edit(
+        saved = self._write(
+            partial(
+                self._deal_services.deals.edit,
                 self._deal_id,
                 draft,
                 expected_version=self.view.deal.version,
@@ -364,14 +369,8 @@ class DealScreen(ContactScreen[DealClosed]):
                 stage_id=stage_id,
                 answers=answers,
             )
-        except ConflictError:
-            self.app.call_from_thread(self._conflicted)
-            return
-        except ValidationError as err:
-            self.app.call_from_thread(self._invalid, err)
-            return
-        except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+        )
+        if saved is None:
             return
         self.app.call_from_thread(self._tell, "Saved")
         self.app.call_from_thread(self._load, False)
@@ -382,6 +381,20 @@ class DealScreen(ContactScreen[DealClosed]):
         note = self.query_one("#timeline-note", Static)
         entry = event.entry
         note.update("" if entry is None else timeline_text(entry, self._now(), limit=None))
+
+    def _write(self, write: Callable[[], Deal]) -> Deal | None:
+        """Run one write of this deal (from a worker thread). A teammate's change first
+        reloads the pane around the user's edits; a bad value is shown at its field; any
+        other refusal is told. None when nothing was written."""
+        try:
+            return write()
+        except ConflictError:
+            self.app.call_from_thread(self._conflicted)
+        except ValidationError as err:
+            self.app.call_from_thread(self._invalid, err)
+        except FunnelError as err:
+            self.app.call_from_thread(self._tell, str(err), "warning")
+        return None
 
     def _conflicted(self) -> None:
         self._tell(
@@ -490,19 +503,17 @@ class DealScreen(ContactScreen[DealClosed]):
     @work(thread=True, group="deal-write")
     def _move(self, deal: Deal, target: Stage, loss: tuple[str | None, str | None] | None) -> None:
         reason, note = loss or (None, None)
-        try:
-            self._deal_services.deals.move(
+        moved = self._write(
+            partial(
+                self._deal_services.deals.move,
                 deal.id,
                 target.id,
                 expected_version=deal.version,
                 loss_reason=reason,
                 loss_note=note,
             )
-        except ConflictError:
-            self.app.call_from_thread(self._conflicted)
-            return
-        except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+        )
+        if moved is None:
             return
         self.app.call_from_thread(self._tell, f"Moved to {target.name}")
         self.app.call_from_thread(self._load, False)
@@ -523,23 +534,11 @@ class DealScreen(ContactScreen[DealClosed]):
 
     @work(thread=True, group="deal-write")
     def _delete(self, deal: Deal) -> None:
-        try:
-            deleted = self._deal_services.deals.delete(deal.id, expected_version=deal.version)
-        except ConflictError:
-            self.app.call_from_thread(self._conflicted)
-            return
-        except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+        deleted = self._write(
+            partial(self._deal_services.deals.delete, deal.id, expected_version=deal.version)
+        )
+        if deleted is None:
             return
         self.app.call_from_thread(
             partial(self.dismiss, DealClosed(deal.id, deal.title, deleted.version))
         )
-
-
-def _due_style(moment: datetime, now: datetime) -> str:
-    """Overdue in red, due today in yellow (as on the board's badges)."""
-    if moment < now:
-        return "bold red"
-    if moment.astimezone().date() == now.astimezone().date():
-        return "bold yellow"
-    return "bold green"

@@ -19,6 +19,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 
 from funnel_tui.domain.models import Stage
+from funnel_tui.domain.when import Due, due_state
 from funnel_tui.render.format import format_money, short_when
 from funnel_tui.render.safe import clean
 from funnel_tui.services.board_model import Card
@@ -115,12 +116,9 @@ class CardPainter:
         """Next contact (red when overdue, yellow today), days in the stage, ⚑ when rotting."""
         badges: list[tuple[str, Style]] = []
         if card.next_contact_at is not None:
+            due = due_state(card.next_contact_at, now)
+            style = {Due.OVERDUE: look.overdue, Due.TODAY: look.today}.get(due, _PLAIN)
             today = now.astimezone().date()
-            style = _PLAIN
-            if card.next_contact_at < now:
-                style = look.overdue
-            elif card.next_contact_at.astimezone().date() == today:
-                style = look.today
             badges.append(("◷" + short_when(card.next_contact_at, today), style))
         days = max(0, (now - card.stage_entered_at).days)
         badges.append((f" {days}d", look.muted))
