@@ -103,13 +103,6 @@ async def measure(path: Path, deal_id: int, runs: int) -> dict[str, list[float]]
     return {"view": views, "open": opens}
 
 
-def summary(values: list[float]) -> str:
-    return (
-        f"{statistics.median(values) * 1000:7.1f} ms (min {min(values) * 1000:.1f}, "
-        f"max {max(values) * 1000:.1f})"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -118,6 +111,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
+    from board_bench import summary
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pane.db"
         deal_id = make_database(path, args.activities)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +32,28 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("FUNNEL_TUI_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("FUNNEL_TUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("FUNNEL_DB", raising=False)
+
+
+def _pin_zone(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:
+    """Local times (cards, timelines, "today") read this zone for the test, then the
+    machine's again."""
+    monkeypatch.setenv("TZ", name)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Snapshots show local times: pinned, they match on every machine."""
+    yield from _pin_zone(monkeypatch, "UTC")
+
+
+@pytest.fixture
+def moscow_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """UTC+3 with no daylight saving: local days differ from UTC ones around midnight."""
+    yield from _pin_zone(monkeypatch, "Europe/Moscow")
 
 
 class FakeClock:

@@ -7,8 +7,7 @@ The board fixture's six deals have next contacts at NOW-2h … NOW+3h: two overd
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -41,13 +40,7 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def moscow_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Moscow")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("moscow_time")
 
 
 def make_app(path: Path, clock: Callable[[], datetime], start: str = "auto") -> FunnelApp:

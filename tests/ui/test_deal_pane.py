@@ -3,8 +3,7 @@ Moscow time: NOW is 2026-11-23 12:00 local, a Monday)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,13 +32,7 @@ Reopen = Callable[[], Services]
 MSK = timedelta(hours=3)
 
 
-@pytest.fixture(autouse=True)
-def moscow_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Moscow")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("moscow_time")
 
 
 def make_app(path: Path) -> FunnelApp:
