@@ -112,6 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from board_bench import summary
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pane.db"
         deal_id = make_database(path, args.activities)
