@@ -411,16 +411,16 @@ def next_contact(
     in 2 hours, 25.12 14:30, 2026-12-25 15:30, завтра, через 3 дня."""
     if clear == bool(when):
         raise click.UsageError("give either WHEN or --clear")
-    moment = None
-    if when:
-        understood = parse_when(" ".join(when), at or utc_now(), local_zone())
-        moment = understood.at
+    now = at or utc_now()
+    understood = parse_when(" ".join(when), now, local_zone()) if when else None
     with _services(ctx) as services:
-        services.deals.set_next_contact(deal_id, moment, note, at=at, by=by)
-    if moment is None:
+        services.deals.set_next_contact(
+            deal_id, understood.at if understood else None, note, at=at, by=by
+        )
+    if understood is None:
         _say(f"Deal {deal_id}: next contact cleared.")
     else:
-        _say(f"Deal {deal_id}: next contact {describe(understood, at or utc_now())}.")
+        _say(f"Deal {deal_id}: next contact {describe(understood, now)}.")
 
 
 @cli.command()
