@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual._compositor import CompositorUpdate
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -54,6 +55,13 @@ def field(app: FunnelApp, name: str) -> FormField:
 def local(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     """A Moscow wall-clock time in 2026, as UTC."""
     return datetime(2026, month, day, hour, minute, tzinfo=UTC) - MSK
+
+
+def terminal_frame(app: FunnelApp) -> str:
+    """The whole screen as the text a terminal would be sent."""
+    update = app.screen._compositor.render_update(full=True)
+    assert isinstance(update, CompositorUpdate)
+    return update.render_segments(app.console)
 
 
 async def open_deal(app: FunnelApp, pilot: Pilot[None], deal_id: int) -> DealScreen:
@@ -414,3 +422,40 @@ async def test_the_reused_pane_shows_another_deal_and_follows_a_theme_change(
         assert second.view is not None and second.view.deal.title == "Server racks"
         assert field(app, "title").text == "Server racks" and not second.dirty
         assert second.styles.background != before
+
+
+async def test_escapes_in_stored_text_never_reach_the_terminal_nor_change_on_save(
+    board_db: Path, reopen: Reopen
+) -> None:
+    hostile = "Boom \x1b]52;c;aGk=\x07 \u202eevil"
+    services = reopen()
+    deal = services.deals.get(1)
+    services.deals.edit(
+        1,
+        DealDraft(hostile, deal.value, company=deal.company),
+        expected_version=deal.version,
+    )
+    services.deals.set_next_contact(1, NOW + timedelta(days=1), "call \x1b[2J back")
+    services.close()
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        screen = await open_deal(app, pilot, 1)
+        frame = terminal_frame(app)
+        assert "\x1b]52" not in frame and "\x1b[2J" not in frame and "\u202e" not in frame
+        assert field(app, "title").input.value == "Boom ␛]52;c;aGk=␇ <U+202E>evil"
+        assert not screen.dirty  # shown cleaned, still the stored text
+        field(app, "company").input.value = "Globex"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, NextContactModal)
+        frame = terminal_frame(app)
+        assert "\x1b[2J" not in frame
+        await pilot.press(*"+2d", "enter")
+        await settle(pilot)
+    saved = reopen().deals.get(1)
+    assert (saved.title, saved.company) == (hostile, "Globex")
+    assert saved.next_contact_note == "call \x1b[2J back"

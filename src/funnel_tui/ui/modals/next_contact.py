@@ -20,6 +20,7 @@ from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.validation import clean_text
 from funnel_tui.domain.when import Understood, describe, parse_when
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.widgets.data_input import DataInput
 
 QUICK_PICKS: tuple[tuple[str, str], ...] = (
     ("+1h", "In an hour"),
@@ -88,7 +89,9 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
             yield Static("", id="when-preview")
             with Horizontal(classes="row"):
                 yield Label("To do")
-                yield Input(self._note, placeholder="send the offer", compact=True, id="when-note")
+                yield DataInput(
+                    self._note, placeholder="send the offer", compact=True, id="when-note"
+                )
             yield OptionList(
                 *[Option(label, id=typed) for typed, label in QUICK_PICKS],
                 *([Option("Clear the next contact", id=_CLEAR)] if self._current else []),
@@ -132,7 +135,7 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
         preview = self.query_one("#when-preview", Static)
         try:
             at = self.understood(typed).at
-            note = clean_text("to do", self.query_one("#when-note", Input).value)
+            note = clean_text("to do", self.query_one("#when-note", DataInput).data)
         except ValidationError as err:
             preview.update(safe_text(err.message, "red"))
             self.query_one("#when-text", Input).focus()

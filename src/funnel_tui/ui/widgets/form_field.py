@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.widgets.data_input import DataInput
 
 Parser = Callable[[str], Any]
 
@@ -47,38 +48,36 @@ class FormField(Vertical):
         self._label = label
         self._parse = parse
         self._placeholder = placeholder
-        self.original = value
         self._initial = value
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(safe_text(self._label))
-            yield Input(self._initial, placeholder=self._placeholder, compact=True)
+            yield DataInput(self._initial, placeholder=self._placeholder, compact=True)
         yield Static("", classes="field-error")
 
     @property
-    def input(self) -> Input:
-        return self.query_one(Input)
+    def input(self) -> DataInput:
+        return self.query_one(DataInput)
 
     @property
     def text(self) -> str:
-        return self.input.value if self.is_mounted else self._initial
+        """The field's value: what the user typed, else the saved text as it is."""
+        return self.input.data if self.is_mounted else self._initial
 
     @property
     def dirty(self) -> bool:
-        return self.text != self.original
+        return self.is_mounted and self.input.edited
 
     def reset(self, value: str) -> None:
         """Show `value` as the field's saved text (no longer dirty, no message)."""
-        self.original = value
-        if self.input.value != value:  # an unchanged value would still re-render the input
-            self.input.value = value
+        self.input.show_stored(value)
         self.show_error(None)
 
     def rebase(self, value: str) -> None:
         """The saved text changed underneath: take it, unless the user has edited the field."""
         if self.dirty:
-            self.original = value
+            self.input.stored = value
             self.set_class(self.dirty, "-dirty")
         else:
             self.reset(value)
