@@ -182,6 +182,7 @@ def _expected(item: AgendaItem) -> dict[str, object]:
         "next_contact_note": item.next_contact_note,
         "idle_since": item.idle_since,
         "rot_days": item.rot_days,
+        "on_hold": item.on_hold,
     }
 
 

@@ -13,7 +13,8 @@ DESIGN_TEMPLATES = {"aida", "b2b", "three", "qualification", "repeat", "cold"}
 
 
 def test_the_templates_of_design_md_exist() -> None:
-    assert set(TEMPLATES) == DESIGN_TEMPLATES
+    # Plus "refusals": DESIGN.md's "Refusals" pipeline, where conditional refusals wait.
+    assert set(TEMPLATES) == DESIGN_TEMPLATES | {"refusals"}
     assert set(LANGUAGES) == {"en", "ru"}
 
 
@@ -36,16 +37,33 @@ def test_every_template_is_a_valid_pipeline(key: str, lang: str) -> None:
     assert spec.loss_reasons and len(set(spec.loss_reasons)) == len(spec.loss_reasons)
 
 
-@pytest.mark.parametrize("key", sorted(DESIGN_TEMPLATES))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_refusals_template_holds_conditional_refusals(lang: str) -> None:
+    spec = template_spec("refusals", lang)
+    check_pipeline_spec(spec)
+    held, resumed = (stage for stage in spec.stages if stage.kind is StageKind.OPEN)
+    assert (held.on_hold, held.rot_days) == (True, None)  # set aside: it does not rot
+    assert (resumed.on_hold, resumed.rot_days) == (False, 14)
+    assert not any(stage.on_hold for key in DESIGN_TEMPLATES for stage in template_spec(key).stages)
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
 def test_russian_and_english_differ_only_in_words(key: str) -> None:
     en, ru = template_spec(key, "en"), template_spec(key, "ru")
     assert len(en.stages) == len(ru.stages)
     for en_stage, ru_stage in zip(en.stages, ru.stages, strict=True):
-        assert (en_stage.kind, en_stage.probability, en_stage.is_key, en_stage.rot_days) == (
+        assert (
+            en_stage.kind,
+            en_stage.probability,
+            en_stage.is_key,
+            en_stage.rot_days,
+            en_stage.on_hold,
+        ) == (
             ru_stage.kind,
             ru_stage.probability,
             ru_stage.is_key,
             ru_stage.rot_days,
+            ru_stage.on_hold,
         )
         assert len(en_stage.checklist) == len(ru_stage.checklist)
     assert any(any("а" <= ch <= "я" for ch in s.name.lower()) for s in ru.stages)
@@ -96,6 +114,7 @@ LOST = StageSpec("Lost", StageKind.LOST, 0)
         _spec(StageSpec("A", probability=101), WON, LOST),
         _spec(StageSpec("A", probability=-1), WON, LOST),
         _spec(StageSpec("A", rot_days=0), WON, LOST),
+        _spec(StageSpec("A"), StageSpec("Won", StageKind.WON, 100, on_hold=True), LOST),
         _spec(StageSpec("A"), WON, LOST, reasons=("Price", "price")),
         _spec(StageSpec("A"), WON, LOST, reasons=("",)),
     ],

@@ -494,3 +494,43 @@ def test_the_contact_windows_walk_the_next_contact_index(
     assert len(rotting) == 4, "\n".join(plans)
     assert all("(pipeline_id=? AND stage_id=?)" in plan for plan in rotting[:2])
     assert all("SCAN deals" not in plan for plan in plans)
+
+
+# --- holding stages: a conditional refusal waits for its revival date ---------------------
+
+
+def test_a_held_deal_leaves_the_week_and_rotting_and_comes_back_on_its_revival_date(
+    deals: DealService, agenda: AgendaService, context: ServiceContext, clock: FakeClock
+) -> None:
+    refusals = PipelineService(context).create_from_template("refusals", "en")
+    held, resumed = refusals.open_stages
+    assert held.on_hold and not resumed.on_hold
+    long_ago = NOW - timedelta(days=60)
+    clock.set(long_ago)
+    revived_today = add(deals, refusals, "revive today", next_at=msk(4, 18), note="spring budget")
+    add(deals, refusals, "revive on Friday", next_at=msk(6, 11))
+    add(deals, refusals, "revive in May", next_at=msk(4, 11) + timedelta(days=60))
+    add(deals, refusals, "held, no date")
+    add(deals, refusals, "back in talks, Friday", stage=resumed.name, next_at=msk(6, 12))
+    add(deals, refusals, "back in talks, idle", stage=resumed.name)
+    clock.set(NOW)
+
+    result = agenda.agenda(owner_id=None, zone=ZONE)
+
+    assert titles(result, Section.TODAY) == ["revive today"]
+    today = result.section(Section.TODAY).items[0]
+    assert today.on_hold and today.rot_days is None and today.deal_id == revived_today.id
+    # Out of sight until the day: Friday's revival is not in the week, the talks are.
+    assert titles(result, Section.WEEK) == ["back in talks, Friday"]
+    assert not result.section(Section.WEEK).items[0].on_hold
+    # Without a revival date it would lie forgotten: it is listed to get one.
+    assert titles(result, Section.NO_NEXT_CONTACT) == ["held, no date", "back in talks, idle"]
+    # Idle for 60 days on purpose: a held deal never rots; the resumed one (14 days) does.
+    assert titles(result, Section.ROTTING) == ["back in talks, Friday", "back in talks, idle"]
+
+    clock.set(msk(6, 11, 0, 1))  # Friday, just after the revival time
+    friday = agenda.agenda(owner_id=None, zone=ZONE)
+    assert titles(friday, Section.OVERDUE) == ["revive today", "revive on Friday"]
+    assert [item.on_hold for item in friday.section(Section.OVERDUE).items] == [True, True]
+    due = agenda.due_between(msk(6, 10), msk(6, 11, 30), owner_id=None)
+    assert [item.title for item in due] == ["revive on Friday"]

@@ -54,3 +54,23 @@ def test_answers_and_a_move_to_another_pipeline_survive_export_and_import(
         assert other.interchange.export_document() == exported
     finally:
         other_store.close()
+
+
+def test_a_holding_stage_survives_export_and_import(
+    context: ServiceContext, clock: FakeClock, tmp_path: Path
+) -> None:
+    services = Services.over(context)
+    services.pipelines.create_from_template("refusals", "ru")
+    exported = services.interchange.export_document()
+    [pipeline] = exported["pipelines"]
+    assert [stage["on_hold"] for stage in pipeline["stages"]] == [True, False, False, False]
+
+    other_store = open_store(tmp_path / "other.db")
+    try:
+        other = Services.over(ServiceContext(other_store, login="anna", clock=clock))
+        other.interchange.import_document(exported)
+        [imported] = other.pipelines.list()
+        assert [stage.on_hold for stage in imported.stages] == [True, False, False, False]
+        assert other.interchange.export_document() == exported
+    finally:
+        other_store.close()

@@ -71,6 +71,10 @@ class Stage:
     """An open deal untouched for longer than this many days is rotting."""
     checklist: tuple[str, ...] = ()
     """Questions to answer before a deal leaves the stage."""
+    on_hold: bool = False
+    """A holding stage, such as a conditional refusal: its deals are set aside until their
+    next contact (the revival date). Until then they are left out of the agenda's week and
+    rotting lists; on that date they come back as any contact that falls due."""
 
     @property
     def is_open(self) -> bool:
@@ -223,6 +227,7 @@ class StageSpec:
     is_key: bool = False
     rot_days: int | None = None
     checklist: tuple[str, ...] = ()
+    on_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)

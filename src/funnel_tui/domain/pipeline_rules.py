@@ -68,6 +68,8 @@ def check_pipeline_spec(spec: PipelineSpec) -> None:
             raise ValidationError("probability", f"{stage.probability} is not within 0–100")
         if stage.rot_days is not None and stage.rot_days < 1:
             raise ValidationError("rot_days", "must be at least 1 day")
+        if stage.on_hold and stage.kind is not StageKind.OPEN:
+            raise ValidationError("on_hold", f"{stage.name!r}: only an open stage can hold deals")
     reasons = [reason.strip().casefold() for reason in spec.loss_reasons]
     if len(set(reasons)) != len(reasons) or "" in reasons:
         raise ValidationError("loss_reasons", "must be unique and non-empty")

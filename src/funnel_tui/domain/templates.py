@@ -15,10 +15,11 @@ class _Stage:
     en: str
     ru: str
     probability: int
-    rot_days: int
+    rot_days: int | None
     is_key: bool = False
     checklist_en: tuple[str, ...] = ()
     checklist_ru: tuple[str, ...] = ()
+    on_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,17 @@ TEMPLATES: dict[str, Template] = {
                 _Stage("Meeting scheduled", "Назначена встреча", 40, 10),
             ),
         ),
+        # Deals that said "not now": they wait, set aside, until the revival date (their next
+        # contact), then come back to the agenda to be worked again.
+        Template(
+            "refusals",
+            "Refusals",
+            "Отказы",
+            (
+                _Stage("Conditional refusal", "Условный отказ", 5, None, on_hold=True),
+                _Stage("Talks resumed", "Возобновлены переговоры", 20, 14),
+            ),
+        ),
     )
 }
 
@@ -156,6 +168,7 @@ def template_spec(key: str, lang: str = "en", name: str | None = None) -> Pipeli
             is_key=stage.is_key,
             rot_days=stage.rot_days,
             checklist=stage.checklist_ru if russian else stage.checklist_en,
+            on_hold=stage.on_hold,
         )
         for stage in template.stages
     ]

@@ -30,7 +30,8 @@ def event_uid(deal_id: int, created_at: datetime) -> str:
 
 def summary(item: AgendaItem) -> str:
     company = f" ({clean(item.company)})" if item.company else ""
-    return f"Call: {clean(item.title)}{company}"
+    verb = "Revive" if item.on_hold else "Call"
+    return f"{verb}: {clean(item.title)}{company}"
 
 
 def description(item: AgendaItem) -> str:

@@ -5,10 +5,12 @@ the user's time zone:
 - overdue: next contact before now, oldest first;
 - today: from now (included) to local midnight, by time;
 - this week: from tomorrow to the start of next Monday (ISO week), by time; so on a Sunday
-  it is empty;
+  it is empty; deals set aside in a holding stage (a conditional refusal, `Stage.on_hold`)
+  are left out: they come back in overdue or today on their next contact, the revival date;
 - no next contact: longest idle first;
 - rotting (DESIGN.md, "Definitions of the figures"): idle since before now minus the stage's
-  threshold in days, most idle first; such a deal may be in another section too.
+  threshold in days, most idle first; such a deal may be in another section too. A holding
+  stage's deals never rot; one with no revival date is listed under no next contact.
 """
 
 from __future__ import annotations
@@ -105,4 +107,5 @@ def _week(
 ) -> AgendaPage:
     if end <= start:  # Sunday: tomorrow is next Monday
         return AgendaPage((), 0)
-    return reader.contacts(owner_id=owner_id, since=start, before=end, limit=limit)
+    # A deal set aside in a holding stage stays out of sight until its revival day.
+    return reader.contacts(owner_id=owner_id, since=start, before=end, limit=limit, held=False)

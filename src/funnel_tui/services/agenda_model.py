@@ -20,12 +20,13 @@ class Section(enum.StrEnum):
     TODAY = "today"
     """Next contact from now to local midnight, by time."""
     WEEK = "week"
-    """Next contact from tomorrow to the start of next Monday (local), by time."""
+    """Next contact from tomorrow to the start of next Monday (local), by time; not the
+    deals set aside in a holding stage, which come back only on their revival date."""
     NO_NEXT_CONTACT = "no_next_contact"
     """No next contact set, longest idle first."""
     ROTTING = "rotting"
     """Idle for longer than the stage's threshold (DESIGN.md), most idle first. A deal here
-    may be in one of the other sections too."""
+    may be in one of the other sections too. A holding stage's deals never rot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,10 @@ class AgendaItem:
     idle_since: datetime
     """The later of entering the stage and the last activity, aware UTC."""
     rot_days: int | None
-    """The stage's rotting threshold in days, if it has one."""
+    """The stage's rotting threshold in days, if it has one (a holding stage has none)."""
+    on_hold: bool = False
+    """The deal waits in a holding stage (a conditional refusal): its next contact is the
+    day it is revived."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,7 @@ def _pipeline_doc(pipeline: Pipeline) -> dict[str, Any]:
                 "key": stage.is_key,
                 "rot_days": stage.rot_days,
                 "checklist": list(stage.checklist),
+                "on_hold": stage.on_hold,
             }
             for stage in pipeline.stages
         ],
@@ -260,6 +261,7 @@ def _import_pipelines(
                     is_key=stage.key,
                     rot_days=stage.rot_days,
                     checklist=tuple(stage.checklist),
+                    on_hold=stage.on_hold,
                 )
                 for stage in doc.stages
             ),

@@ -27,6 +27,8 @@ class StageDoc(_Strict):
     key: bool = False
     rot_days: int | None = Field(default=None, ge=1)
     checklist: list[str] = Field(default_factory=list)
+    on_hold: bool = False
+    """A holding stage (a conditional refusal): see domain.models.Stage.on_hold."""
 
 
 class PipelineDoc(_Strict):

@@ -167,9 +167,11 @@ class AgendaReader(Protocol):
         before: datetime | None = None,
         until: datetime | None = None,
         limit: int | None = None,
+        held: bool = True,
     ) -> AgendaPage:
         """Deals whose next contact is set and is `>= since`, `> after`, `< before` and
-        `<= until` (each bound only when given), soonest first."""
+        `<= until` (each bound only when given), soonest first. `held` False leaves out the
+        deals of holding stages (domain.models.Stage.on_hold)."""
         ...
 
     def unscheduled(self, *, owner_id: int | None, limit: int | None = None) -> AgendaPage:

@@ -71,6 +71,7 @@ class _Stage:
     pipeline_name: str
     name: str
     rot_days: int | None
+    on_hold: bool
 
 
 class SqlAgendaReader:
@@ -87,7 +88,8 @@ class SqlAgendaReader:
         return {
             stage_id: stage.rot_days
             for stage_id, stage in self._open_stages().items()
-            if stage.rot_days is not None
+            # A holding stage's deals are idle on purpose until their revival date.
+            if stage.rot_days is not None and not stage.on_hold
         }
 
     def contacts(
@@ -99,6 +101,7 @@ class SqlAgendaReader:
         before: datetime | None = None,
         until: datetime | None = None,
         limit: int | None = None,
+        held: bool = True,
     ) -> AgendaPage:
         column = _DEALS.c.next_contact_at
         window: list[ColumnElement[bool]] = [column.is_not(None)]
@@ -110,7 +113,10 @@ class SqlAgendaReader:
             window.append(column < before)
         if until is not None:
             window.append(column <= until)
-        where = self._live(owner_id, self._open_stages(), by_next_contact=True)
+        stages = self._open_stages()
+        if not held:
+            stages = {key: stage for key, stage in stages.items() if not stage.on_hold}
+        where = self._live(owner_id, stages, by_next_contact=True)
         if where is None:
             return AgendaPage((), 0)
         return self._page([*where, *window], (column, _DEALS.c.id), limit)
@@ -221,12 +227,19 @@ class SqlAgendaReader:
                     _PIPELINES.c.name.label("pipeline_name"),
                     _STAGES.c.name,
                     _STAGES.c.rot_days,
+                    _STAGES.c.on_hold,
                 )
                 .join(_PIPELINES, _PIPELINES.c.id == _STAGES.c.pipeline_id)
                 .where(_STAGES.c.kind == StageKind.OPEN.value)
             )
             self._stages = {
-                row.id: _Stage(row.pipeline_id, row.pipeline_name, row.name, row.rot_days)
+                row.id: _Stage(
+                    row.pipeline_id,
+                    row.pipeline_name,
+                    row.name,
+                    row.rot_days,
+                    bool(row.on_hold),
+                )
                 for row in self._session.execute(query)
             }
         return self._stages
@@ -255,5 +268,6 @@ class SqlAgendaReader:
             next_contact_at=row.next_contact_at,
             next_contact_note=row.next_contact_note,
             idle_since=row.idle_since,
-            rot_days=stage.rot_days,
+            rot_days=None if stage.on_hold else stage.rot_days,
+            on_hold=stage.on_hold,
         )

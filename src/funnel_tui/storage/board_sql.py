@@ -43,8 +43,8 @@ _PIPELINES = (
     " WHERE archived_at IS NULL ORDER BY position, id"
 )
 _STAGES = (
-    "SELECT id, pipeline_id, name, position, kind, probability, is_key, rot_days, checklist"
-    " FROM stages WHERE deleted_at IS NULL ORDER BY pipeline_id, position"
+    "SELECT id, pipeline_id, name, position, kind, probability, is_key, rot_days, checklist,"
+    " on_hold FROM stages WHERE deleted_at IS NULL ORDER BY pipeline_id, position"
 )
 _LOSS_REASONS = (
     "SELECT id, pipeline_id, name, position, retired_at FROM loss_reasons"
@@ -194,6 +194,7 @@ def _stage(row: Sequence[Any]) -> Stage:
         is_key=bool(row[6]),
         rot_days=row[7],
         checklist=_json_list(row[8]),
+        on_hold=bool(row[9]),
     )
 
 

@@ -38,6 +38,7 @@ def row_to_stage(row: Any) -> Stage:
         probability=row.probability,
         is_key=bool(row.is_key),
         rot_days=row.rot_days,
+        on_hold=bool(row.on_hold),
         checklist=tuple(row.checklist or ()),
     )
 

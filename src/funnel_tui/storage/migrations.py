@@ -41,7 +41,7 @@ from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
 from funnel_tui.storage.types import UTCDateTime
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 Migration = Callable[[Connection], None]
 
 
@@ -101,7 +101,17 @@ def _add_checklist_answers(connection: Connection) -> None:
     answers.create(connection)
 
 
-MIGRATIONS: dict[int, Migration] = {2: _add_deal_search_text, 3: _add_checklist_answers}
+def _add_stage_on_hold(connection: Connection) -> None:
+    """v4: a stage flag for holding stages (a conditional refusal), off for every stage."""
+    # FALSE is a keyword on PostgreSQL and, since 3.23, on SQLite (stored there as 0).
+    connection.execute(text("ALTER TABLE stages ADD COLUMN on_hold BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
+MIGRATIONS: dict[int, Migration] = {
+    2: _add_deal_search_text,
+    3: _add_checklist_answers,
+    4: _add_stage_on_hold,
+}
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 
 

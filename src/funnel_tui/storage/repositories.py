@@ -109,6 +109,7 @@ class SqlPipelineRepository:
                     probability=stage.probability,
                     is_key=stage.is_key,
                     rot_days=stage.rot_days,
+                    on_hold=stage.on_hold,
                     checklist=list(stage.checklist),
                 )
             )

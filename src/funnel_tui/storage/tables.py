@@ -54,6 +54,7 @@ class StageRow(SQLModel, table=True):
     is_key: bool = False
     rot_days: int | None = None
     checklist: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    on_hold: bool = False
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.render.agenda_text import todo
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
@@ -182,10 +183,10 @@ class FunnelApp(App[None]):
 
     def _contacts_due(self, due: list[AgendaItem]) -> None:
         for item in due[:MAX_DUE_NOTES]:
-            message = f"{item.title}" + (
-                f" — {item.next_contact_note}" if item.next_contact_note else ""
-            )
-            tell(self, message, title="Contact due now", timeout=20)
+            what = todo(item)
+            message = item.title + (f" — {what}" if what else "")
+            title = "Deal back from hold" if item.on_hold else "Contact due now"
+            tell(self, message, title=title, timeout=20)
         if len(due) > MAX_DUE_NOTES:
             tell(self, f"and {len(due) - MAX_DUE_NOTES} more: see the agenda (a)")
         for agenda in self._agenda_screens():

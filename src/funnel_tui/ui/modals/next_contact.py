@@ -65,8 +65,12 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
         zone: tzinfo,
         current: datetime | None = None,
         note: str | None = None,
+        revival: bool = False,
     ) -> None:
+        """`revival`: the deal was just set aside in a holding stage (a conditional refusal),
+        and the date asked for is the day it comes back."""
         super().__init__()
+        self._revival = revival
         self._title = deal_title
         self._now = now
         self._zone = zone
@@ -75,7 +79,13 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe_text(f"Next contact for “{self._title}”", "bold"))
+            if self._revival:
+                yield Static(safe_text(f"Revive “{self._title}” on", "bold"))
+                yield Static(
+                    Text("It stays set aside until then, out of the week's list.", style="dim")
+                )
+            else:
+                yield Static(safe_text(f"Next contact for “{self._title}”", "bold"))
             if self._current is not None:
                 shown = self._current.astimezone(self._zone).strftime("%d.%m.%Y %H:%M")
                 yield Static(Text(f"now set to {shown}", style="dim"))

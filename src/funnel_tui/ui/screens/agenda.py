@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.render.agenda_text import todo
 from funnel_tui.render.format import relative_time
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
@@ -162,7 +163,7 @@ class AgendaScreen(ContactScreen[None]):
             Text(self._when(section, item, now), style=_SECTION_STYLE.get(section, "")),
             safe_text(item.title),
             safe_text(item.company or ""),
-            safe_text(item.next_contact_note or ""),
+            Text(todo(item)),
             safe_text(item.owner_name),
             safe_text(item.stage_name, "dim"),
         ]

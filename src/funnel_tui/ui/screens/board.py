@@ -28,8 +28,9 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
+from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.domain.models import DealDraft, Pipeline, Stage, StageKind
+from funnel_tui.domain.models import Deal, DealDraft, Pipeline, Stage, StageKind
 from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, shown_stages
@@ -37,6 +38,7 @@ from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, Colu
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
+from funnel_tui.ui.modals.next_contact import NextContactChoice, NextContactModal
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.move_question import move_question
@@ -595,6 +597,44 @@ class BoardScreen(Screen[None]):
             card.deal_id, card.title, card.stage_id, moved.stage_id, moved.version
         )
         self._read_changed({card.stage_id, moved.stage_id}, card.deal_id, moved.stage_id)
+        pipeline = self._pipeline
+        if pipeline is not None and pipeline.stage(moved.stage_id).on_hold:
+            self.app.call_from_thread(self._ask_revival, moved)
+
+    @work(group="board-confirm")
+    async def _ask_revival(self, deal: Deal) -> None:
+        """A deal set aside in a holding stage (a conditional refusal) gets the day it comes
+        back; without one it is listed under the agenda's "no next contact"."""
+        services = self._writer()
+        if services is None:
+            return
+        modal = NextContactModal(
+            deal.title,
+            now=services.context.clock(),
+            zone=local_zone(),
+            current=deal.next_contact_at,
+            note=deal.next_contact_note,
+            revival=True,
+        )
+        choice = await self.app.push_screen_wait(modal)
+        if choice is not None:
+            self._set_revival(deal, choice)
+
+    @work(thread=True, group="board-write")
+    def _set_revival(self, deal: Deal, choice: NextContactChoice) -> None:
+        services = self._writer()
+        if services is None:
+            return
+        try:
+            revived = services.deals.set_next_contact(deal.id, choice.at, choice.note)
+        except FunnelError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        move = self._last_move
+        if isinstance(move, _Move) and move.deal_id == deal.id:
+            # The move can still be undone: against the version the revival date left.
+            self._last_move = replace(move, version_after=revived.version)
+        self._read_changed({deal.stage_id}, deal.id, deal.stage_id)
 
     def _tell(self, message: str, severity: Severity = "information") -> None:
         tell(self, message, severity)

@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.domain.models import ActivityKind
+from funnel_tui.domain.models import ActivityKind, Deal, Stage
 from funnel_tui.domain.when import parse_when, pushed
 from funnel_tui.render.format import relative_time
 from funnel_tui.services import Services
@@ -104,8 +104,17 @@ class ContactScreen(Screen[ResultT]):
         if target is not None:
             self._ask_next_contact(target)
 
+    def ask_revival(self, deal: Deal, stage: Stage) -> None:
+        """After a move: a deal set aside in a holding stage gets its revival date now, or
+        it would lie there forgotten (it is listed under "no next contact" until it has one)."""
+        if stage.on_hold:
+            target = ContactTarget(
+                deal.id, deal.title, deal.next_contact_at, deal.next_contact_note
+            )
+            self._ask_next_contact(target, revival=True)
+
     @work(group="contact-confirm")
-    async def _ask_next_contact(self, target: ContactTarget) -> None:
+    async def _ask_next_contact(self, target: ContactTarget, revival: bool = False) -> None:
         if self._services is None:
             return
         modal = NextContactModal(
@@ -114,6 +123,7 @@ class ContactScreen(Screen[ResultT]):
             zone=self._zone,
             current=target.next_contact_at,
             note=target.next_contact_note,
+            revival=revival,
         )
         choice = await self.app.push_screen_wait(modal)
         if choice is not None:

@@ -374,6 +374,9 @@ class DealScreen(ContactScreen[DealClosed]):
             return
         self.app.call_from_thread(self._tell, "Saved")
         self.app.call_from_thread(self._load, False)
+        if stage_id is not None:
+            stage = next(s for p in self.view.pipelines for s in p.stages if s.id == saved.stage_id)
+            self.app.call_from_thread(self.ask_revival, saved, stage)
 
     @on(TimelineView.Highlighted)
     def _show_entry(self, event: TimelineView.Highlighted) -> None:
@@ -517,6 +520,7 @@ class DealScreen(ContactScreen[DealClosed]):
             return
         self.app.call_from_thread(self._tell, f"Moved to {target.name}")
         self.app.call_from_thread(self._load, False)
+        self.app.call_from_thread(self.ask_revival, moved, target)
 
     def action_delete(self) -> None:
         if self.view is not None:

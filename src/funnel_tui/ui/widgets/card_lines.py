@@ -113,17 +113,23 @@ class CardPainter:
         return Strip(segments).crop_extend(0, width, base)
 
     def _badges(self, card: Card, look: CardLook, now: datetime) -> list[tuple[str, Style]]:
-        """Next contact (red when overdue, yellow today), days in the stage, ⚑ when rotting."""
+        """Next contact (red when overdue, yellow today), days in the stage, ⚑ when rotting.
+
+        In a holding stage (a conditional refusal) a next contact still to come is the day
+        the deal is revived: ⏸ and the date, muted; the deal does not rot there."""
         badges: list[tuple[str, Style]] = []
+        on_hold = self._stage.on_hold
         if card.next_contact_at is not None:
             due = due_state(card.next_contact_at, now)
             style = {Due.OVERDUE: look.overdue, Due.TODAY: look.today}.get(due, _PLAIN)
+            parked = on_hold and due is Due.LATER
             today = now.astimezone().date()
-            badges.append(("◷" + short_when(card.next_contact_at, today), style))
+            mark, style = ("⏸", look.muted) if parked else ("◷", style)
+            badges.append((mark + short_when(card.next_contact_at, today), style))
         days = max(0, (now - card.stage_entered_at).days)
         badges.append((f" {days}d", look.muted))
         touched = max(card.stage_entered_at, card.last_activity_at or card.stage_entered_at)
-        rot_days = self._stage.rot_days
+        rot_days = None if on_hold else self._stage.rot_days
         if rot_days and now - touched > timedelta(days=rot_days):
             badges.append((" ⚑", look.rotting))
         return badges

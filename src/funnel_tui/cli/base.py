@@ -1,0 +1,139 @@
+"""What every command shares: the `cli` group, its options, the consoles, the parameter types
+and the way to open the services over the chosen database."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from funnel_tui import __version__
+from funnel_tui.config import Settings, database_target, load_settings
+from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
+from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
+from funnel_tui.services import Services
+
+out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class Options:
+    db: str | None
+    settings: Settings
+
+    @property
+    def target(self) -> str:
+        return database_target(self.db, self.settings)
+
+
+@contextmanager
+def open_services_for(
+    ctx: click.Context, *, create: bool = False, as_of: datetime | None = None
+) -> Iterator[Services]:
+    """The services over the chosen database; `as_of` stops their clock at that moment."""
+    from funnel_tui.bootstrap import open_services
+
+    options: Options = ctx.find_object(Options)  # type: ignore[assignment]
+    clock = (lambda: as_of) if as_of is not None else None
+    services = open_services(options.target, create=create, clock=clock)
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def say(*parts: str | Text) -> None:
+    line = Text()
+    for part in parts:
+        line.append(part if isinstance(part, Text) else Text(part))
+    out_console.print(line)
+
+
+# --- parameter types: parsing errors become usage errors at the right option --------------
+
+
+def _parser(parse: Callable[[str], Any], name: str) -> click.ParamType[Any]:
+    class _Type(click.ParamType[Any]):
+        def convert(
+            self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+        ) -> Any:
+            if not isinstance(value, str):
+                return value
+            try:
+                return parse(value)
+            except ValidationError as err:
+                self.fail(err.message, param, ctx)
+
+    _Type.name = name
+    return _Type()
+
+
+MOMENT = _parser(parse_datetime, "datetime")
+DAY = _parser(parse_date, "date")
+DURATION = _parser(parse_duration, "duration")
+
+AT = click.option("--at", type=MOMENT, help="When it happened (back-dating): 2026-10-05 12:00.")
+BY = click.option("--by", help="Who did it (a login); default: you.")
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+OWNER = click.option(
+    "--owner", metavar="LOGIN", help="Only this person's deals; default: everyone's."
+)
+
+
+def owner_id(services: Services, login: str | None) -> int | None:
+    """The id of the user with `login`; None (everyone) when no login is given."""
+    if login is None:
+        return None
+    with services.context.store.read() as uow:
+        user = uow.users.by_login(login.strip())
+        if user is None:
+            known = ", ".join(user.login for user in uow.users.list()) or "none yet"
+            raise NotFoundError(f"no user {login!r} (users: {known})")
+    return user.id
+
+
+# --- the group -----------------------------------------------------------------------------
+
+
+class _Group(click.Group):
+    """Lists commands in the order they are defined, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option("--db", metavar="PATH|URL", help="Database file or SQLAlchemy URL (also FUNNEL_DB).")
+@click.version_option(__version__, prog_name="funnel")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Funnel: a terminal CRM for running a sales funnel.
+
+    With no command, opens the app on your database.
+    """
+    ctx.obj = Options(db=db, settings=load_settings())
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj)
+
+
+def _run_app(options: Options) -> None:
+    from funnel_tui.bootstrap import build_app, check_database
+
+    if not sys.stdout.isatty():
+        raise FunnelError("the app needs a terminal; see `funnel --help` for scriptable commands")
+    check_database(options.target)
+    build_app(options.settings, options.target).run()

@@ -1,0 +1,82 @@
+"""The assembled `funnel` command: the subcommands on the group in help order, and `main()`,
+which turns every outcome into an exit code."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+import click
+from rich.text import Text
+
+from funnel_tui import paths
+from funnel_tui.cli import agenda, data, deals, pipelines
+from funnel_tui.cli.base import cli, err_console
+from funnel_tui.domain.errors import FunnelError
+from funnel_tui.render.safe import safe_text
+
+# `funnel --help` lists the commands in this order (the group keeps the order they are added in).
+for _command in (
+    data.demo,
+    deals.add,
+    deals.move,
+    deals.won,
+    deals.lost,
+    deals.reopen,
+    deals.log,
+    deals.next_contact,
+    deals.delete,
+    deals.restore,
+    agenda.agenda_,
+    pipelines.pipeline,
+    data.import_,
+    data.export,
+    agenda.ics,
+    data.backup,
+    data.locate,
+):
+    cli.add_command(_command)
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    try:
+        result = cli.main(args=argv, prog_name="funnel", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.exceptions.Abort:
+        err_console.print("Aborted.")
+        return 1
+    except FunnelError as err:
+        err_console.print(Text("funnel: ") + safe_text(err))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+        where = _log_crash()
+        err_console.print(
+            Text("funnel: internal error: ")
+            + safe_text(f"{type(err).__name__}: {err}")
+            + Text(f" (details in {where})")
+        )
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def _log_crash() -> str:
+    path = paths.log_file()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        logging.basicConfig(filename=path, level=logging.ERROR)
+        logging.getLogger("funnel").error("unexpected error\n%s", traceback.format_exc())
+    except OSError:
+        return "the terminal: could not write the log"
+    return str(path)
