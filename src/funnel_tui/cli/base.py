@@ -34,6 +34,12 @@ class Options:
         return database_target(self.db, self.settings)
 
 
+def options(ctx: click.Context) -> Options:
+    """The group's options (`--db`) and the loaded settings."""
+    found: Options = ctx.find_object(Options)  # type: ignore[assignment]
+    return found
+
+
 @contextmanager
 def open_services_for(
     ctx: click.Context, *, create: bool = False, as_of: datetime | None = None
@@ -41,9 +47,8 @@ def open_services_for(
     """The services over the chosen database; `as_of` stops their clock at that moment."""
     from funnel_tui.bootstrap import open_services
 
-    options: Options = ctx.find_object(Options)  # type: ignore[assignment]
     clock = (lambda: as_of) if as_of is not None else None
-    services = open_services(options.target, create=create, clock=clock)
+    services = open_services(options(ctx).target, create=create, clock=clock)
     try:
         yield services
     finally:

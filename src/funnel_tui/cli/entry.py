@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from funnel_tui import paths
-from funnel_tui.cli import agenda, data, deals, pipelines
+from funnel_tui.cli import agenda, data, deals, pipelines, report
 from funnel_tui.cli.base import cli, err_console
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.safe import safe_text
@@ -28,6 +28,7 @@ for _command in (
     deals.delete,
     deals.restore,
     agenda.agenda_,
+    report.report,
     pipelines.pipeline,
     data.import_,
     data.export,

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
+from funnel_tui.analytics.ports import AnalyticsReader
 from funnel_tui.domain.models import (
     Activity,
     ChecklistAnswer,
@@ -214,6 +215,8 @@ class UnitOfWork(Protocol):
     def board(self) -> BoardReader: ...
     @property
     def agenda(self) -> AgendaReader: ...
+    @property
+    def analytics(self) -> AnalyticsReader: ...
 
     def commit(self) -> None: ...
     def __enter__(self) -> Self: ...

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage.agenda_queries import SqlAgendaReader
+from funnel_tui.storage.analytics_queries import SqlAnalyticsReader
 from funnel_tui.storage.board_queries import SqlBoardReader
 from funnel_tui.storage.repositories import (
     SqlActivityRepository,
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
     bulk: SqlBulkRepository
     board: SqlBoardReader
     agenda: SqlAgendaReader
+    analytics: SqlAnalyticsReader
 
     def __init__(self, engine: Engine, where: str) -> None:
         self._engine = engine
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.bulk = SqlBulkRepository(self._session)
         self.board = SqlBoardReader(self._session)
         self.agenda = SqlAgendaReader(self._session)
+        self.analytics = SqlAnalyticsReader(self._session)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,130 @@
+"""The funnel's numbers as Rich tables (beside the chart, in the app and in `funnel report`):
+one row per open stage, and the losses by stage and reason."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView
+from funnel_tui.domain.money import Money
+from funnel_tui.render.format import format_money
+from funnel_tui.render.safe import safe_text
+
+UNDEFINED = "—"
+"""How a ratio of 0/0 is shown: never as 0 %."""
+
+
+def percent(ratio: Fraction | None) -> str:
+    """`62 %`, `6.3 %` under 10 %, `—` for an undefined ratio."""
+    if ratio is None:
+        return UNDEFINED
+    value = float(ratio) * 100
+    if value != 0 and value < 10:
+        return f"{value:.1f} %"
+    return f"{value:.0f} %"
+
+
+NARROW = 72
+"""Below this width the table keeps the counts and drops the money (the chart shows it)."""
+
+
+def stage_table(report: FunnelReport, width: int = 80) -> Table:
+    cohort = report.view is FunnelView.COHORT
+    wide = width >= NARROW
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("stage", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    for header in ("reached" if wide else "reach", "→ next" if wide else "conv", "lost"):
+        table.add_column(header, justify="right", no_wrap=True)
+    # The cohort's deals open at the stage now, or (snapshot) every open deal there.
+    table.add_column("open now" if cohort and wide else "open", justify="right", no_wrap=True)
+    if wide:
+        table.add_column(report.currency, justify="right", no_wrap=True)
+        table.add_column("weighted", justify="right", no_wrap=True)
+    bottleneck = report.bottleneck.index if report.bottleneck else None
+    for index, stage in enumerate(report.stages):
+        name = safe_text(stage.name, "bold" if stage.is_key else "")
+        if stage.is_key:
+            name = Text("★ ", style="bold") + name
+        conversion = Text(percent(stage.conversion_to_next))
+        if index == bottleneck:
+            conversion = Text("⚠ ", style="bold red") + conversion
+            conversion.stylize("bold red")
+        count = Text(str(stage.count))
+        if index in report.inverse_at:
+            count = Text("▲ ", style="yellow") + count
+        cells: list[Text | str] = [
+            name,
+            str(stage.reached),
+            conversion,
+            str(stage.dropoff) if stage.dropoff else "",
+            count,
+        ]
+        if wide:
+            cells += [
+                _amount(stage.amount.minor, report),
+                _amount(stage.weighted_amount.minor, report),
+            ]
+        table.add_row(*cells)
+    won_cells: list[Text | str] = [safe_text(report.won_stage_name, "green"), str(report.won)]
+    table.add_row(*won_cells, *[""] * (len(table.columns) - 2))
+    return table
+
+
+def _amount(minor: int, report: FunnelReport) -> str:
+    """The amount without its currency code (the column header names it)."""
+    return format_money(Money(minor, report.currency), compact=True).rsplit(" ", 1)[0]
+
+
+def loss_table(report: FunnelReport) -> Table | None:
+    """Losses by the stage deals dropped off at and their reason; None when there are none."""
+    if not report.losses:
+        return None
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("lost after", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    table.add_column("reason", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    table.add_column("deals", justify="right", no_wrap=True)
+    table.add_column(report.currency, justify="right", no_wrap=True)
+    previous = None
+    for loss in report.losses:
+        stage = report.stages[loss.stage_index].name
+        table.add_row(
+            safe_text(stage if stage != previous else ""),
+            safe_text(loss.reason) if loss.reason else Text("no reason", style="dim"),
+            str(loss.count),
+            _amount(loss.amount.minor, report),
+        )
+        previous = stage
+    return table
+
+
+def summary_line(report: FunnelReport) -> Text:
+    """Whole-funnel conversion, the cohort, the bottleneck and the inverse-funnel flag."""
+    line = Text()
+    first = report.stages[0].reached
+    line.append(f"Whole funnel: {percent(report.whole_conversion)}", style="bold")
+    line.append(f" ({report.won} won of {first} reached the first stage; ")
+    line.append(f"{report.cohort_size} created in the period, {report.lost} lost)")
+    if report.bottleneck is not None:
+        bottleneck = report.bottleneck
+        line.append("\nBottleneck: ", style="bold")
+        line.append_text(safe_text(bottleneck.from_name))
+        line.append(" → ")
+        line.append_text(safe_text(bottleneck.to_name))
+        line.append(f" ({percent(bottleneck.conversion)})")
+    if report.inverse:
+        names = ", ".join(report.stages[index].name for index in report.inverse_at)
+        line.append("\nInverse funnel: ", style="bold yellow")
+        line.append_text(safe_text(f"{names} hold more deals than an earlier stage"))
+    if report.other_currencies:
+        line.append_text(
+            Text(
+                f"\nAmounts in {report.currency}; deals in "
+                f"{', '.join(report.other_currencies)} are counted but not summed.",
+                style="dim",
+            )
+        )
+    return line
