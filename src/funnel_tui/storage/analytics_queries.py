@@ -1,10 +1,11 @@
 """The analytics' aggregates (`analytics/ports.py`: AnalyticsReader) in SQLAlchemy Core, the
 same statements on SQLite and PostgreSQL.
 
-Each is one GROUP BY; the per-deal part is a correlated subquery over the deal's own
-stage-change rows, which `ix_stage_changes_deal_stage` (deal, time, stage) answers from the
-index alone, so no row of `stage_changes` is read and no per-deal sort is made. The outer
-GROUP BY is over a handful of values (ranks, stages, currencies).
+Each is one GROUP BY over the cohort's deals, read from `ix_deals_cohort` alone; the per-deal
+part is a correlated subquery over the deal's own stage-change rows, which
+`ix_stage_changes_deal_path` (deal, time, id, stage) answers from the index alone, in order,
+so no row of `stage_changes` is read and no per-deal sort is made. The outer GROUP BY is over
+a handful of values (ranks, stages, currencies).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import CTE, ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from funnel_tui.analytics.ports import Cohort, LossSum, StageSum
@@ -48,7 +49,7 @@ class SqlAnalyticsReader:
             .where(_CHANGES.c.deal_id == _DEALS.c.id, _CHANGES.c.to_stage_id.in_(list(ranks)))
             .scalar_subquery()
         )
-        per_deal = select(top.label("top")).where(*_cohort_filter(cohort)).subquery()
+        per_deal = _materialized(select(top.label("top")).where(*_cohort_filter(cohort)))
         # NULL: the deal has no row in the pipeline's stages; it is not of this pipeline.
         query = (
             select(per_deal.c.top, func.count())
@@ -76,16 +77,13 @@ class SqlAnalyticsReader:
             .limit(1)
             .scalar_subquery()
         )
-        per_deal = (
-            select(
-                last_open.label("stage_id"),
-                _DEALS.c.loss_reason_id.label("reason_id"),
-                _DEALS.c.currency.label("currency"),
-                _DEALS.c.value_minor.label("value_minor"),
-            )
-            .where(*_cohort_filter(cohort), _DEALS.c.stage_id == lost_stage_id)
-            .subquery()
-        )
+        lost = select(
+            last_open.label("stage_id"),
+            _DEALS.c.loss_reason_id.label("reason_id"),
+            _DEALS.c.currency.label("currency"),
+            _DEALS.c.value_minor.label("value_minor"),
+        ).where(*_cohort_filter(cohort), _DEALS.c.stage_id == lost_stage_id)
+        per_deal = _materialized(lost)
         query = select(
             per_deal.c.stage_id,
             per_deal.c.reason_id,
@@ -110,6 +108,14 @@ class SqlAnalyticsReader:
             StageSum(row[0], row[1], int(row[2]), int(row[3]))
             for row in self._session.execute(query)
         ]
+
+
+def _materialized(per_deal: Select[Any]) -> CTE:
+    """The per-deal rows as a CTE computed once. Flattened into the outer GROUP BY (what
+    SQLite does with a plain subquery), the correlated subqueries would run once for each
+    place the outer query names their column: two or three times per deal (measured at
+    1,000,000 deals: 2.9 s instead of 1.3 s). MATERIALIZED: SQLite 3.35+, PostgreSQL 12+."""
+    return per_deal.cte("per_deal").prefix_with("MATERIALIZED")
 
 
 def _ints(row: Any) -> tuple[Any, ...]:

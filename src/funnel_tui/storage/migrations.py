@@ -41,7 +41,7 @@ from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
 from funnel_tui.storage.types import UTCDateTime
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 Migration = Callable[[Connection], None]
 
 
@@ -107,10 +107,27 @@ def _add_stage_on_hold(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE stages ADD COLUMN on_hold BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
+def _add_analytics_indexes(connection: Connection) -> None:
+    """v5: covering indexes for the funnel analytics (see tables.DealRow, StageChangeRow)."""
+    connection.execute(text("DROP INDEX ix_stage_changes_deal"))
+    connection.execute(
+        text(
+            "CREATE INDEX ix_stage_changes_deal_path ON stage_changes (deal_id, at, id, to_stage_id)"
+        )
+    )
+    connection.execute(
+        text(
+            "CREATE INDEX ix_deals_cohort ON deals (created_at, owner_id, stage_id, currency, "
+            "value_minor, loss_reason_id, deleted_at) WHERE deleted_at IS NULL"
+        )
+    )
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _add_deal_search_text,
     3: _add_checklist_answers,
     4: _add_stage_on_hold,
+    5: _add_analytics_indexes,
 }
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 

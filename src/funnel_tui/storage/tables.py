@@ -97,6 +97,19 @@ class DealRow(SQLModel, table=True):
         Index("ix_deals_owner", "owner_id"),
         Index("ix_deals_next_contact", "next_contact_at"),
         Index("ix_deals_created", "created_at"),
+        # The analytics' cohorts (deals created in a period) read this index alone.
+        Index(
+            "ix_deals_cohort",
+            "created_at",
+            "owner_id",
+            "stage_id",
+            "currency",
+            "value_minor",
+            "loss_reason_id",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     pipeline_id: int = Field(foreign_key="pipelines.id")
@@ -132,7 +145,9 @@ class StageChangeRow(SQLModel, table=True):
 
     __tablename__ = "stage_changes"
     __table_args__ = (
-        Index("ix_stage_changes_deal", "deal_id", "at"),
+        # A deal's history in order; with the stage in it, the analytics' per-deal reads
+        # (furthest stage, last open stage) never touch the table.
+        Index("ix_stage_changes_deal_path", "deal_id", "at", "id", "to_stage_id"),
         Index("ix_stage_changes_to_stage", "to_stage_id", "at"),
     )
     id: int | None = Field(default=None, primary_key=True)
