@@ -110,11 +110,15 @@ class _SideLayout:
 class FunnelChart:
     """A `FunnelReport` drawn as a funnel, fitted to whatever width it is given."""
 
-    def __init__(self, report: FunnelReport, zone: tzinfo | None = None) -> None:
+    def __init__(
+        self, report: FunnelReport, zone: tzinfo | None = None, *, heading: bool = True
+    ) -> None:
         """`zone`: where the period's days are told (None: the system's local zone); the
-        report's bounds are instants, its days are local (DESIGN.md)."""
+        report's bounds are instants, its days are local (DESIGN.md). `heading`: start
+        with the pipeline, view, period and owner (False where the screen says them)."""
         self.report = report
         self.zone = zone
+        self.heading = heading
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
@@ -122,8 +126,9 @@ class FunnelChart:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         rows = _rows(self.report)
-        yield from _flow(_header_parts(self.report, self.zone), width)
-        yield Text()
+        if self.heading:
+            yield from _flow(_header_parts(self.report, self.zone), width)
+            yield Text()
         layout = _side_layout(rows, self.report.view, width)
         if layout is None:
             yield from _stacked(rows, width)

@@ -12,20 +12,13 @@ from rich.text import Text
 from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView
 from funnel_tui.domain.money import Money
 from funnel_tui.render.format import format_money
+from funnel_tui.render.funnel_chart import format_conversion
 from funnel_tui.render.safe import safe_text
-
-UNDEFINED = "—"
-"""How a ratio of 0/0 is shown: never as 0 %."""
 
 
 def percent(ratio: Fraction | None) -> str:
-    """`62 %`, `6.3 %` under 10 %, `—` for an undefined ratio."""
-    if ratio is None:
-        return UNDEFINED
-    value = float(ratio) * 100
-    if value != 0 and value < 10:
-        return f"{value:.1f} %"
-    return f"{value:.0f} %"
+    """The same rounding as the chart, so a conversion reads the same in both."""
+    return format_conversion(ratio)
 
 
 NARROW = 72

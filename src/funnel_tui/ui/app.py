@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -32,6 +33,7 @@ from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
+from funnel_tui.ui.screens.funnel import FunnelScreen
 
 OpenBoard = Callable[[Services | None], BoardService | None]
 """The board's reads: before the store is open (None if they need it), or over it."""
@@ -159,6 +161,17 @@ class FunnelApp(App[None]):
             agenda.use_services(self.services)
         self.push_screen(agenda)
 
+    def action_show_funnel(self) -> None:
+        """The funnel, of the pipeline and owner the board shows."""
+        if self.services is None:  # the report reads through the full store
+            self.notify("Still opening the database…", severity="warning")
+            return
+        if isinstance(self.screen, FunnelScreen):
+            return
+        boards = self._board_screens()
+        start = boards[0].board_query if boards else None
+        self.push_screen(FunnelScreen(self.services, self.settings.effective_currency, start))
+
     def check_due(self) -> None:
         """Tell the user about contacts that fell due since the last check (every 30 s)."""
         if self.services is not None and self.board is not None:
@@ -221,10 +234,14 @@ class FunnelApp(App[None]):
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
                 yield SystemCommand(
-                    f"{binding.description} ({binding.key.split(',')[0]})",
+                    f"{binding.description} ({self._first_key(binding)})",
                     binding.tooltip or binding.description,
                     lambda action=binding.action, target=screen: self.run_action(action, target),
                 )
+
+    def _first_key(self, binding: Binding) -> str:
+        """`[` rather than `left_square_bracket,left`: the first key, as the footer shows it."""
+        return self.get_key_display(replace(binding, key=binding.key.split(",")[0]))
 
     def on_unmount(self) -> None:
         self._board_painted.set()  # a store still waiting to open need not wait any more

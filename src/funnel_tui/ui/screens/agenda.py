@@ -55,6 +55,7 @@ class AgendaScreen(ContactScreen[None]):
         Binding("s", "call_session", "Call session", id="agenda.call-session"),
         Binding("o", "pick_owner", "Owner", id="agenda.switch-owner"),
         Binding("b", "show_board", "Board", id="agenda.show-board"),
+        Binding("f", "app.show_funnel", "Funnel", id="agenda.show-funnel"),
         Binding("r", "reload", "Refresh", show=False, id="agenda.refresh"),
     ]
     DEFAULT_CSS = """

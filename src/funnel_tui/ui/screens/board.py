@@ -114,6 +114,7 @@ class BoardScreen(Screen[None]):
         Binding("c", "toggle_closed", "Won/lost", id="board.toggle-closed"),
         Binding("u", "undo", "Undo", id="board.undo-move"),
         Binding("a", "app.show_agenda", "Agenda", id="board.show-agenda"),
+        Binding("f", "app.show_funnel", "Funnel", id="board.show-funnel"),
         Binding("r", "reload", "Refresh", show=False, id="board.refresh"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
     ]
