@@ -42,9 +42,29 @@ class Period:
     def label(self) -> str:
         return f"{self.first:%d.%m.%Y} – {self.last:%d.%m.%Y}"
 
+    @property
+    def whole_months(self) -> bool:
+        """Whether the period is whole calendar months: from a 1st to a month's last day."""
+        return self.first.day == 1 and (self.last + timedelta(days=1)).day == 1
+
+    def previous(self) -> Period:
+        """The period of the same length right before this one, to compare against: as many
+        whole calendar months before a period of whole months (February before March, not
+        the 31 days before it), else as many days."""
+        day_before = self.first - timedelta(days=1)
+        if self.whole_months:
+            months = _month_index(self.last) - _month_index(self.first) + 1
+            return Period(_month_start(self.first, months), day_before)
+        return Period(self.first - (self.last - self.first) - timedelta(days=1), day_before)
+
+
+def _month_index(day: date) -> int:
+    """Months since year 0: consecutive months have consecutive indexes."""
+    return day.year * 12 + day.month - 1
+
 
 def _month_start(day: date, months_back: int = 0) -> date:
-    index = day.year * 12 + day.month - 1 - months_back
+    index = _month_index(day) - months_back
     return date(index // 12, index % 12 + 1, 1)
 
 
@@ -72,3 +92,22 @@ def custom_period(first: date, last: date) -> Period:
             "period", f"ends ({last:%d.%m.%Y}) before it starts ({first:%d.%m.%Y})"
         )
     return Period(first, last)
+
+
+def previous_bounds(start: datetime, end: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The instants of the period before [start, end), to compare a report against.
+
+    When both are local midnights in `zone` (a period of whole days, as `Period.bounds`
+    gives), the days are `Period.previous()`'s: whole months stay whole months. Any other
+    span is followed back by its own length.
+    """
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    whole_days = (
+        local_midnight(local_start.date(), zone) == start
+        and local_midnight(local_end.date(), zone) == end
+        and local_end.date() > local_start.date()
+    )
+    if whole_days:
+        days = Period(local_start.date(), local_end.date() - timedelta(days=1))
+        return days.previous().bounds(zone)
+    return start - (end - start), start

@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from funnel_tui import paths
-from funnel_tui.cli import agenda, data, deals, pipelines, report
+from funnel_tui.cli import agenda, dashboard, data, deals, pipelines, plans, report
 from funnel_tui.cli.base import cli, err_console
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.safe import safe_text
@@ -29,7 +29,9 @@ for _command in (
     deals.restore,
     agenda.agenda_,
     report.report,
+    dashboard.dashboard,
     pipelines.pipeline,
+    plans.plan,
     data.import_,
     data.export,
     agenda.ics,

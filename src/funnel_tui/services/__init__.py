@@ -9,6 +9,7 @@ from funnel_tui.services.agenda import AgendaService
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.deals import DealService
 from funnel_tui.services.pipelines import PipelineService
+from funnel_tui.services.plans import PlanService
 
 if TYPE_CHECKING:
     from funnel_tui.services.interchange import InterchangeService
@@ -33,6 +34,10 @@ class Services:
             pipelines=PipelineService(context),
             agenda=AgendaService(context),
         )
+
+    @property
+    def plans(self) -> PlanService:
+        return PlanService(self.context)
 
     @property
     def interchange(self) -> InterchangeService:

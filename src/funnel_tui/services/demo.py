@@ -40,6 +40,7 @@ from funnel_tui.services.demo_data import (
     make_activity,
     make_client,
 )
+from funnel_tui.services.demo_plans import PlanTally
 from funnel_tui.services.ports import DealBundle, Store, UnitOfWork
 
 MAX_DEALS = 2_000_000
@@ -92,6 +93,7 @@ def generate_demo(
             uow.users.add(viewer, viewer, Role.LEAD, calendar.at(0))
         funnels = [_funnel(uow, plan, calendar.at(0)) for plan in PIPELINES]
         maker = _DealMaker(rng, calendar, owners, funnels)
+        tally = PlanTally({funnel.pipeline.id: funnel.won_id for funnel in funnels}, today)
         changes = activities = 0
         for start in range(0, deals, _CHUNK):
             # (i + u) / deals grows with i: deals are created, and numbered, in time order.
@@ -100,10 +102,13 @@ def generate_demo(
                 for i in range(start, min(start + _CHUNK, deals))
             ]
             uow.bulk.insert_bundles(chunk)
+            tally.add(bundle.deal for bundle in chunk)
             changes += sum(len(bundle.history) for bundle in chunk)
             activities += sum(len(bundle.activities) for bundle in chunk)
             if progress is not None:
                 progress(start + len(chunk), deals)
+        for plan in tally.plans():
+            uow.plans.put(plan.pipeline_id, None, plan.month, plan.amount)
         uow.commit()
     return DemoSummary(len(funnels), len(owners), deals, changes, activities)
 

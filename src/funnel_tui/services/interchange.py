@@ -37,6 +37,7 @@ from funnel_tui.domain.money import Money
 from funnel_tui.domain.pipeline_rules import check_pipeline_spec
 from funnel_tui.domain.validation import MAX_BODY, clean_login, clean_text
 from funnel_tui.services.context import ServiceContext
+from funnel_tui.services.interchange_plans import import_plans, plan_docs
 from funnel_tui.services.interchange_schema import FORMAT, DealDoc, Document, PipelineDoc
 from funnel_tui.services.ports import DealBundle, UnitOfWork
 
@@ -67,12 +68,13 @@ class InterchangeService:
             by_id = {pipeline.id: pipeline for pipeline in pipelines}
             stages = {stage.id: (p, stage) for p in pipelines for stage in p.stages}
             deals = [_deal_doc(bundle, by_id, stages, logins) for bundle in uow.bulk.iter_bundles()]
+            plans = plan_docs(uow.plans.list(), logins)
         return {
             "format": FORMAT,
             "users": [
                 {"login": u.login, "name": u.display_name, "role": u.role.value} for u in users
             ],
-            "pipelines": [_pipeline_doc(pipeline) for pipeline in pipelines],
+            "pipelines": [_pipeline_doc(p, plans.get(p.id, [])) for p in pipelines],
             "deals": deals,
         }
 
@@ -97,6 +99,14 @@ class InterchangeService:
             users_created = _import_users(uow, document, now)
             pipelines, created = _import_pipelines(uow, document.pipelines, now)
             users = {user.login: user for user in uow.users.list()}
+            for index, pipeline_doc in enumerate(document.pipelines):
+                import_plans(
+                    uow,
+                    pipelines[pipeline_doc.name.strip().casefold()],
+                    pipeline_doc.plans,
+                    lambda login: _user(uow, users, login, now).id,
+                    f"pipelines[{index}]",
+                )
             bundles: list[DealBundle] = []
             totals = [0, 0]
             for index, deal_doc in enumerate(document.deals):
@@ -122,7 +132,7 @@ class InterchangeService:
 # --- export helpers ------------------------------------------------------------------------
 
 
-def _pipeline_doc(pipeline: Pipeline) -> dict[str, Any]:
+def _pipeline_doc(pipeline: Pipeline, plans: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": pipeline.name,
         "stages": [
@@ -138,6 +148,7 @@ def _pipeline_doc(pipeline: Pipeline) -> dict[str, Any]:
             for stage in pipeline.stages
         ],
         "loss_reasons": [reason.name for reason in pipeline.loss_reasons],
+        "plans": plans,
     }
 
 

@@ -31,10 +31,20 @@ class StageDoc(_Strict):
     """A holding stage (a conditional refusal): see domain.models.Stage.on_hold."""
 
 
+class PlanDoc(_Strict):
+    """A monthly plan of the pipeline from `month` on (see services/interchange_plans.py)."""
+
+    month: str
+    owner: str | None = None
+    amount: str | None
+    currency: str | None = None
+
+
 class PipelineDoc(_Strict):
     name: str
     stages: list[StageDoc]
     loss_reasons: list[str] = Field(default_factory=list)
+    plans: list[PlanDoc] = Field(default_factory=list)
 
 
 class HistoryDoc(_Strict):

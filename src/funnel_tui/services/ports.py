@@ -11,6 +11,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
+from funnel_tui.analytics.forecast_ports import ForecastReader
+from funnel_tui.analytics.metrics_ports import MetricsReader
 from funnel_tui.analytics.ports import AnalyticsReader
 from funnel_tui.domain.models import (
     Activity,
@@ -23,6 +25,7 @@ from funnel_tui.domain.models import (
     StageChange,
     User,
 )
+from funnel_tui.domain.money import Money
 from funnel_tui.services.agenda_model import AgendaItem, CalendarEntry
 from funnel_tui.services.board_model import BoardQuery, Card
 
@@ -140,6 +143,27 @@ class BoardReader(Protocol):
     ) -> builtins.list[Card]: ...
 
 
+class PlanRepository(Protocol):
+    """Monthly plan amounts of whole pipelines (plan targets with no stage): the team's (no
+    owner) and each owner's. A plan holds from its month until the next one of the same
+    pipeline and owner; one with no amount means "no plan from this month on"."""
+
+    def in_effect(self, pipeline_id: int, owner_id: int | None, month: date) -> PlanTarget | None:
+        """The latest plan of the pipeline and owner (None: the team's) from `month` (a first
+        day) or before."""
+        ...
+
+    def put(
+        self, pipeline_id: int, owner_id: int | None, month: date, amount: Money | None
+    ) -> PlanTarget:
+        """Set the plan from `month` on (None: no plan), replacing one set for that month."""
+        ...
+
+    def list(self, pipeline_id: int | None = None) -> builtins.list[PlanTarget]:
+        """Every plan (of one pipeline if given), by pipeline, the team's first, then month."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class AgendaPage:
     """The first items of an agenda section, and how many there are in all."""
@@ -217,6 +241,12 @@ class UnitOfWork(Protocol):
     def agenda(self) -> AgendaReader: ...
     @property
     def analytics(self) -> AnalyticsReader: ...
+    @property
+    def forecast(self) -> ForecastReader: ...
+    @property
+    def plans(self) -> PlanRepository: ...
+    @property
+    def metrics(self) -> MetricsReader: ...
 
     def commit(self) -> None: ...
     def __enter__(self) -> Self: ...

@@ -41,7 +41,7 @@ from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
 from funnel_tui.storage.types import UTCDateTime
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 Migration = Callable[[Connection], None]
 
 
@@ -123,11 +123,43 @@ def _add_analytics_indexes(connection: Connection) -> None:
     )
 
 
+_V6_INDEXES = {
+    # name: (whether it replaces an index of that name, the new definition)
+    "ix_deals_board_totals": (
+        True,
+        "deals (pipeline_id, stage_id, currency, owner_id, value_minor, next_contact_at, "
+        "expected_close, closed_at, deleted_at) WHERE deleted_at IS NULL",
+    ),
+    "ix_deals_closed": (
+        False,
+        "deals (closed_at, stage_id, owner_id, currency, value_minor, created_at, "
+        "loss_reason_id, deleted_at) WHERE deleted_at IS NULL",
+    ),
+    "ix_stage_changes_to_stage": (
+        True,
+        "stage_changes (to_stage_id, at, from_stage_id, by_user_id, deal_id)",
+    ),
+    "ix_activities_by_user": (True, "activities (by_user_id, at, kind, deal_id, deleted_at)"),
+    "ix_activities_deal": (True, "activities (deal_id, at, deleted_at)"),
+}
+
+
+def _add_report_indexes(connection: Connection) -> None:
+    """v6: covering indexes for the KPI, forecast, team and loss reports (see tables.py):
+    deals closed in a period, open deals by expected close and next contact, forward moves,
+    and activities by person and kind, each read from its index alone."""
+    for name, (replaces, definition) in _V6_INDEXES.items():
+        if replaces:
+            connection.execute(text(f"DROP INDEX {name}"))
+        connection.execute(text(f"CREATE INDEX {name} ON {definition}"))
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _add_deal_search_text,
     3: _add_checklist_answers,
     4: _add_stage_on_hold,
     5: _add_analytics_indexes,
+    6: _add_report_indexes,
 }
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 

@@ -13,6 +13,9 @@ from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage.agenda_queries import SqlAgendaReader
 from funnel_tui.storage.analytics_queries import SqlAnalyticsReader
 from funnel_tui.storage.board_queries import SqlBoardReader
+from funnel_tui.storage.forecast_queries import SqlForecastReader
+from funnel_tui.storage.metrics_queries import SqlMetricsReader
+from funnel_tui.storage.plan_repository import SqlPlanRepository
 from funnel_tui.storage.repositories import (
     SqlActivityRepository,
     SqlBulkRepository,
@@ -48,6 +51,9 @@ class SqlUnitOfWork:
     board: SqlBoardReader
     agenda: SqlAgendaReader
     analytics: SqlAnalyticsReader
+    forecast: SqlForecastReader
+    plans: SqlPlanRepository
+    metrics: SqlMetricsReader
 
     def __init__(self, engine: Engine, where: str) -> None:
         self._engine = engine
@@ -65,6 +71,9 @@ class SqlUnitOfWork:
         self.board = SqlBoardReader(self._session)
         self.agenda = SqlAgendaReader(self._session)
         self.analytics = SqlAnalyticsReader(self._session)
+        self.forecast = SqlForecastReader(self._session)
+        self.plans = SqlPlanRepository(self._session)
+        self.metrics = SqlMetricsReader(self._session)
         return self
 
     def commit(self) -> None:

@@ -32,8 +32,10 @@ from funnel_tui.ui.commands import DealSearch
 from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
+from funnel_tui.ui.screens.dashboard import DashboardScreen, DashboardStart
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
 from funnel_tui.ui.screens.funnel import FunnelScreen
+from funnel_tui.ui.screens.reports import ReportsScreen
 
 OpenBoard = Callable[[Services | None], BoardService | None]
 """The board's reads: before the store is open (None if they need it), or over it."""
@@ -75,8 +77,16 @@ class FunnelApp(App[None]):
         """Until when contacts falling due have been announced (set when the store opens)."""
         self._me_id: int | None = None
         """The user's id, for the contacts falling due that are theirs."""
+        self._dashboard: DashboardStart | None = None
+        """Started as the wall dashboard (`funnel dashboard`): no board at all."""
+
+    def start_on_dashboard(self, start: DashboardStart) -> None:
+        """Open on the wall dashboard instead of the board (call before `run`)."""
+        self._dashboard = start
 
     def get_default_screen(self) -> Screen[Any]:
+        if self._dashboard is not None:
+            return DashboardScreen(None, self.settings.effective_currency, self._dashboard)
         # The board is the bottom screen, not one pushed over Textual's empty default: a
         # screen below the current one is a "background screen", and its repaints were passed
         # up as full repaints of the board (~17 KB each) while the first cards came in.
@@ -92,6 +102,15 @@ class FunnelApp(App[None]):
     @work(thread=True, exclusive=True, group="open-database")
     def _open_database(self) -> None:
         agenda_first = False
+        if self._dashboard is not None:  # the dashboard reads through the full store only
+            try:
+                services = self._open_services()
+            except Exception as err:  # noqa: BLE001 - shown to the user, then we leave
+                self.call_from_thread(self._fail, str(err))
+                return
+            _tune_collector()
+            self.call_from_thread(self._opened, services, None, False)
+            return
         try:
             board = self._open_board(None)
             if board is not None:
@@ -145,6 +164,9 @@ class FunnelApp(App[None]):
             screen.write_with(services)
         for agenda in self._agenda_screens():
             agenda.use_services(services)
+        for shown in self.screen_stack:
+            if isinstance(shown, DashboardScreen):
+                shown.use_services(services)
         self._due_checked = services.context.clock()
         self.set_interval(DUE_CHECK_S, self.check_due)
 
@@ -171,6 +193,34 @@ class FunnelApp(App[None]):
         boards = self._board_screens()
         start = boards[0].board_query if boards else None
         self.push_screen(FunnelScreen(self.services, self.settings.effective_currency, start))
+
+    def action_show_reports(self) -> None:
+        """The reports, starting with the pipeline and owner the board shows."""
+        if self.services is None:
+            self.notify("Still opening the database…", severity="warning")
+            return
+        if isinstance(self.screen, ReportsScreen):
+            return
+        boards = self._board_screens()
+        start = boards[0].board_query if boards else None
+        self.push_screen(ReportsScreen(self.services, self.settings.effective_currency, start))
+
+    def action_show_dashboard(self) -> None:
+        """The wall dashboard, of the pipeline and owner the board shows."""
+        if self.services is None:
+            self.notify("Still opening the database…", severity="warning")
+            return
+        if isinstance(self.screen, DashboardScreen):
+            return
+        boards = self._board_screens()
+        query = boards[0].board_query if boards else None
+        start = DashboardStart(
+            pipeline_id=query.pipeline_id if query is not None else None,
+            owner_id=query.owner_id if query is not None else None,
+            pipeline_name=self.settings.default_pipeline,
+        )
+        screen = DashboardScreen(self.services, self.settings.effective_currency, start)
+        self.push_screen(screen)
 
     def check_due(self) -> None:
         """Tell the user about contacts that fell due since the last check (every 30 s)."""
@@ -238,6 +288,14 @@ class FunnelApp(App[None]):
                     binding.tooltip or binding.description,
                     lambda action=binding.action, target=screen: self.run_action(action, target),
                 )
+        # The team lead's screens, from wherever the user is (the board has keys for them).
+        offered = {binding.action for binding in screen.BINDINGS if isinstance(binding, Binding)}
+        for title, action, help_text, kind in (
+            ("Reports", "show_reports", "KPIs, forecast, plan, team, losses", ReportsScreen),
+            ("Dashboard", "show_dashboard", "The wall dashboard", DashboardScreen),
+        ):
+            if f"app.{action}" not in offered and not isinstance(screen, kind):
+                yield SystemCommand(title, help_text, lambda action=action: self.run_action(action))
 
     def _first_key(self, binding: Binding) -> str:
         """`[` rather than `left_square_bracket,left`: the first key, as the footer shows it."""

@@ -115,6 +115,8 @@ class BoardScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="board.undo-move"),
         Binding("a", "app.show_agenda", "Agenda", id="board.show-agenda"),
         Binding("f", "app.show_funnel", "Funnel", id="board.show-funnel"),
+        Binding("R", "app.show_reports", "Reports", id="board.show-reports"),
+        Binding("D", "app.show_dashboard", "Dashboard", id="board.show-dashboard"),
         Binding("r", "reload", "Refresh", show=False, id="board.refresh"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
     ]
