@@ -112,6 +112,7 @@ def test_the_dashboard_runs_in_a_terminal_and_follows_another_process(
             return done.stdout
 
         deadline = time.monotonic() + 30
+
         # Read, and drawn at the window's full size (large type: 160×45 is big enough).
         def ready(text: str) -> bool:
             return "Plan fulfilment" in text and "updated" in text and "Won this month" in text
