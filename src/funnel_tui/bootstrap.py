@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import utc_now
+from funnel_tui.domain.errors import FunnelError
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, StoreBoardSource
 from funnel_tui.services.context import Clock, ServiceContext, os_login
@@ -44,6 +49,18 @@ def check_database(target: str) -> None:
     inspect_file(Path(target).expanduser())
 
 
+def database_warnings(target: str, *, allow_symlink: bool = False) -> list[str]:
+    """One-line warnings about where the database file at `target` sits (none for a server
+    or an in-memory database); raises StoreError for a symlink in a shared directory unless
+    `allow_symlink`. Cheap: no SQLAlchemy, no opening of the file."""
+    path = _sqlite_file(target)
+    if path is None or not str(path):
+        return []
+    from funnel_tui.storage.team_files import path_warnings
+
+    return path_warnings(path, allow_symlink=allow_symlink)
+
+
 def open_board(
     target: str | Path, services: Services | None, *, login: str, clock: Clock
 ) -> BoardService | None:
@@ -64,6 +81,11 @@ def open_board(
     if services is None:
         return None
     return BoardService(StoreBoardSource(services.context.store), login=login, clock=clock)
+
+
+def sqlite_file(target: str | Path) -> Path | None:
+    """The database file behind `target` (a path or a plain `sqlite:///` URL), else None."""
+    return _sqlite_file(target)
 
 
 def _sqlite_file(target: str | Path) -> Path | None:
@@ -88,8 +110,78 @@ def build_app(
 
     login = login or os_login()
     clock = clock or utc_now
-    return FunnelApp(
+    opener = partial(open_services, target, login=login, clock=clock)
+    shown: list[FunnelApp] = []
+    backup = BackgroundBackup(target, settings, clock, warn=partial(_notify_from_thread, shown))
+    app = FunnelApp(
         settings=settings,
-        open_services=partial(open_services, target, login=login, clock=clock),
+        open_services=partial(_open_then_back_up, opener, backup.start),
         open_board=partial(open_board, target, login=login, clock=clock),
     )
+    shown.append(app)
+    return app
+
+
+def auto_backup(target: str | Path, settings: Settings, *, today: date) -> str | None:
+    """Today's automatic backup of the database file at `target`, if due (storage/backups.py).
+
+    Returns a one-line warning when it failed (None when done or not due); never raises.
+    Nothing for a server or an in-memory database, or with `auto_backup = false`.
+    """
+    path = _sqlite_file(target)
+    if not settings.auto_backup or path is None or not str(path):
+        return None
+    from funnel_tui.storage.backups import backup_dir, run_auto_backup
+
+    path = path.expanduser().absolute()
+    try:
+        run_auto_backup(
+            path,
+            today=today,
+            keep_days=settings.backup_keep_days,
+            directory=backup_dir(path, settings.backup_dir),
+        )
+    except (FunnelError, OSError) as err:
+        return f"automatic backup not written: {err}"
+    return None
+
+
+class BackgroundBackup:
+    """The app's automatic backup: run once, in a daemon thread, after the store has opened
+    (so after the first frame); a failure reaches `warn` as one line and nothing else."""
+
+    def __init__(
+        self,
+        target: str | Path,
+        settings: Settings,
+        clock: Clock,
+        *,
+        warn: Callable[[str], None],
+    ) -> None:
+        self._target, self._settings, self._clock, self._warn = target, settings, clock, warn
+        self._started = False
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._started or not self._settings.auto_backup:
+            return
+        self._started = True
+        self.thread = threading.Thread(target=self._run, name="funnel-auto-backup", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        warning = auto_backup(self._target, self._settings, today=self._clock().astimezone().date())
+        if warning is not None:
+            self._warn(warning)
+
+
+def _open_then_back_up(opener: Callable[[], Services], then: Callable[[], None]) -> Services:
+    services = opener()
+    then()
+    return services
+
+
+def _notify_from_thread(apps: list[FunnelApp], message: str) -> None:
+    for app in apps:
+        with contextlib.suppress(RuntimeError):  # the app has already exited
+            app.call_from_thread(app.notify, message, severity="warning", timeout=10)

@@ -9,6 +9,8 @@ Example `config.toml`:
     language = "ru"             # en or ru
     default_pipeline = "New clients"
     database = "~/crm/funnel.db"   # or an SQLAlchemy URL
+    auto_backup = true             # a daily backup into backups/ next to the database
+    backup_keep_days = 14          # automatic backups older than this are deleted
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ class Settings:
     start_screen: str = "auto"
     """auto: the agenda when something is overdue or due today, else the board; or always
     `agenda` or always `board`."""
+    auto_backup: bool = True
+    """Write a daily automatic backup of a database file (storage/backups.py)."""
+    backup_keep_days: int = 14
+    """Delete automatic backups older than this many days."""
+    backup_dir: str | None = None
+    """Where automatic backups go; None means `backups/` next to the database file."""
 
     @property
     def effective_language(self) -> str:
@@ -79,7 +87,13 @@ def load_settings(path: Path | None = None) -> Settings:
             f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
         )
     for key, value in raw.items():
-        if not isinstance(value, str):
+        if key == "auto_backup":
+            if not isinstance(value, bool):
+                raise FunnelError(f"{path}: auto_backup must be true or false")
+        elif key == "backup_keep_days":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise FunnelError(f"{path}: backup_keep_days must be a whole number, 1 or more")
+        elif not isinstance(value, str):
             raise FunnelError(f"{path}: {key} must be a string")
     settings = Settings(**raw)
     if settings.start_screen not in START_SCREENS:

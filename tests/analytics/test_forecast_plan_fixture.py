@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +41,7 @@ from funnel_tui.domain.money import Money
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.interchange import InterchangeService
 from funnel_tui.storage.database import SqlStore, open_store
+from tests.analytics.fixture_support import deal_document
 
 NOW = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -47,40 +49,8 @@ SALES = "Sales"
 RENEWALS = "Renewals"
 
 
-def deal(
-    title: str,
-    owner: str,
-    value: str,
-    *steps: str,
-    currency: str = "RUB",
-    pipeline: str = SALES,
-    expected_close: str | None = None,
-    deleted: str | None = None,
-) -> dict[str, Any]:
-    """A deal document. Each step is "YYYY-MM-DD HH:MM Stage" (UTC), or "... Pipeline/Stage"
-    for a stage of another pipeline; the first step is the creation, the last the deal's
-    current stage."""
-    history: list[dict[str, Any]] = []
-    for step in steps:
-        day, clock, where = step.split(" ", 2)
-        other, _, stage = where.rpartition("/")
-        entry: dict[str, Any] = {"stage": stage, "at": f"{day}T{clock}:00Z", "by": owner}
-        if other:
-            entry["pipeline"] = other
-        history.append(entry)
-    document: dict[str, Any] = {
-        "title": title,
-        "pipeline": pipeline,
-        "value": value,
-        "currency": currency,
-        "owner": owner,
-        "expected_close": expected_close,
-        "created_at": history[0]["at"],
-        "history": history,
-    }
-    if deleted is not None:
-        document["deleted_at"] = f"{deleted}:00Z"
-    return document
+deal = partial(deal_document, pipeline=SALES)
+"""A deal document: steps "YYYY-MM-DD HH:MM Stage" (UTC), the first its creation."""
 
 
 # fmt: off
@@ -142,7 +112,7 @@ DEALS = [
     deal("Old lost", "anna", "5000.00", "2025-09-01 09:00 Lead", "2025-10-01 09:00 Lost"),
     # 20. Lost, but deleted: in nothing.
     deal("Deleted lost", "anna", "5000.00", "2026-03-23 09:00 Lead",
-         "2026-03-24 09:00 Meeting", "2026-03-25 09:00 Lost", deleted="2026-03-26T09:00"),
+         "2026-03-24 09:00 Meeting", "2026-03-25 09:00 Lost", deleted="2026-03-26 09:00"),
     # --- Sales, open: the forecasts ---------------------------------------------------------
     # 21. At Lead, 10000.00, open Nov. Created 31 Oct 21:30Z = 1 Nov 00:30 Moscow: Nov
     #     cohort (reached Lead).
@@ -174,7 +144,7 @@ DEALS = [
          currency="USD", expected_close="2026-12-10"),
     # 30. Open Nov, but deleted: in nothing (and not in the Nov cohort).
     deal("Open deleted Nov", "anna", "99000.00", "2026-11-06 09:00 Lead",
-         expected_close="2026-11-10", deleted="2026-11-07T09:00"),
+         expected_close="2026-11-10", deleted="2026-11-07 09:00"),
     # --- Renewals ----------------------------------------------------------------------------
     # 31. At Offer, 70000.00, open Nov: only in the forecast of every pipeline.
     deal("Renewal Nov", "boris", "70000.00", "2026-10-12 09:00 Offer",

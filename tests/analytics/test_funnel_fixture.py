@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from funnel_tui.cli import main
+from tests.analytics.fixture_support import deal_document, import_fixture
 
 pytestmark = pytest.mark.usefixtures("moscow_time")
 
@@ -32,40 +34,8 @@ REPEAT = "Repeat clients"
 STAGES = ("Lead", "Qualified", "Meeting", "Proposal", "Negotiation")
 
 
-def deal(
-    title: str,
-    owner: str,
-    value: str,
-    *steps: str,
-    currency: str = "RUB",
-    pipeline: str = NEW,
-    reason: str | None = None,
-    deleted: str | None = None,
-) -> dict[str, Any]:
-    """A deal document. Each step is "MM-DD HH:MM Stage" (2026, UTC), or
-    "MM-DD HH:MM Pipeline/Stage" for a stage of another pipeline than the deal's own; the
-    first step is the creation, the last one the deal's current stage."""
-    history: list[dict[str, Any]] = []
-    for step in steps:
-        day, clock, where = step.split(" ", 2)
-        other, _, stage = where.rpartition("/")
-        entry: dict[str, Any] = {"stage": stage, "at": f"2026-{day}T{clock}:00Z", "by": owner}
-        if other:
-            entry["pipeline"] = other
-        history.append(entry)
-    document: dict[str, Any] = {
-        "title": title,
-        "pipeline": pipeline,
-        "value": value,
-        "currency": currency,
-        "owner": owner,
-        "loss_reason": reason,
-        "created_at": history[0]["at"],
-        "history": history,
-    }
-    if deleted is not None:
-        document["deleted_at"] = f"2026-{deleted}:00Z"
-    return document
+deal = partial(deal_document, pipeline=NEW, year=2026)
+"""A deal document: steps "MM-DD HH:MM Stage" (2026, UTC), the first its creation."""
 
 
 # fmt: off
@@ -163,7 +133,7 @@ DEALS = [
     # 30. Created in November, at Lead now (snapshot).
     deal("Draco", "anna", "6000.00", "11-05 10:00 Lead"),
     # 31. Created in October but deleted: in no figure.
-    deal("Eridanus", "anna", "4000.00", "10-12 09:00 Lead", deleted="10-13T09:00"),
+    deal("Eridanus", "anna", "4000.00", "10-12 09:00 Lead", deleted="10-13 09:00"),
     # 32. Only ever in Repeat clients: in no figure of New clients.
     deal("Fornax", "boris", "30000.00", "10-14 09:00 Contact", "10-16 09:00 Offer",
          pipeline=REPEAT),
@@ -210,11 +180,7 @@ DOCUMENT: dict[str, Any] = {
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     """A new database with the fixture imported."""
-    path = tmp_path / "crm.db"
-    source = tmp_path / "fixture.json"
-    source.write_text(json.dumps(DOCUMENT, indent=2), encoding="utf-8")
-    assert main(["--db", str(path), "import", str(source)]) == 0
-    return str(path)
+    return str(import_fixture(tmp_path, DOCUMENT))
 
 
 def report(capsys: pytest.CaptureFixture[str], db: str, *options: str) -> Any:

@@ -17,10 +17,10 @@ Each deal's comment says where it counts. Cycle days are creation → close of w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,10 +37,11 @@ from funnel_tui.analytics.metrics_model import (
 )
 from funnel_tui.analytics.periods import Period
 from funnel_tui.analytics.team import team_report
-from funnel_tui.cli import main
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.money import Money
 from funnel_tui.storage.database import SqlStore, open_store
+from tests.analytics.fixture_support import deal_document, import_fixture
+from tests.analytics.fixture_support import moment as fixture_moment
 
 ZONE = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
@@ -52,55 +53,16 @@ PARTNERS = "Partners"
 
 def moment(text: str) -> str:
     """The moment "MM-DD HH:MM" of 2026, UTC, as the interchange format writes it."""
-    day, clock = text.split(" ")
-    return f"2026-{day}T{clock}:00Z"
+    return fixture_moment(text, 2026)
 
 
 def activity(kind: str, at: str, by: str, outcome: str | None = None) -> dict[str, Any]:
     return {"kind": kind, "at": moment(at), "by": by, "outcome": outcome}
 
 
-def deal(
-    title: str,
-    owner: str,
-    value: str,
-    *steps: str,
-    currency: str = "RUB",
-    pipeline: str = SALES,
-    reason: str | None = None,
-    next_contact: str | None = None,
-    activities: tuple[dict[str, Any], ...] = (),
-    deleted: str | None = None,
-) -> dict[str, Any]:
-    """A deal document. Each step is "MM-DD HH:MM Stage" (2026, UTC), optionally
-    "Pipeline/Stage" for a stage of another pipeline than the deal's own, and "@login" at
-    the end when someone else than the owner made the move. The first step is the creation,
-    the last one the deal's current stage."""
-    history: list[dict[str, Any]] = []
-    for step in steps:
-        day, clock, where = step.split(" ", 2)
-        where, _, by = where.partition(" @")
-        other, _, stage = where.rpartition("/")
-        entry: dict[str, Any] = {"stage": stage, "at": moment(f"{day} {clock}"), "by": by or owner}
-        if other:
-            entry["pipeline"] = other
-        history.append(entry)
-    document: dict[str, Any] = {
-        "title": title,
-        "pipeline": pipeline,
-        "value": value,
-        "currency": currency,
-        "owner": owner,
-        "loss_reason": reason,
-        "created_at": history[0]["at"],
-        "history": history,
-        "activities": list(activities),
-    }
-    if next_contact is not None:
-        document["next_contact_at"] = moment(next_contact)
-    if deleted is not None:
-        document["deleted_at"] = moment(deleted)
-    return document
+deal = partial(deal_document, pipeline=SALES, year=2026)
+"""A deal document: steps "MM-DD HH:MM Stage" (2026, UTC), the first its creation, with
+"@login" at the end when someone else than the owner made the move."""
 
 
 # fmt: off
@@ -259,11 +221,7 @@ DOCUMENT: dict[str, Any] = {
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SqlStore]:
     """A new database with the fixture imported."""
-    path = tmp_path / "crm.db"
-    source = tmp_path / "fixture.json"
-    source.write_text(json.dumps(DOCUMENT, indent=2), encoding="utf-8")
-    assert main(["--db", str(path), "import", str(source)]) == 0
-    opened = open_store(path)
+    opened = open_store(import_fixture(tmp_path, DOCUMENT))
     yield opened
     opened.close()
 

@@ -40,6 +40,12 @@ def clear_rich_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(variable, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse in every module that imports it: see `clear_rich_environment`."""
+    clear_rich_environment(monkeypatch)
+
+
 def plain(renderable: RenderableType, width: int) -> str:
     console = Console(width=width, color_system=None, file=io.StringIO())
     console.print(renderable)
@@ -68,6 +74,21 @@ def style_codes(output: str) -> set[str]:
 
 NO_COLOUR_CODES = {"0", "1", "2", "1;2"}
 """Reset, bold and dim: what NO_COLOR leaves of the styles."""
+
+
+def under_no_color(monkeypatch: pytest.MonkeyPatch, renderable: RenderableType, width: int) -> str:
+    """What a terminal shows of `renderable` with NO_COLOR set, its styles removed, after
+    checking that they are bold and dim at the most."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    output = coloured(renderable, width)
+    assert style_codes(output) <= NO_COLOUR_CODES
+    return without_styles(output)
+
+
+def assert_shown_literally(output: str) -> None:
+    """`HOSTILE` is in the coloured `output` as text, its markup and escapes inert."""
+    assert HOSTILE_SHOWN in without_styles(output)
+    assert "\x1b]52" not in output and "\x07" not in output
 
 
 def assert_fits(output: str, width: int) -> None:

@@ -18,23 +18,17 @@ from tests.render.metrics_support import (
     FIT_WIDTHS,
     HOSTILE,
     HOSTILE_SHOWN,
-    NO_COLOUR_CODES,
     WIDTHS,
     AnsiText,
     PlainText,
     assert_fits,
-    clear_rich_environment,
+    assert_shown_literally,
     coloured,
     line_with,
     plain,
-    style_codes,
-    without_styles,
+    plain_environment,  # noqa: F401 (autouse)
+    under_no_color,
 )
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_rich_environment(monkeypatch)
 
 
 def rub(major: int) -> Money:
@@ -206,15 +200,11 @@ def test_odds_of_several_pipelines_are_grouped_under_their_names() -> None:
 def test_no_color_tells_the_bars_apart_by_character(
     monkeypatch: pytest.MonkeyPatch, width: int
 ) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    output = coloured(ForecastChart(QUARTER), width)
-    assert style_codes(output) <= NO_COLOUR_CODES
-    text = without_styles(output)
+    text = under_no_color(monkeypatch, ForecastChart(QUARTER), width)
     assert "█ weighted" in text and "▒ historical" in text
     assert "█" in line_with(text, "1,240,000") and "▒" in line_with(text, "980,000")
 
 
 def test_hostile_names_are_shown_literally() -> None:
     output = coloured(chart_and_odds(EVERY_PIPELINE), 120)
-    assert HOSTILE_SHOWN in without_styles(output)
-    assert "\x1b]52" not in output and "\x07" not in output
+    assert_shown_literally(output)

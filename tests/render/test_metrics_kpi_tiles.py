@@ -24,24 +24,17 @@ from funnel_tui.render.kpi_tiles import (
 from tests.render.metrics_support import (
     FIT_WIDTHS,
     HOSTILE,
-    HOSTILE_SHOWN,
-    NO_COLOUR_CODES,
     WIDTHS,
     AnsiText,
     PlainText,
     assert_fits,
-    clear_rich_environment,
+    assert_shown_literally,
     coloured,
     line_with,
     plain,
-    style_codes,
-    without_styles,
+    plain_environment,  # noqa: F401 (autouse)
+    under_no_color,
 )
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_rich_environment(monkeypatch)
 
 
 def rub(major: int, minor: int = 0) -> Money:
@@ -244,17 +237,13 @@ def test_heading_names_both_periods_and_the_scope() -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_color_keeps_the_arrows(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    output = coloured(tiles(MONTH), width)
-    assert style_codes(output) <= NO_COLOUR_CODES
-    text = without_styles(output)
+    text = under_no_color(monkeypatch, tiles(MONTH), width)
     assert "▲ 27 %" in text and "▼ 9.0 pp" in text and "= 0 %" in text
 
 
 def test_a_hostile_owner_is_shown_literally() -> None:
     output = coloured(tiles(EMPTY), 120)
-    assert HOSTILE_SHOWN in without_styles(output)
-    assert "\x1b]52" not in output and "\x07" not in output
+    assert_shown_literally(output)
 
 
 def test_rich_print_works(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,24 +14,17 @@ from funnel_tui.render.loss_bars import LossBars
 from tests.render.metrics_support import (
     FIT_WIDTHS,
     HOSTILE,
-    HOSTILE_SHOWN,
-    NO_COLOUR_CODES,
     WIDTHS,
     AnsiText,
     PlainText,
     assert_fits,
-    clear_rich_environment,
+    assert_shown_literally,
     coloured,
     line_with,
     plain,
-    style_codes,
-    without_styles,
+    plain_environment,  # noqa: F401 (autouse)
+    under_no_color,
 )
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_rich_environment(monkeypatch)
 
 
 def reason(name: str | None, count: int, amount: int) -> LossReasonFigure:
@@ -123,13 +116,10 @@ def test_nothing_lost_is_said() -> None:
 
 def test_reasons_are_shown_literally() -> None:
     output = coloured(LossBars(HOSTILE_REASONS, UTC), 120)
-    assert HOSTILE_SHOWN in without_styles(output)
-    assert "\x1b]52" not in output and "\x07" not in output
+    assert_shown_literally(output)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_color_keeps_the_bars(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    output = coloured(LossBars(NOVEMBER, UTC), width)
-    assert style_codes(output) <= NO_COLOUR_CODES
-    assert "█" in without_styles(output) and "no reason" in without_styles(output)
+    text = under_no_color(monkeypatch, LossBars(NOVEMBER, UTC), width)
+    assert "█" in text and "no reason" in text

@@ -18,23 +18,16 @@ from tests.render.metrics_support import (
     FIT_WIDTHS,
     HOSTILE,
     HOSTILE_SHOWN,
-    NO_COLOUR_CODES,
     WIDTHS,
     AnsiText,
     PlainText,
     assert_fits,
-    clear_rich_environment,
     coloured,
     line_with,
     plain,
-    style_codes,
-    without_styles,
+    plain_environment,  # noqa: F401 (autouse)
+    under_no_color,
 )
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_rich_environment(monkeypatch)
 
 
 def rub(major: int) -> Money:
@@ -164,8 +157,5 @@ def test_a_plan_met_is_ticked_and_over_100_percent() -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_color_keeps_every_mark(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    output = coloured(PlanChart(NOVEMBER), width)
-    assert style_codes(output) <= NO_COLOUR_CODES
-    text = without_styles(output)
+    text = under_no_color(monkeypatch, PlanChart(NOVEMBER), width)
     assert "░" in text and "✓" in text and "*" in text

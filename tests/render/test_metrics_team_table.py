@@ -20,24 +20,18 @@ from funnel_tui.render.team_table import (
 from tests.render.metrics_support import (
     FIT_WIDTHS,
     HOSTILE,
-    HOSTILE_SHOWN,
-    NO_COLOUR_CODES,
     WIDTHS,
     AnsiText,
     PlainText,
     assert_fits,
-    clear_rich_environment,
+    assert_shown_literally,
     coloured,
     line_with,
     plain,
-    style_codes,
+    plain_environment,  # noqa: F401 (autouse)
+    under_no_color,
     without_styles,
 )
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_rich_environment(monkeypatch)
 
 
 def manager(
@@ -221,8 +215,7 @@ def test_the_widest_table_has_every_column() -> None:
 
 def test_names_are_shown_literally_and_the_currency_note_is_kept() -> None:
     output = coloured(TeamTable(TEAM, UTC), 160)
-    assert HOSTILE_SHOWN in without_styles(output)
-    assert "\x1b]52" not in output and "\x07" not in output
+    assert_shown_literally(output)
     assert "deals in EUR are counted but not summed" in without_styles(output)
 
 
@@ -234,7 +227,5 @@ def test_nobody_in_the_period_is_said() -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_color_keeps_the_sort_arrow(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    output = coloured(TeamTable(TEAM, UTC, descending=False), width)
-    assert style_codes(output) <= NO_COLOUR_CODES
-    assert "▲" in without_styles(output)
+    text = under_no_color(monkeypatch, TeamTable(TEAM, UTC, descending=False), width)
+    assert "▲" in text

@@ -84,7 +84,11 @@ async def test_enter_opens_the_pane_and_escape_returns_to_the_same_card(board_db
         assert screen.view is not None and screen.view.deal.id == deal_id
         assert field(app, "title").text == column.current.title
         assert screen.query_one(TimelineView).current is not None
-        assert "Created in Prospecting" in str(screen.query_one("#timeline-note").render())
+        # The newest entry's whole text shows under the list (here the fixture's next
+        # contact, an audit event); the oldest is the creation.
+        assert "Anna Smirnova" in str(screen.query_one("#timeline-note").render())
+        created = screen.view.timeline[-1]
+        assert created.from_stage is None and created.to_stage == "Prospecting"
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)

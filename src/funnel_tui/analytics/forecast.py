@@ -15,7 +15,7 @@ from datetime import date, datetime, tzinfo
 from fractions import Fraction
 
 from funnel_tui.analytics.forecast_ports import ClosedPath, ForecastReader, MonthSum, PipelineRanks
-from funnel_tui.analytics.funnel import stage_ranks
+from funnel_tui.analytics.funnel import main_currency, stage_ranks
 from funnel_tui.analytics.metrics_model import (
     ForecastMonth,
     ForecastQuery,
@@ -52,7 +52,7 @@ def forecast_report(
     months = range(query.months)
     in_months = [row for row in sums if row.bucket in months]
     by_stage = {entry.stage_id: entry for entry in odds}
-    currency = query.currency or _main_currency(in_months, sums) or fallback_currency
+    currency = query.currency or main_currency(in_months, sums) or fallback_currency
     return ForecastReport(
         pipeline_id=query.pipeline_id,
         pipeline_name=pipelines[0].name if query.pipeline_id is not None else None,
@@ -157,14 +157,3 @@ def _month(
 
 def _historical_odds(odds: StageOdds) -> Fraction:
     return odds.configured if odds.measured is None else odds.measured
-
-
-def _main_currency(*groups: Iterable[MonthSum]) -> str | None:
-    """The currency most deals of the first non-empty group are in (alphabetical on a tie)."""
-    for group in groups:
-        deals = Counter[str]()
-        for row in group:
-            deals[row.currency] += row.count
-        if deals:
-            return min(deals, key=lambda code: (-deals[code], code))
-    return None

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Protocol
 
 from funnel_tui.analytics.funnel_model import (
     FunnelQuery,
@@ -46,6 +47,16 @@ class FunnelCounts:
     open_now: tuple[StageSum, ...] | None
     """Snapshot view: every deal at each open stage now (None in the cohort view)."""
     losses: tuple[LossSum, ...]
+
+
+class CurrencyCount(Protocol):
+    """Deals in one currency: a `StageSum`, a `MonthSum`."""
+
+    @property
+    def currency(self) -> str: ...
+
+    @property
+    def count(self) -> int: ...
 
 
 def stage_ranks(pipeline: Pipeline) -> dict[int, int]:
@@ -101,7 +112,7 @@ def assemble(
     """The figures from the counts: no I/O."""
     stages = pipeline.open_stages
     in_view = counts.open_now if counts.open_now is not None else counts.cohort_now
-    currency = query.currency or _main_currency(in_view, counts.cohort_now) or fallback_currency
+    currency = query.currency or main_currency(in_view, counts.cohort_now) or fallback_currency
     reached = _reached(counts.furthest, len(stages))
     at_stage = _totals(counts.cohort_now)
     won = at_stage.get(pipeline.won_stage.id, _Total()).count
@@ -172,10 +183,10 @@ def _totals(rows: Iterable[StageSum], currency: str | None = None) -> dict[int, 
     return totals
 
 
-def _main_currency(*groups: Iterable[StageSum]) -> str | None:
-    """The currency most deals are in (the first such in alphabetical order on a tie)."""
-    deals = Counter[str]()
+def main_currency(*groups: Iterable[CurrencyCount]) -> str | None:
+    """The currency most deals of the first non-empty group are in (alphabetical on a tie)."""
     for group in groups:
+        deals = Counter[str]()
         for row in group:
             deals[row.currency] += row.count
         if deals:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -18,6 +18,7 @@ from funnel_tui import __version__
 from funnel_tui.config import Settings, database_target, load_settings
 from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
+from funnel_tui.render.safe import safe_text
 from funnel_tui.services import Services
 
 out_console = Console(highlight=False, soft_wrap=True)
@@ -28,6 +29,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class Options:
     db: str | None
     settings: Settings
+    allow_symlink: bool = False
+    """`--allow-symlink`: open a database through a link in a directory others can write."""
+    vetted: set[str] = field(default_factory=set)
+    """Databases already checked by `vet_database` (each warns once)."""
+    backed_up: bool = False
+    """The daily automatic backup has been looked at in this run (`back_up_at_exit`)."""
 
     @property
     def target(self) -> str:
@@ -48,11 +55,41 @@ def open_services_for(
     from funnel_tui.bootstrap import open_services
 
     clock = (lambda: as_of) if as_of is not None else None
+    vet_database(options(ctx))
     services = open_services(options(ctx).target, create=create, clock=clock)
     try:
         yield services
     finally:
         services.close()
+    back_up_at_exit(options(ctx))
+
+
+def back_up_at_exit(opts: Options) -> None:
+    """Once per run, after the command's work: the daily automatic backup if it is due
+    (storage/backups.py); a failure is a one-line warning, never an error."""
+    from funnel_tui.bootstrap import auto_backup
+
+    if opts.backed_up:
+        return
+    opts.backed_up = True
+    warning = auto_backup(opts.target, opts.settings, today=date.today())
+    if warning is not None:
+        err_console.print(Text("funnel: warning: ") + safe_text(warning))
+
+
+def vet_database(opts: Options, target: str | None = None) -> None:
+    """Check where the database sits before opening it, once per run: a one-line warning on
+    stderr for a file open to everyone, a directory anyone may replace it in, or a network
+    filesystem; a StoreError for a symlink in a directory others can write (unless
+    `--allow-symlink`). Every command and the app pass through here."""
+    from funnel_tui.bootstrap import database_warnings
+
+    target = target or opts.target
+    if target in opts.vetted:
+        return
+    opts.vetted.add(target)
+    for warning in database_warnings(target, allow_symlink=opts.allow_symlink):
+        err_console.print(Text("funnel: warning: ") + safe_text(warning))
 
 
 def say(*parts: str | Text) -> None:
@@ -123,14 +160,19 @@ class _Group(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option("--db", metavar="PATH|URL", help="Database file or SQLAlchemy URL (also FUNNEL_DB).")
+@click.option(
+    "--allow-symlink",
+    is_flag=True,
+    help="Open a database through a symbolic link even in a directory others can write to.",
+)
 @click.version_option(__version__, prog_name="funnel")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, allow_symlink: bool) -> None:
     """Funnel: a terminal CRM for running a sales funnel.
 
     With no command, opens the app on your database.
     """
-    ctx.obj = Options(db=db, settings=load_settings())
+    ctx.obj = Options(db=db, settings=load_settings(), allow_symlink=allow_symlink)
     if ctx.invoked_subcommand is None:
         _run_app(ctx.obj)
 
@@ -140,5 +182,6 @@ def _run_app(options: Options) -> None:
 
     if not sys.stdout.isatty():
         raise FunnelError("the app needs a terminal; see `funnel --help` for scriptable commands")
+    vet_database(options)
     check_database(options.target)
     build_app(options.settings, options.target).run()

@@ -106,9 +106,17 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
 
 @click.command()
 @click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--list", "list_", is_flag=True, help="List the backups of the database instead.")
 @click.pass_context
-def backup(ctx: click.Context, destination: Path | None) -> None:
-    """Copy the live database safely (default: next to it, with the date in the name)."""
+def backup(ctx: click.Context, destination: Path | None, list_: bool) -> None:
+    """Copy the live database safely (default: next to it, with the date in the name).
+
+    A daily automatic backup also goes to `backups/` next to the database (settings
+    `auto_backup`, `backup_keep_days`, `backup_dir`); `--list` shows every backup.
+    """
+    if list_:
+        _list_backups(ctx)
+        return
     with open_services_for(ctx) as services:
         store = services.context.store
         if destination is None:
@@ -117,6 +125,25 @@ def backup(ctx: click.Context, destination: Path | None) -> None:
             destination = source.with_name(f"{source.stem}-{stamp}{source.suffix}")
         store.backup(destination)
     say(f"Backed up to {clean(destination)}.")
+
+
+def _list_backups(ctx: click.Context) -> None:
+    from funnel_tui.bootstrap import sqlite_file
+    from funnel_tui.storage.backups import backup_dir, list_backups
+
+    opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
+    path = sqlite_file(opts.target)
+    if path is None:
+        raise FunnelError("only a database file has backups here; back up a server with its tools")
+    path = path.expanduser().absolute()
+    found = list_backups(path, backup_dir(path, opts.settings.backup_dir))
+    if not found:
+        say(f"No backups of {clean(str(path))} yet.")
+        return
+    for info in found:
+        when = datetime.fromtimestamp(info.modified).strftime("%Y-%m-%d %H:%M")
+        kind = "auto  " if info.automatic else "manual"
+        say(f"{when}  {kind}  {info.size / 1_048_576:8.1f} MB  {clean(str(info.path))}")
 
 
 @click.command()

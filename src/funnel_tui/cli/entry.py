@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from funnel_tui import paths
-from funnel_tui.cli import agenda, dashboard, data, deals, pipelines, plans, report
+from funnel_tui.cli import agenda, dashboard, data, deals, pipelines, plans, report, team, users
 from funnel_tui.cli.base import cli, err_console
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.safe import safe_text
@@ -32,6 +32,8 @@ for _command in (
     dashboard.dashboard,
     pipelines.pipeline,
     plans.plan,
+    users.users,
+    team.init_team,
     data.import_,
     data.export,
     agenda.ics,

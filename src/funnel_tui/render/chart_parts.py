@@ -1,6 +1,6 @@
 """What the report charts share (KPI tiles, forecast, plan, team, losses): lines fitted to a
 width, labelled horizontal bars that fall back to a stacked layout when the width is short,
-the scope line each report starts with, and the figures' plain-text forms.
+the scope line each report starts with (`ReportChart`), and the figures' plain-text forms.
 
 Every mark is a character as well as a colour (█ ░ ▒ ▲ ▼ ✓), so the charts read the same
 under NO_COLOR; everything that came from data arrives here as `Text` built by `safe_text`.
@@ -15,7 +15,8 @@ from datetime import datetime, timedelta, tzinfo
 from fractions import Fraction
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 
 from funnel_tui.domain.money import Money
@@ -120,6 +121,30 @@ def scope_parts(
     if owners:
         parts.append(safe_text(owner_login) if owner_login is not None else Text("all owners"))
     return parts
+
+
+class ReportChart:
+    """A report as a Rich renderable: it takes whatever width it is given (at least
+    `MIN_WIDTH` when measured) and starts with its heading (`_heading`: see `scope_parts`)
+    unless `heading` is False, where the screen says what the heading would."""
+
+    heading: bool
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if self.heading:
+            yield from flow(self._heading(), width)
+        yield from self._body(console, width)
+
+    def _heading(self) -> list[Text]:
+        raise NotImplementedError
+
+    def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
+        """What follows the heading, in `width` cells."""
+        raise NotImplementedError
 
 
 def currency_note(currency: str, other_currencies: Sequence[str]) -> Text | None:

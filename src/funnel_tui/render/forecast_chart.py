@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from rich import box
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import ForecastMonth, ForecastReport
 from funnel_tui.domain.money import Money
 from funnel_tui.render.chart_parts import (
-    MIN_WIDTH,
     MUTED,
     BarRow,
+    ReportChart,
     amount,
     bar_scale,
     currency_note,
@@ -44,7 +43,7 @@ HISTORICAL_STYLE = "magenta"
 MONTH_FORMAT = "%b %Y"
 
 
-class ForecastChart:
+class ForecastChart(ReportChart):
     """A `ForecastReport`'s months as bars, fitted to whatever width it is given."""
 
     def __init__(self, report: ForecastReport, *, heading: bool = True) -> None:
@@ -53,14 +52,18 @@ class ForecastChart:
         self.report = report
         self.heading = heading
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def _heading(self) -> list[Text]:
         report = self.report
-        width = options.max_width
-        if self.heading:
-            yield from flow(_heading(report), width)
+        months = None
+        if report.months:
+            first, last = report.months[0].month, report.months[-1].month
+            months = f"{first:{MONTH_FORMAT}} – {last:{MONTH_FORMAT}}"
+        parts = scope_parts("Forecast", report.pipeline_name, report.owner_login, period=months)
+        parts.append(Text(f"amounts in {report.currency}", MUTED))
+        return parts
+
+    def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
+        report = self.report
         yield from flow(_legend(), width)
         yield Text()
         yield from _month_bars(report.months, width)
@@ -68,16 +71,6 @@ class ForecastChart:
         yield from flow(_totals(report), width)
         for note in _notes(report):
             yield from wrapped(note, console, width)
-
-
-def _heading(report: ForecastReport) -> list[Text]:
-    months = None
-    if report.months:
-        first, last = report.months[0].month, report.months[-1].month
-        months = f"{first:{MONTH_FORMAT}} – {last:{MONTH_FORMAT}}"
-    parts = scope_parts("Forecast", report.pipeline_name, report.owner_login, period=months)
-    parts.append(Text(f"amounts in {report.currency}", MUTED))
-    return parts
 
 
 def _legend() -> list[Text]:

@@ -17,21 +17,19 @@ from datetime import tzinfo
 from fractions import Fraction
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import KpiReport, KpiValues, relative_change
 from funnel_tui.domain.money import Money
 from funnel_tui.render.chart_parts import (
     GAP,
-    MIN_WIDTH,
     MUTED,
     UNDEFINED,
+    ReportChart,
     currency_note,
     finish,
     fit,
-    flow,
     format_days,
     number,
     period_label,
@@ -248,7 +246,7 @@ def change_text(
     return Text(f"{UP if rising else DOWN} {size}", style)
 
 
-class KpiTiles:
+class KpiTiles(ReportChart):
     """A `KpiReport` as tiles in as many columns as fit; one KPI a line when narrow."""
 
     def __init__(
@@ -267,25 +265,6 @@ class KpiTiles:
         self.heading = heading
         self.tiles = kpi_tiles(report, keys)
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        if self.heading:
-            yield from flow(self._heading(), width)
-            yield Text()
-        tile_width = max(MIN_TILE, *(_tile_width(tile) for tile in self.tiles))
-        columns = _columns(len(self.tiles), tile_width, width)
-        if columns < 2:
-            yield from _listed(self.tiles, width)
-        else:
-            yield from _grid(self.tiles, columns, width)
-        note = currency_note(self.report.currency, self.report.other_currencies)
-        if note is not None:
-            yield Text()
-            yield from wrapped(note, console, width)
-
     def _heading(self) -> list[Text]:
         report = self.report
         parts = scope_parts(
@@ -297,6 +276,20 @@ class KpiTiles:
         previous = period_label(report.previous_start, report.previous_end, self.zone)
         parts.insert(3, Text(f"vs {previous}", MUTED))
         return parts
+
+    def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
+        if self.heading:
+            yield Text()  # a blank line between the heading and the tiles
+        tile_width = max(MIN_TILE, *(_tile_width(tile) for tile in self.tiles))
+        columns = _columns(len(self.tiles), tile_width, width)
+        if columns < 2:
+            yield from _listed(self.tiles, width)
+        else:
+            yield from _grid(self.tiles, columns, width)
+        note = currency_note(self.report.currency, self.report.other_currencies)
+        if note is not None:
+            yield Text()
+            yield from wrapped(note, console, width)
 
 
 def _tile_lines(tile: KpiTile) -> tuple[Text, Text, Text]:

@@ -8,16 +8,15 @@ from collections.abc import Iterator
 from datetime import tzinfo
 from fractions import Fraction
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import LossReasonFigure, LossReport
 from funnel_tui.domain.money import Money
 from funnel_tui.render.chart_parts import (
-    MIN_WIDTH,
     MUTED,
     BarRow,
+    ReportChart,
     amount,
     bars,
     currency_note,
@@ -36,7 +35,7 @@ BAR_STYLE = "red"
 NO_REASON = "no reason"
 
 
-class LossBars:
+class LossBars(ReportChart):
     """A `LossReport` as one bar per reason, fitted to whatever width it is given."""
 
     def __init__(
@@ -48,18 +47,13 @@ class LossBars:
         self.zone = zone
         self.heading = heading
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def _heading(self) -> list[Text]:
         report = self.report
-        width = options.max_width
-        if self.heading:
-            period = period_label(report.start, report.end, self.zone)
-            parts = scope_parts(
-                "Loss reasons", report.pipeline_name, None, period=period, owners=False
-            )
-            yield from flow(parts, width)
+        period = period_label(report.start, report.end, self.zone)
+        return scope_parts("Loss reasons", report.pipeline_name, None, period=period, owners=False)
+
+    def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
+        report = self.report
         if not report.reasons:
             yield Text("No deal was lost in this period.", MUTED)
             return

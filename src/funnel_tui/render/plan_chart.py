@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import PlanReport, PlanStage
 from funnel_tui.render.chart_parts import (
     BAR,
-    MIN_WIDTH,
     MUTED,
     TRACK,
     UNDEFINED,
     BarRow,
+    ReportChart,
     bars,
     deals,
     flow,
@@ -46,7 +45,7 @@ NO_PLAN_HINT = "set one with `funnel plan set`"
 """What to do about a missing plan, on the command line; the app passes its own key."""
 
 
-class PlanChart:
+class PlanChart(ReportChart):
     """A `PlanReport`: the plan's fulfilment, then required against actual per stage."""
 
     def __init__(
@@ -58,18 +57,13 @@ class PlanChart:
         self.heading = heading
         self.no_plan_hint = no_plan_hint
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def _heading(self) -> list[Text]:
         report = self.report
-        width = options.max_width
-        if self.heading:
-            month = f"{report.month:{MONTH_FORMAT}}"
-            yield from flow(
-                scope_parts("Plan", report.pipeline_name, report.owner_login, period=month),
-                width,
-            )
+        month = f"{report.month:{MONTH_FORMAT}}"
+        return scope_parts("Plan", report.pipeline_name, report.owner_login, period=month)
+
+    def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
+        report = self.report
         yield from self._summary(console, width)
         yield Text()
         planned = report.required_wins is not None

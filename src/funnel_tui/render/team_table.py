@@ -8,14 +8,13 @@ are numbers in their own columns, coloured only as a second cue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -23,11 +22,10 @@ from funnel_tui.analytics.metrics_model import ManagerActivity, TeamReport
 from funnel_tui.domain.money import Money
 from funnel_tui.render.chart_parts import (
     GAP,
-    MIN_WIDTH,
     MUTED,
+    ReportChart,
     amount,
     currency_note,
-    flow,
     format_duration,
     number,
     period_label,
@@ -174,7 +172,7 @@ def _defined(value: SortValue) -> float | str:
     return value
 
 
-class TeamTable:
+class TeamTable(ReportChart):
     """A `TeamReport` as a table sorted by `sort_by` (a key of `TEAM_SORT_KEYS`)."""
 
     def __init__(
@@ -195,17 +193,15 @@ class TeamTable:
         self.descending = descending
         self.heading = heading
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(MIN_WIDTH, options.max_width), options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def _heading(self) -> list[Text]:
         report = self.report
-        width = options.max_width
-        if self.heading:
-            period = period_label(report.start, report.end, self.zone)
-            parts = scope_parts("Team", report.pipeline_name, None, period=period, owners=False)
-            parts.append(Text(f"amounts in {report.currency}", MUTED))
-            yield from flow(parts, width)
+        period = period_label(report.start, report.end, self.zone)
+        parts = scope_parts("Team", report.pipeline_name, None, period=period, owners=False)
+        parts.append(Text(f"amounts in {report.currency}", MUTED))
+        return parts
+
+    def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
+        report = self.report
         if not report.managers:
             yield Text("Nobody owned a deal or logged an activity in this period.", MUTED)
             return

@@ -10,6 +10,7 @@ from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.deals import DealService
 from funnel_tui.services.pipelines import PipelineService
 from funnel_tui.services.plans import PlanService
+from funnel_tui.services.users import UserService
 
 if TYPE_CHECKING:
     from funnel_tui.services.interchange import InterchangeService
@@ -38,6 +39,10 @@ class Services:
     @property
     def plans(self) -> PlanService:
         return PlanService(self.context)
+
+    @property
+    def users(self) -> UserService:
+        return UserService(self.context)
 
     @property
     def interchange(self) -> InterchangeService:

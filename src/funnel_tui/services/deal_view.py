@@ -5,10 +5,11 @@ Built in one read transaction by `DealService.view`, so the pane never mixes two
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from funnel_tui.domain.events import DealEvent
 from funnel_tui.domain.models import (
     Activity,
     Deal,
@@ -22,7 +23,8 @@ from funnel_tui.domain.pipeline_rules import unanswered_questions
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One line of the timeline: an activity, or a stage change with its stages' names."""
+    """One line of the timeline: an activity, a stage change with its stages' names, or an
+    audit event (a field edit, next contact, checklist answer, deletion or restore)."""
 
     at: datetime
     who: str
@@ -31,6 +33,7 @@ class TimelineEntry:
     from_stage: str | None = None
     """None for the entry that records the deal's creation."""
     to_stage: str | None = None
+    event: DealEvent | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,7 @@ class DealView:
     pipeline: Pipeline
     owner: User
     timeline: tuple[TimelineEntry, ...]
-    """Activities and stage changes together, newest first."""
+    """Activities, stage changes and audit events together, newest first."""
     answers: Mapping[str, str] = field(default_factory=dict)
     """The current stage's checklist answers by question."""
     pipelines: tuple[Pipeline, ...] = ()
@@ -61,9 +64,10 @@ def build_timeline(
     activities: list[Activity],
     stage_names: Mapping[int, str],
     user_names: Mapping[int, str],
+    events: Sequence[DealEvent] = (),
 ) -> tuple[TimelineEntry, ...]:
-    """Merge stage changes and activities, newest first (a stage change before an activity
-    logged at the same instant, as it usually caused it: reading down, the cause is below)."""
+    """Merge stage changes, audit events and activities, newest first (at one instant a
+    stage change, then an edit, then an activity: reading down, the cause is below)."""
     entries = [
         TimelineEntry(
             at=change.at,
@@ -85,9 +89,15 @@ def build_timeline(
         for activity in activities
     )
 
+    entries.extend(
+        TimelineEntry(at=event.at, who=user_names.get(event.by_user_id, "?"), event=event)
+        for event in events
+    )
+
     def newest_first(entry: TimelineEntry) -> tuple[datetime, int, int]:
-        record = entry.activity or entry.change
+        record = entry.activity or entry.change or entry.event
         assert record is not None
-        return (entry.at, 1 if entry.activity else 0, record.id)
+        order = 2 if entry.activity else 1 if entry.event else 0
+        return (entry.at, order, record.id)
 
     return tuple(sorted(entries, key=newest_first, reverse=True))

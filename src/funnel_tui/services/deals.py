@@ -13,6 +13,7 @@ from funnel_tui.domain.errors import (
     NotFoundError,
     ValidationError,
 )
+from funnel_tui.domain.events import EDITED_FIELDS, DealEvent, EventKind, field_changes
 from funnel_tui.domain.models import (
     Activity,
     ActivityKind,
@@ -90,6 +91,7 @@ class DealService:
                 uow.activities.for_deal(deal_id),
                 stage_names,
                 user_names,
+                uow.events.for_deal(deal_id),
             )
         reason = next((r.name for r in pipeline.loss_reasons if r.id == deal.loss_reason_id), None)
         return DealView(
@@ -182,12 +184,28 @@ class DealService:
             owner_id = _owner(uow, owner, actor).id if owner else deal.owner_id
             if answers:
                 current = _pipeline(uow, deal).stage(deal.stage_id)
+                before = _current_answers(uow, deal)
                 for question, answer in clean_answers(current, answers).items():
+                    if before.get(question) == answer:
+                        continue
                     uow.checklist.put(
                         ChecklistAnswer(deal.id, current.id, question, answer, moment, actor.id)
                     )
+                    uow.events.add(
+                        DealEvent(
+                            0,
+                            deal.id,
+                            moment,
+                            actor.id,
+                            EventKind.CHECKLIST,
+                            question,
+                            before.get(question),
+                            answer,
+                        )
+                    )
             edited = replace(deal, **draft_fields(draft), owner_id=owner_id, updated_at=moment)
             saved = uow.deals.update(edited, expected_version)
+            _record_changes(uow, deal, edited, EventKind.EDIT, EDITED_FIELDS, actor, moment)
             if stage_id is not None and stage_id != deal.stage_id:
                 pipeline = _pipeline_with_stage(uow, stage_id)
                 target = pipeline.stage(stage_id)
@@ -407,6 +425,7 @@ class DealService:
             moment,
             by,
             lambda deal: replace(deal, next_contact_at=when, next_contact_note=note),
+            EventKind.NEXT_CONTACT,
         )
 
     # --- soft delete -----------------------------------------------------------------------
@@ -421,19 +440,25 @@ class DealService:
     ) -> Deal:
         moment = self._context.moment(at)
         return self._update(
-            deal_id, expected_version, moment, by, lambda deal: replace(deal, deleted_at=moment)
+            deal_id,
+            expected_version,
+            moment,
+            by,
+            lambda deal: replace(deal, deleted_at=moment),
+            EventKind.DELETE,
         )
 
     def restore(self, deal_id: int, *, at: datetime | None = None, by: str | None = None) -> Deal:
         moment = self._context.moment(at)
         with self._context.store.write() as uow:
-            ensure_user(uow, by or self._context.login, moment)
+            actor = ensure_user(uow, by or self._context.login, moment)
             deal = _load(uow, deal_id, include_deleted=True)
             if deal.deleted_at is None:
                 raise InvalidTransitionError(f"deal {deal_id} is not deleted")
             saved = uow.deals.update(
                 replace(deal, deleted_at=None, updated_at=moment), deal.version
             )
+            uow.events.add(DealEvent(0, deal.id, moment, actor.id, EventKind.RESTORE))
             uow.commit()
         return saved
 
@@ -444,10 +469,18 @@ class DealService:
         moment: datetime,
         by: str | None,
         change: _Change,
+        kind: EventKind,
     ) -> Deal:
+        """Write `change(deal)` and, in the same transaction, its audit events."""
         with self._context.store.write() as uow:
-            _, deal = self._open_deal(uow, deal_id, expected_version, by, moment)
-            saved = uow.deals.update(replace(change(deal), updated_at=moment), deal.version)
+            actor, deal = self._open_deal(uow, deal_id, expected_version, by, moment)
+            changed = change(deal)
+            saved = uow.deals.update(replace(changed, updated_at=moment), deal.version)
+            if kind is EventKind.NEXT_CONTACT:
+                names = ("next_contact", "next_contact_note")
+                _record_changes(uow, deal, changed, kind, names, actor, moment)
+            else:
+                uow.events.add(DealEvent(0, deal.id, moment, actor.id, kind))
             uow.commit()
         return saved
 
@@ -469,6 +502,29 @@ class DealService:
 
 _Change = Callable[[Deal], Deal]
 _Choice = Callable[[Deal, Pipeline, UnitOfWork], Stage]
+
+
+def _record_changes(
+    uow: UnitOfWork,
+    before: Deal,
+    after: Deal,
+    kind: EventKind,
+    names: tuple[str, ...],
+    actor: User,
+    moment: datetime,
+) -> None:
+    """One audit event per field of `names` whose text changed (inside the caller's write)."""
+    logins: dict[int, str] = {}
+    if "owner" in names:
+        for user_id in {before.owner_id, after.owner_id}:
+            user = uow.users.get(user_id)
+            logins[user_id] = user.login if user else f"#{user_id}"
+    uow.events.add_many(
+        [
+            DealEvent(0, before.id, moment, actor.id, kind, name, old, new)
+            for name, old, new in field_changes(before, after, names, logins)
+        ]
+    )
 
 
 def _load(uow: UnitOfWork, deal_id: int, *, include_deleted: bool = False) -> Deal:

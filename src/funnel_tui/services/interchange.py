@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 from funnel_tui.domain.dates import format_utc, parse_utc
 from funnel_tui.domain.drafts import clean_draft, draft_fields
 from funnel_tui.domain.errors import FunnelError, ValidationError
+from funnel_tui.domain.events import DealEvent, EventKind
 from funnel_tui.domain.models import (
     Activity,
     ActivityKind,
@@ -221,6 +222,17 @@ def _deal_doc(
             }
             for answer in bundle.answers
         ],
+        "events": [
+            {
+                "kind": event.kind.value,
+                "field": event.field,
+                "old": event.old_value,
+                "new": event.new_value,
+                "at": format_utc(event.at),
+                "by": logins[event.by_user_id],
+            }
+            for event in bundle.events
+        ],
     }
 
 
@@ -392,7 +404,20 @@ def _bundle(
         )
         for position, a in enumerate(doc.checklist)
     )
-    return DealBundle(deal, tuple(history), activities, answers)
+    events = tuple(
+        DealEvent(
+            0,
+            0,
+            parse_utc(e.at, f"events[{position}].at"),
+            _user(uow, users, e.by, now).id,
+            EventKind(e.kind),
+            e.field,
+            e.old,
+            e.new,
+        )
+        for position, e in enumerate(doc.events)
+    )
+    return DealBundle(deal, tuple(history), activities, answers, events)
 
 
 def _find_stage(

@@ -77,6 +77,17 @@ class ActivityDoc(_Strict):
     body: str | None = None
 
 
+class EventDoc(_Strict):
+    """An audit event (domain/events.py): values as the plain text they were stored as."""
+
+    kind: Literal["edit", "next_contact", "checklist", "delete", "restore"]
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
+    at: str
+    by: str
+
+
 class DealDoc(_Strict):
     title: str
     pipeline: str
@@ -100,6 +111,7 @@ class DealDoc(_Strict):
     history: list[HistoryDoc] = Field(min_length=1)
     activities: list[ActivityDoc] = Field(default_factory=list)
     checklist: list[ChecklistDoc] = Field(default_factory=list)
+    events: list[EventDoc] = Field(default_factory=list)
 
 
 class Document(_Strict):

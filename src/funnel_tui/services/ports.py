@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from funnel_tui.analytics.forecast_ports import ForecastReader
 from funnel_tui.analytics.metrics_ports import MetricsReader
 from funnel_tui.analytics.ports import AnalyticsReader
+from funnel_tui.domain.events import DealEvent
 from funnel_tui.domain.models import (
     Activity,
     ChecklistAnswer,
@@ -43,6 +44,8 @@ class DealBundle:
     activities: tuple[Activity, ...]
     answers: tuple[ChecklistAnswer, ...] = ()
     """Exit-checklist answers (their deal ids are ignored on insert, like the others')."""
+    events: tuple[DealEvent, ...] = ()
+    """The audit trail (field edits, next contacts, answers, delete/restore), oldest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,7 @@ class UserRepository(Protocol):
     def by_login(self, login: str) -> User | None: ...
     def add(self, login: str, display_name: str, role: Role, at: datetime) -> User: ...
     def list(self) -> builtins.list[User]: ...
+    def update(self, user_id: int, *, display_name: str, role: Role) -> User: ...
 
 
 class PipelineRepository(Protocol):
@@ -114,6 +118,21 @@ class ChecklistRepository(Protocol):
     def put(self, answer: ChecklistAnswer) -> None:
         """Insert or replace the answer to (deal, stage, question)."""
         ...
+
+
+class EventRepository(Protocol):
+    """The audit trail (domain/events.py): written in the same transaction as the change."""
+
+    def add(self, event: DealEvent) -> DealEvent:
+        """Insert `event` (its id is ignored) and return it with its new id."""
+        ...
+
+    def add_many(self, events: Sequence[DealEvent]) -> None: ...
+    def for_deal(self, deal_id: int) -> builtins.list[DealEvent]:
+        """The deal's events, oldest first."""
+        ...
+
+    def for_deals(self, deal_ids: Sequence[int]) -> dict[int, builtins.list[DealEvent]]: ...
 
 
 class BulkRepository(Protocol):
@@ -234,6 +253,8 @@ class UnitOfWork(Protocol):
     @property
     def checklist(self) -> ChecklistRepository: ...
     @property
+    def events(self) -> EventRepository: ...
+    @property
     def bulk(self) -> BulkRepository: ...
     @property
     def board(self) -> BoardReader: ...
@@ -274,6 +295,13 @@ class Store(Protocol):
 
     def backup(self, destination: Path) -> None:
         """A consistent copy of the live database."""
+        ...
+
+    def data_version(self) -> int:
+        """A cheap change counter, polled by the app to refresh what it shows: it differs
+        from an earlier value whenever any process (this one included) has committed a
+        change since. Only equality means anything; the numbers need not grow. Cheap
+        enough to call every second from the UI thread."""
         ...
 
     def close(self) -> None: ...

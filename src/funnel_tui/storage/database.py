@@ -5,7 +5,11 @@ SQLite settings (shared/FINDINGS.md, "Concurrency"):
 - Every write transaction starts with `BEGIN IMMEDIATE`, so a read-modify-write cannot be
   interleaved with another process's write: no lost updates. Python's sqlite3 issues no BEGIN
   before a SELECT, so the driver's own transaction handling is switched off and we emit BEGIN.
-- busy_timeout of 10 s: a writer waits for another instead of failing with "locked".
+- busy_timeout of 10 s: a writer waits for another instead of failing with "locked". If the
+  lock is still held after that, `BEGIN IMMEDIATE` is tried again a few times after a jittered
+  pause (`BusyRetry`) before the user sees a one-line "busy" message. Only BEGIN is retried:
+  a write transaction meets the lock there, before it has read or written anything, so a
+  retry runs the whole use case again, never half of one.
 - synchronous=FULL: in WAL mode it costs ~0.2 ms per commit and keeps the last commits across
   a power cut (NORMAL could lose them). A CRM's writes are few and small; durability wins.
 - foreign_keys=ON: references are checked (off only during schema upgrades).
@@ -13,6 +17,11 @@ SQLite settings (shared/FINDINGS.md, "Concurrency"):
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +36,52 @@ from funnel_tui.storage.files import backup_file, create_private_file, inspect_f
 from funnel_tui.storage.unit_of_work import SqlUnitOfWork, translate_error
 
 BUSY_TIMEOUT_S = 10
+BUSY_RETRIES = 3
+"""How many more times a write's BEGIN is tried after waiting out the busy timeout."""
+RETRY_PAUSE_S = 0.05
+"""The mean pause before the first retry; it doubles with each one, jittered by ±50 %."""
+
+
+@dataclass(slots=True)
+class BusyRetry:
+    """How a write's `BEGIN IMMEDIATE` is retried when the lock stays taken; and a tally."""
+
+    retries: int = BUSY_RETRIES
+    pause_s: float = RETRY_PAUSE_S
+    retried: int = 0
+    """BEGINs tried again so far (for tests and the stress benchmark)."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def begin(self, connection: Connection, statement: str) -> None:
+        for attempt in range(self.retries + 1):
+            try:
+                connection.exec_driver_sql(statement)
+                return
+            except sa_exc.OperationalError as err:
+                if attempt == self.retries or not _is_busy(err):
+                    raise
+            with self._lock:
+                self.retried += 1
+            # Jittered, so that writers that timed out together do not collide again.
+            time.sleep(self.pause_s * 2**attempt * random.uniform(0.5, 1.5))
+
+
+def _is_busy(error: sa_exc.OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text
 
 
 class SqlStore:
     """An open database. Hands out units of work; `write()` ones take the lock at BEGIN."""
 
-    def __init__(self, engine: Engine, *, path: Path | None, label: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        path: Path | None,
+        label: str,
+        retry: BusyRetry | None = None,
+    ) -> None:
         self.engine = engine
         self.path = path
         """The SQLite file, or None for an in-memory or server database."""
@@ -40,7 +89,36 @@ class SqlStore:
         """How to name this database in messages (a path, or a URL without password)."""
         self.backup_path: Path | None = None
         """Where the copy taken before this session's schema upgrade went, if one ran."""
+        self.retry = retry or BusyRetry()
         self._write_engine = engine.execution_options(funnel_write=True)
+        self._own_commits = 0
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
+        event.listen(engine, "commit", self._committed)
+
+    def _committed(self, _connection: Connection) -> None:
+        self._own_commits += 1
+
+    def data_version(self) -> int:
+        """A number that changes whenever the data may have changed: after a commit by any
+        process, this one's own included. Costs ~2 µs on an SQLite file (no query).
+
+        On an SQLite file it is `PRAGMA data_version` read on a connection kept for this
+        alone, which never writes: the pragma changes when *other* connections commit, and
+        every connection of the pool, like every other process's, is another connection.
+        An in-memory or server database counts this store's own commits instead (on
+        PostgreSQL, LISTEN/NOTIFY will add the other processes' ones).
+        """
+        if self.path is None:
+            return self._own_commits
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = _watch_connection(self.path)
+            try:
+                row = self._watch.execute("PRAGMA data_version").fetchone()
+            except sqlite3.Error as err:
+                raise StoreError(f"cannot read {self.label}: {err}") from None
+        return int(row[0])
 
     def write(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._write_engine, self.label)
@@ -55,23 +133,50 @@ class SqlStore:
         backup_file(self.path, destination)
 
     def close(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
 
 
-def open_store(target: str | Path, *, create: bool = True) -> SqlStore:
+def _watch_connection(path: Path) -> sqlite3.Connection:
+    """A connection only for `PRAGMA data_version`: it must outlive the polls it compares,
+    and must not be one of the pool's (they write, and a connection's own commits do not
+    change its pragma)."""
+    try:
+        connection = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot open {path}: {err}") from None
+    return connection
+
+
+def open_store(
+    target: str | Path,
+    *,
+    create: bool = True,
+    busy_timeout_s: float = BUSY_TIMEOUT_S,
+    retry: BusyRetry | None = None,
+) -> SqlStore:
     """Open (and if needed create or upgrade) the database at `target`.
 
     `target` is a file path or an SQLAlchemy URL (`sqlite:///…`, `sqlite://` for memory,
     `postgresql+psycopg://…`). With `create=False` a missing file is an error. Every problem
-    is raised as a one-line StoreError and leaves the file untouched.
+    is raised as a one-line StoreError and leaves the file untouched. `busy_timeout_s` and
+    `retry` are for tests and benchmarks; the defaults suit people.
     """
+    retry = retry or BusyRetry()
     url = _as_url(target)
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):
-            engine = _sqlite_engine(URL.create("sqlite"), memory=True)
+            engine = _sqlite_engine(URL.create("sqlite"), memory=True, retry=retry)
             migrations.create_schema(engine)
-            return SqlStore(engine, path=None, label="the in-memory database")
-        return _open_sqlite_file(Path(url.database).expanduser(), create=create)
+            return SqlStore(engine, path=None, label="the in-memory database", retry=retry)
+        path = Path(url.database).expanduser()
+        return _open_sqlite_file(path, create=create, busy_timeout_s=busy_timeout_s, retry=retry)
     return _open_server(url)
 
 
@@ -84,7 +189,9 @@ def _as_url(target: str | Path) -> URL:
         raise StoreError(f"not a database path or URL: {target}") from None
 
 
-def _open_sqlite_file(path: Path, *, create: bool) -> SqlStore:
+def _open_sqlite_file(
+    path: Path, *, create: bool, busy_timeout_s: float, retry: BusyRetry
+) -> SqlStore:
     path = path.absolute()
     state = inspect_file(path)
     if not state.exists:
@@ -96,8 +203,13 @@ def _open_sqlite_file(path: Path, *, create: bool) -> SqlStore:
             f"{path} was written by a newer Funnel (schema {state.schema_version}; this one "
             f"knows up to {migrations.SCHEMA_VERSION}): upgrade funnel-tui"
         )
-    engine = _sqlite_engine(URL.create("sqlite", database=str(path)), memory=False)
-    store = SqlStore(engine, path=path, label=str(path))
+    engine = _sqlite_engine(
+        URL.create("sqlite", database=str(path)),
+        memory=False,
+        busy_timeout_s=busy_timeout_s,
+        retry=retry,
+    )
+    store = SqlStore(engine, path=path, label=str(path), retry=retry)
     try:
         if state.schema_version == 0:
             migrations.create_schema(engine)
@@ -112,9 +224,11 @@ def _open_sqlite_file(path: Path, *, create: bool) -> SqlStore:
     return store
 
 
-def _sqlite_engine(url: URL, *, memory: bool) -> Engine:
+def _sqlite_engine(
+    url: URL, *, memory: bool, retry: BusyRetry, busy_timeout_s: float = BUSY_TIMEOUT_S
+) -> Engine:
     options: dict[str, Any] = {
-        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
+        "connect_args": {"check_same_thread": False, "timeout": busy_timeout_s},
     }
     if memory:
         # One shared connection, or every worker thread would see its own empty database.
@@ -129,14 +243,16 @@ def _sqlite_engine(url: URL, *, memory: bool) -> Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout = {round(busy_timeout_s * 1000)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get("funnel_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if connection.get_execution_options().get("funnel_write", False):
+            retry.begin(connection, "BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from funnel_tui.domain.events import DealEvent, EventKind
 from funnel_tui.domain.models import (
     Activity,
     ActivityKind,
@@ -155,3 +156,29 @@ def row_to_checklist_answer(row: Any) -> ChecklistAnswer:
     return ChecklistAnswer(
         row.deal_id, row.stage_id, row.question, row.answer, row.at, row.by_user_id
     )
+
+
+def row_to_deal_event(row: Any) -> DealEvent:
+    return DealEvent(
+        id=row.id,
+        deal_id=row.deal_id,
+        at=row.at,
+        by_user_id=row.by_user_id,
+        kind=EventKind(row.kind),
+        field=row.field,
+        old_value=row.old_value,
+        new_value=row.new_value,
+    )
+
+
+def deal_event_to_values(event: DealEvent) -> dict[str, Any]:
+    """The event's columns but its id (storage assigns it)."""
+    return {
+        "deal_id": event.deal_id,
+        "at": event.at,
+        "by_user_id": event.by_user_id,
+        "kind": event.kind.value,
+        "field": event.field,
+        "old_value": event.old_value,
+        "new_value": event.new_value,
+    }

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     Connection,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -41,7 +42,7 @@ from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
 from funnel_tui.storage.types import UTCDateTime
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 Migration = Callable[[Connection], None]
 
 
@@ -154,12 +155,36 @@ def _add_report_indexes(connection: Connection) -> None:
         connection.execute(text(f"CREATE INDEX {name} ON {definition}"))
 
 
+def _add_deal_events(connection: Connection) -> None:
+    """v7: the audit trail of deal edits, next contacts, checklist answers, delete/restore."""
+    # A frozen Core definition (not tables.DealEventRow, which will keep changing): SQLite
+    # and PostgreSQL each get their own column types from it.
+    metadata = MetaData()
+    for name in ("deals", "users"):
+        Table(name, metadata, Column("id", Integer, primary_key=True))
+    events = Table(
+        "deal_events",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("deal_id", Integer, ForeignKey("deals.id"), nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("by_user_id", Integer, ForeignKey("users.id"), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("field", String, nullable=True),
+        Column("old_value", String, nullable=True),
+        Column("new_value", String, nullable=True),
+        Index("ix_deal_events_deal", "deal_id", "at", "id"),
+    )
+    events.create(connection)
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _add_deal_search_text,
     3: _add_checklist_answers,
     4: _add_stage_on_hold,
     5: _add_analytics_indexes,
     6: _add_report_indexes,
+    7: _add_deal_events,
 }
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 

@@ -27,10 +27,12 @@ from funnel_tui.domain.models import (
 )
 from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
+from funnel_tui.storage.events_repository import SqlEventRepository
 from funnel_tui.storage.search import contains_pattern
 from funnel_tui.storage.tables import (
     ActivityRow,
     ChecklistAnswerRow,
+    DealEventRow,
     DealRow,
     LossReasonRow,
     PipelineRow,
@@ -43,6 +45,7 @@ _DEALS = DealRow.__table__  # type: ignore[attr-defined]
 _CHANGES = StageChangeRow.__table__  # type: ignore[attr-defined]
 _ACTIVITIES = ActivityRow.__table__  # type: ignore[attr-defined]
 _ANSWERS = ChecklistAnswerRow.__table__  # type: ignore[attr-defined]
+_EVENTS = DealEventRow.__table__  # type: ignore[attr-defined]
 _BULK_CHUNK = 1000
 
 
@@ -68,6 +71,16 @@ class SqlUserRepository:
     def list(self) -> builtins.list[User]:
         rows = self._session.execute(select(UserRow).order_by(UserRow.login)).scalars()
         return [mappers.row_to_user(row) for row in rows]
+
+    def update(self, user_id: int, *, display_name: str, role: Role) -> User:
+        row = self._session.get(UserRow, user_id)
+        if row is None:
+            raise NotFoundError(f"no user #{user_id}")
+        row.display_name = display_name
+        row.role = role.value
+        self._session.add(row)
+        self._session.flush()
+        return mappers.row_to_user(row)
 
 
 class SqlPipelineRepository:
@@ -296,6 +309,7 @@ class SqlBulkRepository:
         changes: list[dict[str, Any]] = []
         activities: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         for offset, bundle in enumerate(bundles):
             deal_id = next_id + offset
             values = mappers.deal_to_values(bundle.deal)
@@ -326,11 +340,16 @@ class SqlBulkRepository:
                 }
                 for answer in bundle.answers
             )
+            events.extend(
+                mappers.deal_event_to_values(event) | {"deal_id": deal_id}
+                for event in bundle.events
+            )
         tables = (
             (_DEALS, deals),
             (_CHANGES, changes),
             (_ACTIVITIES, activities),
             (_ANSWERS, answers),
+            (_EVENTS, events),
         )
         for table, rows in tables:
             if rows:
@@ -366,10 +385,12 @@ class SqlBulkRepository:
             )
             for row in connection.execute(answer_query):
                 answers[row.deal_id].append(mappers.row_to_checklist_answer(row))
+            events = SqlEventRepository(self._session).for_deals(ids)
             for row in chunk:
                 yield DealBundle(
                     mappers.row_to_deal(row),
                     tuple(history[row.id]),
                     tuple(logs[row.id]),
                     tuple(answers[row.id]),
+                    tuple(events[row.id]),
                 )

@@ -238,3 +238,19 @@ class PlanTargetRow(SQLModel, table=True):
     target_count: int | None = None
     target_amount_minor: int | None = Field(default=None, sa_type=BigInteger)
     currency: str | None = Field(default=None, max_length=3)
+
+
+class DealEventRow(SQLModel, table=True):
+    """The audit trail of a deal beyond stage changes and activities (domain/events.py):
+    field edits, next-contact changes, checklist answers, deletion and restore."""
+
+    __tablename__ = "deal_events"
+    __table_args__ = (Index("ix_deal_events_deal", "deal_id", "at", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    by_user_id: int = Field(foreign_key="users.id")
+    kind: str = Field(max_length=16)
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None

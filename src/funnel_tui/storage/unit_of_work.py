@@ -13,6 +13,7 @@ from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage.agenda_queries import SqlAgendaReader
 from funnel_tui.storage.analytics_queries import SqlAnalyticsReader
 from funnel_tui.storage.board_queries import SqlBoardReader
+from funnel_tui.storage.events_repository import SqlEventRepository
 from funnel_tui.storage.forecast_queries import SqlForecastReader
 from funnel_tui.storage.metrics_queries import SqlMetricsReader
 from funnel_tui.storage.plan_repository import SqlPlanRepository
@@ -31,7 +32,7 @@ def translate_error(error: sa_exc.SQLAlchemyError, where: str) -> StoreError:
     text = str(getattr(error, "orig", None) or error).splitlines()[0]
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
-        return StoreError(f"{where} is busy (another Funnel has held it for over 10 s); try again")
+        return StoreError(f"{where} is busy (another Funnel has kept it locked); try again")
     if "readonly" in lowered or "read-only" in lowered:
         return StoreError(f"cannot write {where}: the file is read-only for you")
     if "malformed" in lowered or "not a database" in lowered:
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     deals: SqlDealRepository
     activities: SqlActivityRepository
     checklist: SqlChecklistRepository
+    events: SqlEventRepository
     bulk: SqlBulkRepository
     board: SqlBoardReader
     agenda: SqlAgendaReader
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.deals = SqlDealRepository(self._session)
         self.activities = SqlActivityRepository(self._session)
         self.checklist = SqlChecklistRepository(self._session)
+        self.events = SqlEventRepository(self._session)
         self.bulk = SqlBulkRepository(self._session)
         self.board = SqlBoardReader(self._session)
         self.agenda = SqlAgendaReader(self._session)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
@@ -18,7 +20,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from funnel_tui.config import Settings
@@ -45,6 +47,10 @@ DUE_CHECK_S = 30.0
 MAX_DUE_NOTES = 3
 """More than this at once get one summary notification."""
 FIRST_PAINT_WAIT_S = 2.0
+CHANGE_POLL_S = 1.0
+"""How often the app asks the store whether anyone changed the database (~2 µs on SQLite:
+asked on the UI thread). What shows is then read again: a teammate's change is on screen
+within this plus one read (DESIGN.md: within 2 s)."""
 """How long the store waits for the board's first paint before opening anyway."""
 
 
@@ -79,6 +85,9 @@ class FunnelApp(App[None]):
         """The user's id, for the contacts falling due that are theirs."""
         self._dashboard: DashboardStart | None = None
         """Started as the wall dashboard (`funnel dashboard`): no board at all."""
+        self._data_version: int | None = None
+        self._stale: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        """Screens that have not shown the latest change yet (they are under others)."""
 
     def start_on_dashboard(self, start: DashboardStart) -> None:
         """Open on the wall dashboard instead of the board (call before `run`)."""
@@ -169,6 +178,37 @@ class FunnelApp(App[None]):
                 shown.use_services(services)
         self._due_checked = services.context.clock()
         self.set_interval(DUE_CHECK_S, self.check_due)
+        # The board (and an agenda over it) read before the store was open: a teammate's
+        # change since then shows at the first poll. Unchanged columns repaint nothing.
+        self._stale.update(self._board_screens())
+        self._stale.update(self._agenda_screens())
+        with suppress(FunnelError):
+            self._data_version = services.context.store.data_version()
+        self.set_interval(CHANGE_POLL_S, self.poll_changes)
+
+    # --- live refresh: a teammate's change shows within 2 s --------------------------------
+
+    def poll_changes(self) -> None:
+        """Refresh what shows if anyone changed the database since the last look.
+
+        The screens on view are read again now; those under them when they come back on
+        view (at a later poll). This app's own writes count as changes too: the screens
+        have shown them already, and a refresh that finds nothing new repaints nothing.
+        """
+        if self.services is None:
+            return
+        try:
+            version = self.services.context.store.data_version()
+        except FunnelError:
+            return  # a vanished or damaged file: the screens' own reads say so
+        if version != self._data_version:
+            if self._data_version is not None:
+                self._stale.update(self.screen_stack)
+            self._data_version = version
+        for screen in _on_view(self.screen_stack):
+            if screen in self._stale:
+                self._stale.discard(screen)
+                _refresh(screen)
 
     # --- the agenda and contacts falling due -----------------------------------------------
 
@@ -307,6 +347,27 @@ class FunnelApp(App[None]):
             self.board.close()
         if self.services is not None:
             self.services.close()
+
+
+def _on_view(stack: list[Screen[Any]]) -> list[Screen[Any]]:
+    """The top screen, and those under it that show through: down to the first one that
+    is not a modal."""
+    shown: list[Screen[Any]] = []
+    for screen in reversed(stack):
+        shown.append(screen)
+        if not isinstance(screen, ModalScreen):
+            break
+    return shown
+
+
+def _refresh(screen: Screen[Any]) -> None:
+    """Read what `screen` shows again: its `live_refresh` (which keeps the user's place and
+    their typing), or else its reload key's action."""
+    for name in ("live_refresh", "action_reload"):
+        method = getattr(screen, name, None)
+        if callable(method):
+            method()
+            return
 
 
 def _tune_collector() -> None:

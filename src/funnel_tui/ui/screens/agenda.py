@@ -143,6 +143,7 @@ class AgendaScreen(ContactScreen[None]):
         self.agenda = agenda
         table = self.query_one(DataTable)
         keep = self._highlighted_key()
+        scrolled = round(table.scroll_y)
         table.clear()
         self._items = {}
         for part in agenda.sections:
@@ -156,8 +157,16 @@ class AgendaScreen(ContactScreen[None]):
                 self._items[key] = item
                 table.add_row(*self._cells(part.section, item, agenda.now), key=key)
         self._restore_cursor(keep)
+        if scrolled:
+            self.call_after_refresh(self._restore_scroll, scrolled)
         self._update_status(agenda)
         self.loads += 1
+
+    def _restore_scroll(self, y: int) -> None:
+        """Scrolled as before the reload (rows are one line), if the highlight still shows."""
+        table = self.query_one(DataTable)
+        if y <= table.cursor_row < y + table.scrollable_content_region.height:
+            table.scroll_to(y=y, animate=False)
 
     def _cells(self, section: Section, item: AgendaItem, now: datetime) -> list[Text]:
         return [
@@ -214,6 +223,11 @@ class AgendaScreen(ContactScreen[None]):
 
     def action_reload(self) -> None:
         self._load()
+
+    def live_refresh(self) -> None:
+        """Someone changed the database: read the agenda again, keeping the highlighted row."""
+        if self._known is not None:
+            self._load()
 
     # --- the highlighted deal --------------------------------------------------------------
 

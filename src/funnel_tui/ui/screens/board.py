@@ -87,6 +87,9 @@ class _Load:
     """After a move, focus goes to the deal's new column (the card goes with the user)."""
     context: BoardContext | None = None
     """Pipelines and users, when they were read again too."""
+    keep_current: bool = False
+    """Keep the cursor on the deal focused when the read is shown, not when it was asked
+    for (a live refresh: the user may have moved on meanwhile)."""
 
 
 IN_PLACE_READ_S = 0.025
@@ -214,6 +217,7 @@ class BoardScreen(Screen[None]):
         context: bool = False,
         keep_deal: int | None = None,
         follow_stage: int | None = None,
+        live: bool = False,
     ) -> None:
         """Read every shown column again (with `context`, the pipelines and users first)."""
         if self.reads is None or (self.board_query is None and not context):
@@ -225,6 +229,7 @@ class BoardScreen(Screen[None]):
             number=self._loads_asked,
             writes=self._writes,
             keep=(keep_deal or self._current_deal(), follow_stage),
+            live=live,
         )
 
     def _current_deal(self) -> int | None:
@@ -241,12 +246,16 @@ class BoardScreen(Screen[None]):
         number: int,
         writes: int,
         keep: tuple[int | None, int | None],
+        live: bool = False,
     ) -> None:
         try:
             read = self._read(query, context=context, number=number, writes=writes, keep=keep)
         except FunnelError as err:  # e.g. the file is locked or damaged: say so, keep going
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            if not live:  # a live refresh tries again at the next change
+                self.app.call_from_thread(self._tell, str(err), "warning")
             return
+        if live and isinstance(read, _Load):
+            read = replace(read, keep_current=True)
         if get_current_worker().is_cancelled:
             return  # a newer read is on its way
         if isinstance(read, BoardContext):
@@ -357,10 +366,11 @@ class BoardScreen(Screen[None]):
         if load.complete:
             self.board_query = load.query
             self._totals = {}
+        keep_deal = self._current_deal() if load.keep_current else load.keep_deal
         for contents in load.columns:
             self._totals[contents.stage.id] = contents.totals
             followed = contents.stage.id == load.follow_stage
-            keep = load.keep_deal if followed or load.follow_stage is None else None
+            keep = keep_deal if followed or load.follow_stage is None else None
             self._kanban.fill(contents, keep_deal=keep, follow=followed)
         self._update_titles()
         self.loads += 1
@@ -490,6 +500,12 @@ class BoardScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self._reload(context=True)
+
+    def live_refresh(self) -> None:
+        """Someone changed the database: read the board again, keeping the user's place
+        (focused column and deal, scroll). Columns whose cards did not change are not
+        repainted, so a refresh after one's own write costs one read and no output."""
+        self._reload(context=True, live=True)
 
     # --- moves -----------------------------------------------------------------------------
 

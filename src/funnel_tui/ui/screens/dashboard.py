@@ -45,7 +45,7 @@ from funnel_tui.render.plan_chart import PlanChart
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.board_model import BoardContext
-from funnel_tui.ui.screens.funnel import read_context
+from funnel_tui.ui.screens.report_screen import SEPARATOR, one_line, read_context
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.kpi_digits import KpiDigits, compact_amount, compact_ratio
 
@@ -57,7 +57,6 @@ LARGE_WIDTH = 110
 and the plan sits beside the funnel; below, they are plain lines, one under the other."""
 LARGE_HEIGHT = 32
 
-SEPARATOR = " · "
 NO_PLAN_HINT = "set one in the app (R, then P) or with `funnel plan set`"
 
 
@@ -385,7 +384,7 @@ class DashboardScreen(Screen[None]):
             title = safe_text(figures.pipeline.name, "bold")
             title.append(f"{SEPARATOR}{clean(figures.owner_label)}{SEPARATOR}")
             title.append(f"{figures.period.first:%B %Y}")
-            self._update("#dash-title", _one_line(title))
+            self._update("#dash-title", one_line(title))
             self.sub_title = clean(figures.pipeline.name)
         if changed(lambda f: (f.kpi, f.plan, f.period)):
             self._draw_kpis(figures)
@@ -431,7 +430,7 @@ class DashboardScreen(Screen[None]):
     def _status(self, text: Text, *, error: bool) -> None:
         status = self.query_one("#dash-status", Static)
         status.set_class(error, "-error")
-        status.update(_one_line(text))
+        status.update(one_line(text))
 
     # --- the keys --------------------------------------------------------------------------
 
@@ -445,12 +444,6 @@ class DashboardScreen(Screen[None]):
 
     def action_refresh_now(self) -> None:
         self.refresh_figures()
-
-
-def _one_line(text: Text) -> Text:
-    text.no_wrap = True
-    text.overflow = "ellipsis"
-    return text
 
 
 def _clock_text(moment: datetime, zone: tzinfo) -> str:

@@ -114,6 +114,8 @@ class DealScreen(ContactScreen[DealClosed]):
         self._checklist_stage: int | None = None
         self._select_options: dict[str | None, list[tuple[str, int]]] = {}
         self._styled_for = -1
+        self._told_version: int | None = None
+        """The teammate's version the user was last told about while editing."""
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -438,6 +440,41 @@ class DealScreen(ContactScreen[DealClosed]):
 
     def action_reload(self) -> None:
         self._load(keep_edits=True)
+
+    # --- live refresh (the app polls the database for changes) -----------------------------
+
+    def live_refresh(self) -> None:
+        """Someone changed the database: show this deal as it is now, if it changed."""
+        if self.view is not None:
+            self._load_live(self.view)
+
+    @work(thread=True, exclusive=True, group="deal-live")
+    def _load_live(self, shown: DealView) -> None:
+        try:
+            view = self._deal_services.deals.view(shown.deal.id)
+        except FunnelError:
+            return  # deleted, or busy: the user finds out when they act on it
+        if view != shown:
+            self.app.call_from_thread(self._changed_underneath, view)  # type: ignore[arg-type]
+
+    async def _changed_underneath(self, view: DealView) -> None:
+        shown = self.view
+        if shown is None or view.deal.id != shown.deal.id:
+            return  # another deal is shown by now
+        if view.deal.version < shown.deal.version:
+            return  # read before a newer version was shown
+        if not self.dirty:
+            await self._show(view, keep_edits=True)
+            return
+        # The user is typing: their text stays, and so does the version they started from,
+        # so that saving is refused rather than overwriting the teammate's change unseen.
+        if view.deal.version != shown.deal.version and self._told_version != view.deal.version:
+            self._told_version = view.deal.version
+            self._tell(
+                "Someone else just changed this deal. Your edits are kept; r shows their "
+                "changes around them (or save, and you will be asked to check them).",
+                "warning",
+            )
 
     # --- activities and the next contact (ContactScreen's keys) ---------------------------
 

@@ -1,0 +1,133 @@
+"""Users and their roles: list, add, change. The OS login is the identity (DESIGN.md, Domain:
+User); a lead sees the whole team by default, a rep their own deals.
+
+Roles on a shared SQLite file choose what each person sees; they are not access control:
+anyone who can read the file can read all of it (shared/FINDINGS.md, "Shared server").
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
+from funnel_tui.domain.models import Role, User
+from funnel_tui.domain.validation import clean_login, clean_text
+from funnel_tui.services.context import ServiceContext, ensure_user
+from funnel_tui.services.ports import UnitOfWork
+
+MAX_NAME = 100
+
+
+class NotAllowedError(FunnelError):
+    """The acting login's role does not allow the change."""
+
+
+def parse_role(value: str | Role) -> Role:
+    try:
+        return Role(value.strip().casefold() if isinstance(value, str) else value)
+    except ValueError:
+        raise ValidationError("role", f"{value!r} is not a role (lead or rep)") from None
+
+
+def clean_name(name: str) -> str:
+    cleaned = clean_text("name", name, limit=MAX_NAME)
+    if cleaned is None:
+        raise ValidationError("name", "is empty")
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise ValidationError("name", "contains control characters")
+    return cleaned
+
+
+class UserService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def list(self) -> builtins.list[User]:
+        with self._context.store.read() as uow:
+            return uow.users.list()
+
+    def add(self, login: str, *, role: str | Role = Role.REP, name: str | None = None) -> User:
+        """Record `login` with `role` (a display name defaults to the login).
+
+        Once the database has a lead, only a lead may add users.
+        """
+        login = clean_login(login)
+        wanted = parse_role(role)
+        display = clean_name(name) if name is not None else login
+        with self._context.store.write() as uow:
+            self._require_lead(uow, "add users")
+            existing = uow.users.by_login(login)
+            if existing is not None:
+                raise ValidationError(
+                    "login",
+                    f"{login!r} is already a user ({existing.role.value}); "
+                    f"`funnel users set {login}` changes it",
+                )
+            added = uow.users.add(login, display, wanted, self._context.clock())
+            uow.commit()
+        return added
+
+    def change(
+        self, login: str, *, role: str | Role | None = None, name: str | None = None
+    ) -> User:
+        """Change a user's role or display name.
+
+        A role needs a lead (once there is one); a name, a lead or the user themselves. The
+        last lead cannot stop being one.
+        """
+        login = clean_login(login)
+        wanted = parse_role(role) if role is not None else None
+        display = clean_name(name) if name is not None else None
+        if wanted is None and display is None:
+            raise ValidationError("users set", "nothing to change (give --role or --name)")
+        with self._context.store.write() as uow:
+            user = uow.users.by_login(login)
+            if user is None:
+                known = ", ".join(u.login for u in uow.users.list()) or "none yet"
+                raise NotFoundError(f"no user {login!r} (users: {known})")
+            if wanted is not None and wanted is not user.role:
+                self._require_lead(uow, "change roles")
+                leads = _leads(uow)
+                if user.role is Role.LEAD and [u.login for u in leads] == [login]:
+                    raise ValidationError(
+                        "role", f"{login} is the only lead: make someone else a lead first"
+                    )
+            if display is not None and login != self._context.login:
+                self._require_lead(uow, "rename other users")
+            changed = uow.users.update(
+                user.id,
+                display_name=display if display is not None else user.display_name,
+                role=wanted if wanted is not None else user.role,
+            )
+            uow.commit()
+        return changed
+
+    def found_team(self) -> User:
+        """Record the acting login as the team's lead (`funnel init-team`).
+
+        In a new database they are the first user, so a lead. In an existing one they are
+        made lead only when there is no lead yet: nobody promotes themselves past a lead.
+        """
+        with self._context.store.write() as uow:
+            me = ensure_user(uow, self._context.login, self._context.clock())
+            if me.role is not Role.LEAD and not _leads(uow):
+                me = uow.users.update(me.id, display_name=me.display_name, role=Role.LEAD)
+            uow.commit()
+        return me
+
+    def _require_lead(self, uow: UnitOfWork, action: str) -> None:
+        # The actor is recorded on first use, as everywhere: in a new personal database that
+        # makes its owner the lead (ensure_user); a refusal rolls the record back.
+        ensure_user(uow, self._context.login, self._context.clock())
+        leads = _leads(uow)
+        if not leads:
+            return  # nobody leads yet: anyone may set the team up
+        me = self._context.login
+        if any(lead.login == me for lead in leads):
+            return
+        names = ", ".join(lead.login for lead in leads)
+        raise NotAllowedError(f"only a lead can {action}; ask {names}")
+
+
+def _leads(uow: UnitOfWork) -> builtins.list[User]:
+    return [user for user in uow.users.list() if user.role is Role.LEAD]
