@@ -174,3 +174,34 @@ async def test_screens_under_others_refresh_when_they_come_back(
         await pilot.pause(1.2)  # a poll: the pane is refreshed, the board waits
         await pilot.press("escape")
         await within(pilot, lambda: totals(app) != before, WITHIN_S)
+
+
+async def test_a_live_refresh_right_after_my_move_lets_the_focus_follow_the_card(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's own write bumps the change counter too: the refresh it triggers can be
+    asked after the move's read of the changed columns and before that read is shown. It
+    must not pull the focus back to where it was (seen under load in CI)."""
+    app = make_app(board_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await opened(app, pilot)
+        board = app.screen_stack[0]
+        assert isinstance(board, BoardScreen)
+        moved = focused_column(app).current
+        assert moved is not None
+        still_wanted = board._still_wanted
+        raced: list[bool] = []
+
+        def refresh_first(load: object) -> bool:
+            if not raced and not load.complete:  # type: ignore[attr-defined]
+                raced.append(True)
+                board.live_refresh()  # exactly in the window
+            return still_wanted(load)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(board, "_still_wanted", refresh_first)
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert raced
+        column = focused_column(app)
+        assert column.stage.id != moved.stage_id  # the focus followed the card...
+        assert column.current is not None and column.current.deal_id == moved.deal_id

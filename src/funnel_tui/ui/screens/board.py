@@ -162,6 +162,11 @@ class BoardScreen(Screen[None]):
         self._totals: dict[int, ColumnTotals] = {}
         """The shown columns' totals, by stage id."""
         self._loads_asked = 0
+        self._user_asked = 0
+        """The number of the latest read the user's own action asked for (not a live one)."""
+        self._pending_keep: tuple[int | None, int | None] | None = None
+        """What that read is to keep focused (deal, followed stage) until it is shown: a live
+        refresh that overtakes it keeps the same, not the focus of before the action."""
         self._last_read_s = 0.0
         """How long the last complete read took."""
         self._writes = 0
@@ -223,12 +228,18 @@ class BoardScreen(Screen[None]):
         if self.reads is None or (self.board_query is None and not context):
             return
         self._loads_asked += 1
+        if live and self._pending_keep is not None:
+            keep, live = self._pending_keep, False  # the user's read is overtaken: do its job
+        else:
+            keep = (keep_deal or self._current_deal(), follow_stage)
+        if not live:
+            self._user_asked, self._pending_keep = self._loads_asked, keep
         self._read_board(
             self.board_query,
             context=context,
             number=self._loads_asked,
             writes=self._writes,
-            keep=(keep_deal or self._current_deal(), follow_stage),
+            keep=keep,
             live=live,
         )
 
@@ -307,6 +318,7 @@ class BoardScreen(Screen[None]):
             self._reload()
             return
         self._loads_asked += 1
+        self._user_asked = self._loads_asked
         try:
             load = self._read(
                 self.board_query,
@@ -366,6 +378,8 @@ class BoardScreen(Screen[None]):
         if load.complete:
             self.board_query = load.query
             self._totals = {}
+            if load.number >= self._user_asked:
+                self._pending_keep = None
         keep_deal = self._current_deal() if load.keep_current else load.keep_deal
         for contents in load.columns:
             self._totals[contents.stage.id] = contents.totals
@@ -381,7 +395,9 @@ class BoardScreen(Screen[None]):
         if not load.complete:
             self._writes += 1  # reads that began before this write are stale now
             # Dropped if the board has moved on: the read on its way includes the write.
-            return load.query == self.board_query and load.number == self._loads_asked
+            # A live refresh asked since does not count: it would keep the focus of before
+            # the write, and this read moves it with the card.
+            return load.query == self.board_query and load.number >= self._user_asked
         if load.number != self._loads_asked:
             return False
         if load.writes != self._writes:
