@@ -188,7 +188,8 @@ def test_clean_draft_normalises_every_field() -> None:
         (DealDraft("x", Money(1, "RUB"), email="nope"), "email"),
         (DealDraft("x", Money(1, "RUB"), phone="call me"), "phone"),
         (DealDraft("x", Money(1, "RUB"), tags=("a,b",)), "tags"),
-        (DealDraft("x", Money(1, "RUB"), expected_close=date(1969, 12, 31)), "expected_close"),
+        (DealDraft("x", Money(1, "RUB"), expected_close=date(1899, 12, 31)), "expected_close"),
+        (DealDraft("x", Money(1, "RUB"), expected_close=date(2201, 1, 1)), "expected_close"),
     ],
 )
 def test_clean_draft_refuses(draft: DealDraft, field: str) -> None:

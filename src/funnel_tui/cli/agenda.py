@@ -24,7 +24,7 @@ from funnel_tui.cli.base import (
 from funnel_tui.domain.dates import format_utc, local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.agenda_text import todo
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import safe_json, safe_text
 from funnel_tui.services.agenda_model import AgendaItem, AgendaSection, Section
 
 # --- agenda --------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def agenda_(
             "overdue_total": overdue.total,
             "today_total": today.total,
         }
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         sys.stdout.flush()
         return
     summary = f"{overdue.total} overdue, {today.total} today"

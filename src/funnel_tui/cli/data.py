@@ -12,7 +12,7 @@ import click
 from funnel_tui import paths
 from funnel_tui.cli.base import DAY, Options, err_console, open_services_for, say
 from funnel_tui.domain.errors import FunnelError, ValidationError
-from funnel_tui.render.safe import clean
+from funnel_tui.render.safe import clean, safe_json
 
 # --- sample data ---------------------------------------------------------------------------
 
@@ -93,7 +93,7 @@ def import_(ctx: click.Context, file: Path) -> None:
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     """Export everything as one JSON document (`funnel import` reads it back)."""
     with open_services_for(ctx) as services:
-        document = services.interchange.export_json()
+        document = safe_json(services.interchange.export_json())
     if output is None:
         sys.stdout.write(document)
         sys.stdout.flush()

@@ -47,7 +47,7 @@ from funnel_tui.render.forecast_chart import ForecastChart, odds_table
 from funnel_tui.render.kpi_tiles import KPIS, KpiTiles, kpi_change
 from funnel_tui.render.loss_bars import LossBars
 from funnel_tui.render.plan_chart import PlanChart
-from funnel_tui.render.safe import clean
+from funnel_tui.render.safe import clean, safe_json
 from funnel_tui.render.team_table import TeamTable
 from funnel_tui.services import Services
 
@@ -114,7 +114,7 @@ def write(results: list[MetricsResult], fmt: str, zone: tzinfo) -> None:
     if fmt == "json":
         (result,) = results
         document = _document(result, zone)
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "csv":
         (result,) = results
         writer = csv.writer(sys.stdout, lineterminator="\n")

@@ -11,7 +11,7 @@ from rich.text import Text
 from funnel_tui.cli.base import FORMAT, open_services_for, say
 from funnel_tui.domain.models import Pipeline, Stage
 from funnel_tui.domain.templates import LANGUAGES, TEMPLATES
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import safe_json, safe_text
 
 
 @click.group(name="pipeline")
@@ -29,7 +29,7 @@ def list_(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         # Control characters come out \u-escaped: JSON is safe to print as it is.
         document = [_pipeline_json(p) for p in pipelines]
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         return
     if not pipelines:
         say("No pipelines yet: `funnel pipeline add --template b2b` adds one.")

@@ -15,7 +15,7 @@ from funnel_tui.cli.base import FORMAT, open_services_for, options, owner_id, sa
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.render.format import format_money
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import safe_json, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.plans import PlanLine, parse_month
 
@@ -107,7 +107,7 @@ def list_(ctx: click.Context, pipeline: str | None, fmt: str) -> None:
     if fmt == "json":
         # Control characters come out \u-escaped: JSON is safe to print as it is.
         document = [_line_json(line) for line in lines]
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         return
     if not lines:
         say("No plans yet: `funnel plan set AMOUNT --pipeline NAME` sets one.")

@@ -24,7 +24,7 @@ from funnel_tui.cli.base import (
     owner_id,
 )
 from funnel_tui.domain.dates import local_zone
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import safe_json, safe_text
 
 if TYPE_CHECKING:
     from funnel_tui.analytics.periods import Period
@@ -204,7 +204,7 @@ def report(
         )
     if fmt == "json":
         document = _document(result, chosen.first, chosen.last)
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "csv":
         _write_csv(result)
     else:

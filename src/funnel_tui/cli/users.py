@@ -14,7 +14,7 @@ from rich.text import Text
 
 from funnel_tui.cli.base import FORMAT, open_services_for, say
 from funnel_tui.domain.models import User
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import safe_json, safe_text
 
 ROLE = click.Choice(["lead", "rep"], case_sensitive=False)
 
@@ -33,7 +33,7 @@ def list_(ctx: click.Context, fmt: str) -> None:
         everyone = services.users.list()
     if fmt == "json":
         document = [_user_json(user) for user in everyone]
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         return
     if not everyone:
         say("No users yet: `funnel users add LOGIN --role lead` adds one.")

@@ -2,6 +2,13 @@
 
 The parsers here take exact forms (ISO 8601, `dd.mm.yyyy`, optional `HH:MM`); the deal pane's
 natural-language forms ("tomorrow 10:00", "fri", "+3d") build on them.
+
+Rules, in one place (expected close, next contact, `--at`, `--from`/`--to`, months, imports):
+- a year is between MIN_YEAR (1900) and MAX_YEAR (2200); anything else, and a day that does
+  not exist (31.04, 29.02.2027), is a ValidationError naming the field;
+- a local time without an offset is read in the user's zone with fold=0: a time inside a
+  spring-forward gap (02:30 on a night the clocks jump from 02:00 to 03:00) moves forward
+  by the gap (03:30); a time that happens twice (fall back) is its first occurrence.
 """
 
 from __future__ import annotations
@@ -13,9 +20,27 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.domain.validation import shown
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
 
 _DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def check_year(moment: date, field: str = "date") -> None:
+    """Refuse a date (or datetime) outside the years MIN_YEAR..MAX_YEAR."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValidationError(field, f"year {moment.year} is not between {MIN_YEAR} and {MAX_YEAR}")
+
+
+def check_moment(moment: datetime, field: str = "time") -> datetime:
+    """An aware instant within the allowed years (in its own zone), as UTC."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(field, "needs a time zone")
+    check_year(moment, field)
+    return moment.astimezone(UTC)
 
 
 def utc_now() -> datetime:
@@ -45,25 +70,32 @@ def local_midnight(day: date, zone: tzinfo) -> datetime:
 
 
 def to_utc(moment: datetime, local: tzinfo | None = None) -> datetime:
-    """Aware UTC from `moment`; a naive moment is read in `local` (default: the system zone)."""
+    """Aware UTC from `moment`; a naive moment is read in `local` (default: `local_zone()`)
+    with its fold: fold=0 moves a time in a gap forward and picks a repeated time's first
+    occurrence."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local) if local is not None else moment.astimezone()
+        moment = moment.replace(tzinfo=local if local is not None else local_zone())
     return moment.astimezone(UTC)
 
 
-def parse_date(text: str, field: str = "date") -> date:
-    """`2026-12-25` or `25.12.2026`."""
+def parse_date(text: str, field: str = "date", *, check_years: bool = True) -> date:
+    """`2026-12-25` or `25.12.2026`, in the allowed years unless `check_years` is False (a
+    caller with its own, narrower range and message: the next contact)."""
     raw = text.strip()
     try:
         match = _DMY.match(raw)
         if match:
             day, month, year = (int(group) for group in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(raw)
+            parsed = date(year, month, day)
+        else:
+            parsed = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(
-            field, f"{text!r} is not a date (use 2026-12-25 or 25.12.2026)"
+            field, f"{shown(text)} is not a date (use 2026-12-25 or 25.12.2026)"
         ) from None
+    if check_years:
+        check_year(parsed, field)
+    return parsed
 
 
 def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) -> datetime:
@@ -81,20 +113,22 @@ def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) 
         moment = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
         raise ValidationError(
-            field, f"{text!r} is not a date and time (use 2026-12-25 15:30 or 25.12.2026 15:30)"
+            field,
+            f"{shown(text)} is not a date and time (use 2026-12-25 15:30 or 25.12.2026 15:30)",
         ) from None
+    check_year(moment, field)
     return to_utc(moment, local)
 
 
 def _parse_time(text: str, field: str) -> time:
     match = _TIME.match(text)
     if not match:
-        raise ValidationError(field, f"{text!r} is not a time (use 15:30)")
+        raise ValidationError(field, f"{shown(text)} is not a time (use 15:30)")
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     try:
         return time(hour, minute, second)
     except ValueError:
-        raise ValidationError(field, f"{text!r} is not a time (use 15:30)") from None
+        raise ValidationError(field, f"{shown(text)} is not a time (use 15:30)") from None
 
 
 def format_utc(moment: datetime) -> str:
@@ -108,10 +142,10 @@ def parse_utc(text: str, field: str = "time") -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except (ValueError, TypeError):
-        raise ValidationError(field, f"{text!r} is not an ISO 8601 timestamp") from None
+        raise ValidationError(field, f"{shown(text)} is not an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
-        raise ValidationError(field, f"{text!r} has no time zone (add Z for UTC)")
-    return moment.astimezone(UTC)
+        raise ValidationError(field, f"{shown(text)} has no time zone (add Z for UTC)")
+    return check_moment(moment, field)
 
 
 def parse_duration(text: str, field: str = "duration") -> int:
@@ -126,4 +160,4 @@ def parse_duration(text: str, field: str = "duration") -> int:
     if raw and parts and any(parts.groups()):
         hours, minutes, seconds = (int(group or 0) for group in parts.groups())
         return hours * 3600 + minutes * 60 + seconds
-    raise ValidationError(field, f"{text!r} is not a duration (use 90s, 3m, 1h30m or 2:30)")
+    raise ValidationError(field, f"{shown(text)} is not a duration (use 90s, 3m, 1h30m or 2:30)")

@@ -6,35 +6,37 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from typing import Any
 
-from funnel_tui.domain.dates import parse_date
+from funnel_tui.domain.dates import check_year, parse_date
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import Deal, DealDraft
-from funnel_tui.domain.money import MAX_MINOR, normalize_currency, parse_money
+from funnel_tui.domain.money import Money, check_money, parse_money
 from funnel_tui.domain.validation import (
+    clean_company,
+    clean_contact,
     clean_email,
     clean_phone,
+    clean_source,
     clean_tags,
-    clean_text,
     clean_title,
 )
 
 
 def clean_draft(draft: DealDraft) -> DealDraft:
     """Return `draft` with every field validated and normalised (stripped, empties to None)."""
-    if not 0 <= draft.value.minor <= MAX_MINOR:
-        raise ValidationError("value", f"must be between 0 and {MAX_MINOR:,} minor units")
-    currency = normalize_currency(draft.value.currency)
-    if draft.expected_close is not None and draft.expected_close.year < 1970:
-        raise ValidationError("expected_close", "is before 1970")
+    if not isinstance(draft.value, Money):
+        raise ValidationError("value", f"{draft.value!r} is not an amount")
+    value = check_money(draft.value)
+    if draft.expected_close is not None:
+        check_year(draft.expected_close, "expected_close")
     return replace(
         draft,
         title=clean_title(draft.title),
-        value=replace(draft.value, currency=currency),
-        contact=clean_text("contact", draft.contact),
-        company=clean_text("company", draft.company),
+        value=value,
+        contact=clean_contact(draft.contact),
+        company=clean_company(draft.company),
         phone=clean_phone(draft.phone),
         email=clean_email(draft.email),
-        source=clean_text("source", draft.source, limit=100),
+        source=clean_source(draft.source),
         tags=clean_tags(draft.tags),
     )
 
@@ -68,11 +70,11 @@ def field_parsers(default_currency: str) -> dict[str, FieldParser]:
     return {
         "title": clean_title,
         "value": lambda text: parse_money(text or "0", default_currency),
-        "company": lambda text: clean_text("company", text),
-        "contact": lambda text: clean_text("contact", text),
+        "company": clean_company,
+        "contact": clean_contact,
         "phone": clean_phone,
         "email": clean_email,
-        "source": lambda text: clean_text("source", text, limit=100),
+        "source": clean_source,
         "tags": lambda text: clean_tags(text.split(",")),
         "expected_close": lambda text: parse_date(text, "expected_close") if text.strip() else None,
     }

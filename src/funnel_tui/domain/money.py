@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.domain.validation import shown
 
 # Active ISO 4217 codes (2024 list, without funds and precious metals).
 _ISO_CODES = frozenset(
@@ -158,6 +159,7 @@ _ISO_CODES = frozenset(
         "USD",
         "UYU",
         "UZS",
+        "VED",
         "VES",
         "VND",
         "VUV",
@@ -216,8 +218,10 @@ _SYMBOLS = {
     "֏": "AMD",
 }
 
-# Largest amount we accept, in minor units: fits a signed 64-bit integer with room to sum.
-MAX_MINOR = 10**15
+# Largest amount we accept, in minor units (10^13: a hundred billion roubles or dollars); a
+# signed 64-bit integer holds the sum of nearly a million such deals.
+MAX_MINOR = 10**13
+_TOO_LARGE = f"is too large (more than {MAX_MINOR:,} minor units, the most Funnel accepts)"
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -234,6 +238,8 @@ def currency_exponent(code: str) -> int:
 
 def normalize_currency(code: str) -> str:
     """Return the ISO 4217 code for `code` (a code in any case, or a common symbol)."""
+    if not isinstance(code, str):
+        raise ValidationError("currency", f"{shown(code)} is not a currency code")
     cleaned = code.strip()
     symbol = _SYMBOLS.get(cleaned.lower())
     if symbol:
@@ -241,7 +247,7 @@ def normalize_currency(code: str) -> str:
     upper = cleaned.upper()
     if upper not in _ISO_CODES:
         raise ValidationError(
-            "currency", f"unknown currency {code!r} (use an ISO code such as RUB, USD, EUR)"
+            "currency", f"unknown currency {shown(code)} (use an ISO code such as RUB, USD, EUR)"
         )
     return upper
 
@@ -255,36 +261,62 @@ class Money:
 
     @classmethod
     def from_major(cls, amount: Decimal | int | str, currency: str) -> Money:
-        """Build from an amount in major units; refuses sub-minor precision."""
+        """Build from an amount in major units; refuses sub-minor precision and floats (a
+        float has already lost the exact amount: 0.1 + 0.2 != 0.3)."""
         code = normalize_currency(currency)
         exponent = currency_exponent(code)
+        if isinstance(amount, float | bool) or not isinstance(amount, Decimal | int | str):
+            raise ValidationError(
+                "value",
+                f"{shown(amount)} is not an exact amount (give text or an integer, not a float)",
+            )
         try:
-            value = Decimal(amount)
-        except InvalidOperation:
-            raise ValidationError("value", f"not a number: {amount!r}") from None
+            value = Decimal(amount.strip() if isinstance(amount, str) else amount)
+        except (InvalidOperation, ValueError):
+            raise ValidationError("value", f"not a number: {shown(amount)}") from None
         if not value.is_finite():
-            raise ValidationError("value", f"not a number: {amount!r}")
+            raise ValidationError("value", f"not a number: {shown(amount)}")
+        if value < 0:
+            raise ValidationError("value", "must not be negative")
+        # The bound first: a huge number would overflow the decimal context below.
+        if value.adjusted() > 20 or value.scaleb(exponent) > MAX_MINOR:
+            raise ValidationError("value", _TOO_LARGE)
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
+            number = str(amount).strip()  # a valid number by now: no quotes needed
+            number = number if len(number) <= 40 else number[:39] + "…"
             raise ValidationError(
-                "value", f"{amount} has more than {exponent} decimal places for {code}"
+                "value", f"{number} has more than {exponent} decimal places for {code}"
             )
-        minor = int(scaled)
-        if minor < 0:
-            raise ValidationError("value", "must not be negative")
-        if minor > MAX_MINOR:
-            raise ValidationError("value", "is too large")
-        return cls(minor, code)
+        return cls(int(scaled), code)
 
     @property
     def major(self) -> Decimal:
         """The amount in major units, with the currency's number of decimals."""
         exponent = currency_exponent(self.currency)
-        return Decimal(self.minor).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+        # From text, which is exact at any size (context arithmetic rounds past 28 digits).
+        return Decimal(f"{self.minor}E-{exponent}")
 
     def to_decimal_string(self) -> str:
         """Major units as a plain decimal string, e.g. "1500.00" (the interchange format)."""
         return str(self.major)
+
+
+def check_money(money: Money, field: str = "value") -> Money:
+    """`money` if it is an amount a deal or plan may hold: integer minor units (never a float
+    or a bool), not negative, at most MAX_MINOR, in an ISO 4217 currency (normalised)."""
+    minor = money.minor
+    if isinstance(minor, bool) or not isinstance(minor, int):
+        raise ValidationError(field, f"{shown(minor)} is not a whole number of minor units")
+    if minor < 0:
+        raise ValidationError(field, "must not be negative")
+    if minor > MAX_MINOR:
+        raise ValidationError(field, _TOO_LARGE)
+    try:
+        code = normalize_currency(money.currency)
+    except ValidationError as err:
+        raise ValidationError("currency", err.message) from None
+    return money if code == money.currency else Money(minor, code)
 
 
 def parse_money(text: str, default_currency: str) -> Money:
@@ -294,13 +326,13 @@ def parse_money(text: str, default_currency: str) -> Money:
     by exactly three digits is a thousands separator (`1,500` is fifteen hundred) unless the
     currency has three decimals; otherwise the last separator is the decimal point.
     """
-    raw = text.strip()
+    raw = text.strip().replace("\u2212", "-")  # a typographic minus is a minus
     if not raw:
         raise ValidationError("value", "is empty")
     currency, number = _split_currency(raw, default_currency)
     number = _SPACES.sub("", number)
     if not _NUMBER.match(number):
-        raise ValidationError("value", f"not an amount: {text!r}")
+        raise ValidationError("value", f"not an amount: {shown(text)}")
     exponent = currency_exponent(currency)
     return Money.from_major(_to_decimal_string(number, exponent, text), currency)
 
@@ -313,12 +345,12 @@ def _split_currency(raw: str, default_currency: str) -> tuple[str, str]:
     if match is None:
         if raw.lstrip().startswith("-"):
             raise ValidationError("value", "must not be negative")
-        raise ValidationError("value", f"not an amount: {raw!r}")
+        raise ValidationError("value", f"not an amount: {shown(raw)}")
     if match["num"].endswith((",", ".")) or match["post"] == ".":
-        raise ValidationError("value", f"not an amount: {raw!r}")
+        raise ValidationError("value", f"not an amount: {shown(raw)}")
     pre, num, post = match["pre"], match["num"], match["post"]
     if pre and post:
-        raise ValidationError("value", f"not an amount: {raw!r}")
+        raise ValidationError("value", f"not an amount: {shown(raw)}")
     label = pre or post
     currency = normalize_currency(label) if label else normalize_currency(default_currency)
     return currency, num
@@ -347,13 +379,13 @@ def _to_decimal_string(number: str, exponent: int, original: str) -> str:
     else:
         integer, fraction = number, ""
     if (decimal_sep and decimal_sep in integer) or (group_sep and group_sep in fraction):
-        raise ValidationError("value", f"not an amount: {original!r}")
+        raise ValidationError("value", f"not an amount: {shown(original)}")
     groups = integer.split(group_sep) if group_sep else [integer]
     if len(groups) > 1 and (
         not 1 <= len(groups[0]) <= 3
         or groups[0] == "0"
         or any(len(group) != 3 for group in groups[1:])
     ):
-        raise ValidationError("value", f"misplaced thousands separator in {original!r}")
+        raise ValidationError("value", f"misplaced thousands separator in {shown(original)}")
     joined = "".join(groups)
     return f"{joined}.{fraction}" if fraction else joined

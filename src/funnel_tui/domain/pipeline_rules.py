@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import PipelineSpec, Stage, StageKind
-from funnel_tui.domain.validation import clean_text
+from funnel_tui.domain.validation import MAX_TEXT, clean_text
+
+MAX_LABEL = 100
+"""Longest pipeline, stage or loss-reason name."""
 
 
 def open_index(stages: tuple[Stage, ...], stage: Stage) -> int | None:
@@ -49,27 +52,63 @@ def clean_answers(stage: Stage, answers: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
+def name_key(name: str) -> str:
+    """What makes two names the same: case and surrounding spaces do not count."""
+    return name.strip().casefold()
+
+
+def clean_label(field: str, name: str) -> str:
+    """A pipeline, stage or loss-reason name: stripped, non-empty, at most MAX_LABEL, on
+    one line."""
+    cleaned = clean_text(field, name, limit=MAX_LABEL)
+    if cleaned is None:
+        raise ValidationError(field, "name is empty")
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise ValidationError(field, f"{cleaned!r}: a name is one line without control characters")
+    return cleaned
+
+
+def check_name_free(field: str, name: str, taken: Iterable[str], what: str) -> None:
+    """The one uniqueness rule for names: `name` must differ, ignoring case and surrounding
+    spaces, from every name in `taken` (pipelines: the unarchived ones; stages: those of the
+    same pipeline; loss reasons: those of the same pipeline)."""
+    wanted = name_key(name)
+    for other in taken:
+        if name_key(other) == wanted:
+            shown = name.strip()
+            same = "" if other.strip() == shown else f" ({other.strip()!r})"
+            raise ValidationError(field, f"a {what} named {shown!r} exists{same}")
+
+
+def check_unique_names(field: str, names: Iterable[str], what: str) -> None:
+    """Every name of `names` differs from the others (see `check_name_free`)."""
+    seen: list[str] = []
+    for name in names:
+        check_name_free(field, name, seen, what)
+        seen.append(name)
+
+
 def check_pipeline_spec(spec: PipelineSpec) -> None:
     """Refuse a pipeline that breaks DESIGN.md's invariants."""
-    if not spec.name.strip():
-        raise ValidationError("pipeline", "name is empty")
+    clean_label("pipeline", spec.name)
     kinds = [stage.kind for stage in spec.stages]
     if kinds.count(StageKind.WON) != 1 or kinds.count(StageKind.LOST) != 1:
         raise ValidationError("pipeline", "needs exactly one won and one lost stage")
     if StageKind.OPEN not in kinds:
         raise ValidationError("pipeline", "needs at least one open stage")
-    names = [stage.name.strip().casefold() for stage in spec.stages]
-    if len(set(names)) != len(names):
-        raise ValidationError("pipeline", "stage names must be unique")
     for stage in spec.stages:
-        if not stage.name.strip():
-            raise ValidationError("stage", "name is empty")
+        clean_label("stage", stage.name)
+        for question in stage.checklist:
+            if clean_text("checklist", question, limit=MAX_TEXT) is None:
+                raise ValidationError("checklist", f"{stage.name!r}: a question is empty")
+    check_unique_names("stage", (stage.name for stage in spec.stages), "stage in this pipeline")
+    for stage in spec.stages:
         if not 0 <= stage.probability <= 100:
             raise ValidationError("probability", f"{stage.probability} is not within 0–100")
         if stage.rot_days is not None and stage.rot_days < 1:
             raise ValidationError("rot_days", "must be at least 1 day")
         if stage.on_hold and stage.kind is not StageKind.OPEN:
             raise ValidationError("on_hold", f"{stage.name!r}: only an open stage can hold deals")
-    reasons = [reason.strip().casefold() for reason in spec.loss_reasons]
-    if len(set(reasons)) != len(reasons) or "" in reasons:
-        raise ValidationError("loss_reasons", "must be unique and non-empty")
+    for reason in spec.loss_reasons:
+        clean_label("loss_reasons", reason)
+    check_unique_names("loss_reasons", spec.loss_reasons, "loss reason in this pipeline")

@@ -1,4 +1,10 @@
-"""Validation of the free-text fields of a deal. One message per field, raised as ValidationError."""
+"""Validation of the free-text fields of a deal. One message per field, raised as ValidationError.
+
+The limits, in one place (the services call these; forms, the CLI and the importers reuse them):
+title 200 characters; company and contact 200; source 100; a tag 50, at most 20 tags;
+pipeline, stage and loss-reason names 100 (pipeline_rules.py); notes, activity bodies, loss
+notes and next-contact notes 20,000; other short text 500; e-mail 254; phone 40.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +15,33 @@ from funnel_tui.domain.errors import ValidationError
 MAX_TITLE = 200
 MAX_TEXT = 500
 MAX_BODY = 20_000
+MAX_NAME = 200  # company, contact
+MAX_SOURCE = 100
+MAX_TAG = 50
 MAX_TAGS = 20
+MAX_EMAIL = 254
+MAX_PHONE = 40
 
 # Loose but consistent: one @, something before it, a dotted domain after it, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-# Digits with the usual decoration: + ( ) - . spaces, and an optional extension.
-_PHONE = re.compile(r"^\+?[\d\s().\-]+((ext\.?|доб\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
+# ASCII digits with the usual decoration: + ( ) - . spaces, and an optional extension.
+_PHONE = re.compile(
+    r"^\+?[0-9 \t\u00a0\u202f().\-]+(?P<ext>(ext\.?|доб\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE
+)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """`value` for a one-line message: its repr (control characters escaped), shortened."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clean_text(field: str, value: str | None, *, limit: int = MAX_TEXT) -> str | None:
     """Strip `value`; empty becomes None; refuse over-long text."""
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{shown(value)} is not text")
     stripped = value.strip()
     if not stripped:
         return None
@@ -37,27 +58,50 @@ def clean_title(title: str) -> str:
 
 
 def clean_email(email: str | None) -> str | None:
-    cleaned = clean_text("email", email, limit=254)
+    cleaned = clean_text("email", email, limit=MAX_EMAIL)
     if cleaned is not None and not _EMAIL.match(cleaned):
         raise ValidationError("email", f"{cleaned!r} is not an e-mail address")
     return cleaned
 
 
 def clean_phone(phone: str | None) -> str | None:
-    cleaned = clean_text("phone", phone, limit=40)
+    """Loose: digits, spaces, + ( ) - . and an optional extension (`x12`, `ext. 12`,
+    `доб. 12`); at least 5 and at most 17 digits before the extension."""
+    cleaned = clean_text("phone", phone, limit=MAX_PHONE)
     if cleaned is None:
         return None
-    digits = sum(ch.isdigit() for ch in cleaned.split("x")[0].split("ext")[0])
-    if not _PHONE.match(cleaned) or not 5 <= digits <= 17:
-        raise ValidationError("phone", f"{cleaned!r} is not a phone number")
+    match = _PHONE.match(cleaned)
+    number = cleaned[: match.start("ext")] if match and match["ext"] else cleaned
+    digits = sum("0" <= ch <= "9" for ch in number)
+    if match is None or not 5 <= digits <= 17:
+        raise ValidationError(
+            "phone", f"{cleaned!r} is not a phone number (digits, spaces, + ( ) - .)"
+        )
     return cleaned
+
+
+def clean_company(company: str | None) -> str | None:
+    return clean_text("company", company, limit=MAX_NAME)
+
+
+def clean_contact(contact: str | None) -> str | None:
+    return clean_text("contact", contact, limit=MAX_NAME)
+
+
+def clean_source(source: str | None) -> str | None:
+    return clean_text("source", source, limit=MAX_SOURCE)
+
+
+def clean_long_text(field: str, text: str | None) -> str | None:
+    """A note-like text (loss note, next-contact note, activity body): at most MAX_BODY."""
+    return clean_text(field, text, limit=MAX_BODY)
 
 
 def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Strip, drop empties and duplicates (keeping the first spelling), keep order."""
     seen: dict[str, str] = {}
     for tag in tags:
-        cleaned = clean_text("tags", tag, limit=50)
+        cleaned = clean_text("tags", tag, limit=MAX_TAG)
         if cleaned is None:
             continue
         if "," in cleaned:
@@ -69,14 +113,18 @@ def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def clean_login(login: str) -> str:
+    if not isinstance(login, str):
+        raise ValidationError("login", f"{shown(login)} is not a valid login name")
     cleaned = login.strip()
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}", cleaned):
-        raise ValidationError("login", f"{login!r} is not a valid login name")
+        raise ValidationError("login", f"{shown(login)} is not a valid login name")
     return cleaned
 
 
 def clean_duration(seconds: int | None) -> int | None:
-    if seconds is not None and not 0 <= seconds <= 24 * 3600:
+    if seconds is not None and (
+        isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= 24 * 3600
+    ):
         raise ValidationError("duration", "must be between 0 and 24 hours")
     return seconds
 

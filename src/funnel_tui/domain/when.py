@@ -16,7 +16,8 @@ Rules, in one place:
 - a local time that does not exist (spring-forward gap) is read with fold=0, so it moves
   forward by the gap; one that exists twice (fall back) is its first occurrence, or the
   second when typed between the two;
-- the result must be no more than a minute before `now` and at most 5 years after it.
+- the result must be no more than a minute before `now` and at most 5 years after it (a
+  full date outside the years 1900–2200 of dates.py is refused the same way).
 """
 
 from __future__ import annotations
@@ -27,12 +28,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from funnel_tui.domain.dates import _parse_time, parse_date, parse_datetime, to_utc
+from funnel_tui.domain.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    _parse_time,
+    parse_date,
+    parse_datetime,
+    to_utc,
+)
 from funnel_tui.domain.errors import ValidationError
 
 DEFAULT_HOUR = 10  # a day without a time means 10:00 local
 
 MAX_YEARS_AHEAD = 5
+_PAST = "is in the past (the next contact is now or later)"
 # A minute of slack: "now" is rounded down to the minute, and typing takes a moment.
 _PAST_GRACE = timedelta(minutes=1)
 
@@ -301,7 +310,14 @@ def _day_month(
 def _full_date(
     match: re.Match[str], clock: time | None, context: _Context
 ) -> tuple[datetime, bool]:
-    return _on_day(parse_date(match[0], context.field), clock, context)
+    # "In the past" / "more than 5 years ahead" say more here than "year 9999 is not between
+    # 1900 and 2200", and those years are out of this field's range whatever `now` is.
+    day = parse_date(match[0], context.field, check_years=False)
+    if day.year < MIN_YEAR:
+        raise context.error(_PAST)
+    if day.year > MAX_YEAR:
+        raise context.error(f"is more than {MAX_YEARS_AHEAD} years ahead")
+    return _on_day(day, clock, context)
 
 
 def _on_day(day: date, clock: time | None, context: _Context) -> tuple[datetime, bool]:
@@ -346,7 +362,7 @@ def _normalize(text: str) -> str:
 
 def _check_range(at: datetime, now: datetime, context: _Context) -> None:
     if at < now - _PAST_GRACE:
-        raise context.error("is in the past (the next contact is now or later)")
+        raise context.error(_PAST)
     if at > _years_later(now, MAX_YEARS_AHEAD):
         raise context.error(f"is more than {MAX_YEARS_AHEAD} years ahead")
 

@@ -1,9 +1,10 @@
 """The one way to turn data into something displayable.
 
-Everything a user or an import typed goes through `safe_text` (or `clean`) before it reaches
-a terminal: it becomes a Rich `Text` built from a plain string (never markup), and control
-characters, escape sequences, bidi overrides and zero-width characters are replaced by
-visible stand-ins (shared/FINDINGS.md: no Textual path strips raw escapes).
+Everything a user or an import typed goes through `safe_text` (or `clean`; `safe_json` for a
+JSON text) before it reaches a terminal: it becomes a Rich `Text` built from a plain string
+(never markup), and control characters, escape sequences, bidi overrides and zero-width
+characters are replaced by visible stand-ins (shared/FINDINGS.md: no Textual path strips raw
+escapes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from rich.text import Text
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 # Bidi embeddings/overrides/isolates and zero-width characters: they reorder or hide text.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+# JSON escapes C0 controls but may carry these raw: DEL, C1 controls (an 8-bit CSI or OSC
+# to a terminal), bidi overrides and zero-width characters. Outside its strings a JSON text is
+# ASCII, so each of them is in a string and its \u escape decodes to the same value.
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _control_picture(match: re.Match[str]) -> str:
@@ -39,3 +46,9 @@ def clean(value: object, *, multiline: bool = False) -> str:
 def safe_text(value: object, style: str = "", *, multiline: bool = False) -> Text:
     """A Rich `Text` showing `value` literally (no markup, no escapes)."""
     return Text(clean(value, multiline=multiline), style=style)
+
+
+def safe_json(text: str) -> str:
+    """A JSON text (`json.dumps`, `ensure_ascii=False`) with nothing a terminal would act on:
+    the same document, with the characters above written as \\u escapes."""
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

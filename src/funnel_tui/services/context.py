@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from funnel_tui.domain.dates import utc_now
-from funnel_tui.domain.errors import ValidationError
+from funnel_tui.domain.dates import check_moment, utc_now
 from funnel_tui.domain.models import Role, User
 from funnel_tui.domain.validation import clean_login
 from funnel_tui.services.ports import Store, UnitOfWork
@@ -36,9 +35,7 @@ class ServiceContext:
         """`at` if given (scripted back-dating), else now; always aware UTC."""
         if at is None:
             return self.clock()
-        if at.tzinfo is None:
-            raise ValidationError("at", "needs a time zone")
-        return at
+        return check_moment(at, "at")
 
 
 def ensure_user(uow: UnitOfWork, login: str, at: datetime) -> User:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
+from funnel_tui.domain.dates import check_moment
 from funnel_tui.domain.drafts import clean_draft, draft_fields
 from funnel_tui.domain.errors import (
     ConflictError,
@@ -33,7 +34,7 @@ from funnel_tui.domain.pipeline_rules import (
     neighbour_stage,
     unanswered_questions,
 )
-from funnel_tui.domain.validation import clean_duration, clean_note, clean_text
+from funnel_tui.domain.validation import clean_duration, clean_long_text, clean_note
 from funnel_tui.services.context import ServiceContext, ensure_user
 from funnel_tui.services.deal_view import DealView, build_timeline
 from funnel_tui.services.ports import UnitOfWork
@@ -416,9 +417,9 @@ class DealService:
     ) -> Deal:
         """Set (or with `when=None`, clear) the next contact and what to do then."""
         moment = self._context.moment(at)
-        if when is not None and when.tzinfo is None:
-            raise ValidationError("next contact", "needs a time zone")
-        note = clean_text("next contact note", note) if when is not None else None
+        if when is not None:
+            when = check_moment(when, "next contact")
+        note = clean_long_text("next contact note", note) if when is not None else None
         return self._update(
             deal_id,
             expected_version,
@@ -596,7 +597,7 @@ def _transition(
     note = None
     if target.kind is StageKind.LOST:
         reason_id = _loss_reason_id(pipeline, loss_reason)
-        note = clean_text("loss note", loss_note)
+        note = clean_long_text("loss note", loss_note)
     elif loss_reason is not None:
         raise ValidationError("reason", "a loss reason only goes with a move to the lost stage")
     closed = target.kind is not StageKind.OPEN

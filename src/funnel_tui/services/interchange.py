@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
-from funnel_tui.domain.dates import format_utc, parse_utc
+from funnel_tui.domain.dates import check_year, format_utc, parse_utc
 from funnel_tui.domain.drafts import clean_draft, draft_fields
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.events import DealEvent, EventKind
@@ -36,7 +36,12 @@ from funnel_tui.domain.models import (
 )
 from funnel_tui.domain.money import Money
 from funnel_tui.domain.pipeline_rules import check_pipeline_spec
-from funnel_tui.domain.validation import MAX_BODY, clean_login, clean_text
+from funnel_tui.domain.validation import (
+    clean_duration,
+    clean_login,
+    clean_long_text,
+    clean_text,
+)
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.interchange_plans import import_plans, plan_docs
 from funnel_tui.services.interchange_schema import FORMAT, DealDoc, Document, PipelineDoc
@@ -306,7 +311,10 @@ def _import_pipelines(
                 f"pipelines[{index}]",
                 f"pipeline {spec.name!r} exists here without stage {missing[0]!r}",
             )
-    pipelines = {p.name.casefold(): p for p in uow.pipelines.list(include_archived=True)}
+    # An archived pipeline may share a name with a live one (names are unique among the
+    # unarchived): the live one wins, so it goes last.
+    every = sorted(uow.pipelines.list(include_archived=True), key=lambda p: p.archived_at is None)
+    pipelines = {p.name.casefold(): p for p in every}
     return pipelines, created
 
 
@@ -382,11 +390,11 @@ def _bundle(
         stage_entered_at=last_at,
         **draft_fields(draft),
         next_contact_at=next_at,
-        next_contact_note=clean_text("next_contact_note", doc.next_contact_note)
+        next_contact_note=clean_long_text("next_contact_note", doc.next_contact_note)
         if next_at
         else None,
         loss_reason_id=loss_reason_id,
-        loss_note=clean_text("loss_note", doc.loss_note)
+        loss_note=clean_long_text("loss_note", doc.loss_note)
         if current.kind is StageKind.LOST
         else None,
         closed_at=last_at if closed else None,
@@ -444,9 +452,16 @@ def _activity(
         by_user_id=_user(uow, users, doc.by, now).id,
         direction=Direction(doc.direction) if doc.direction else None,
         outcome=Outcome(doc.outcome) if doc.outcome else None,
-        duration_s=doc.duration_s,
-        body=clean_text(f"activities[{position}].body", doc.body, limit=MAX_BODY),
+        duration_s=_duration(doc.duration_s, f"activities[{position}].duration_s"),
+        body=clean_long_text(f"activities[{position}].body", doc.body),
     )
+
+
+def _duration(seconds: int | None, field: str) -> int | None:
+    try:
+        return clean_duration(seconds)
+    except ValidationError as err:
+        raise ValidationError(field, err.message) from None
 
 
 def _loss_reason(pipeline: Pipeline, name: str | None, kind: StageKind) -> int | None:
@@ -464,6 +479,8 @@ def _date(text: str | None, field: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+    check_year(day, field)
+    return day

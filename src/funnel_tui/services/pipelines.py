@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import builtins
 
-from funnel_tui.domain.errors import NotFoundError, ValidationError
+from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.models import Pipeline, PipelineSpec
-from funnel_tui.domain.pipeline_rules import check_pipeline_spec
+from funnel_tui.domain.pipeline_rules import check_name_free, check_pipeline_spec
 from funnel_tui.domain.templates import template_spec
 from funnel_tui.services.context import ServiceContext
 
@@ -18,8 +18,9 @@ class PipelineService:
     def create(self, spec: PipelineSpec) -> Pipeline:
         check_pipeline_spec(spec)
         with self._context.store.write() as uow:
-            if uow.pipelines.by_name(spec.name) is not None:
-                raise ValidationError("pipeline", f"a pipeline named {spec.name!r} exists")
+            # Unique among the unarchived pipelines (an archived one may share a name).
+            taken = (pipeline.name for pipeline in uow.pipelines.list())
+            check_name_free("pipeline", spec.name, taken, "pipeline")
             pipeline = uow.pipelines.add(spec, self._context.clock())
             uow.commit()
         return pipeline

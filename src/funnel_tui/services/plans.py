@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from funnel_tui.domain.dates import check_year
 from funnel_tui.domain.errors import NotFoundError, ValidationError
 from funnel_tui.domain.models import Pipeline, PlanTarget
-from funnel_tui.domain.money import MAX_MINOR, Money, normalize_currency, parse_money
+from funnel_tui.domain.money import Money, check_money, parse_money
+from funnel_tui.domain.validation import shown
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.ports import UnitOfWork
 
@@ -46,8 +48,10 @@ def parse_month(text: str) -> date:
     elif match := _DOTTED_MONTH.match(raw):
         month, year = int(match[1]), int(match[2])
     if year >= 1 and 1 <= month <= 12:
-        return date(year, month, 1)
-    raise ValidationError("month", f"{text!r} is not a month (use 2026-10)")
+        first = date(year, month, 1)
+        check_year(first, "month")
+        return first
+    raise ValidationError("month", f"{shown(text)} is not a month (use 2026-10)")
 
 
 class PlanService:
@@ -116,12 +120,7 @@ def _plan_amount(amount: str | Money, currency: str) -> Money:
     """A plan amount checked as every amount is: no float, not negative, an ISO currency."""
     try:
         if isinstance(amount, Money):
-            code = normalize_currency(amount.currency)
-            if amount.minor < 0:
-                raise ValidationError("value", "must not be negative")
-            if amount.minor > MAX_MINOR:
-                raise ValidationError("value", "is too large")
-            return Money(amount.minor, code)
+            return check_money(amount)
         return parse_money(amount, currency)
     except ValidationError as err:
         raise ValidationError("plan", err.message) from None

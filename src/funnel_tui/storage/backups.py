@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.storage.files import check_integrity
 
 BACKUP_DIR_NAME = "backups"
 STALE_LOCK_S = 6 * 3600
@@ -156,10 +157,15 @@ def copy_database(source: Path, destination: Path) -> None:
                 else:
                     src.backup(dst, pages=STEP_PAGES, sleep=0.005)
                 dst.execute("PRAGMA journal_mode=DELETE")  # a standalone file
+                # A copy of a damaged file would push the good backups out of the window.
+                damage = check_integrity(dst)
             finally:
                 dst.close()
         finally:
             src.close()
+        if damage is not None:
+            partial.unlink()
+            raise StoreError(f"{source} is damaged ({damage}); restore it from a backup")
         partial.replace(destination)
     except (OSError, sqlite3.Error) as err:
         with contextlib.suppress(OSError):

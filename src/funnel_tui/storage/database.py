@@ -35,7 +35,12 @@ from sqlalchemy.pool import StaticPool
 
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage import migrations
-from funnel_tui.storage.files import backup_file, create_private_file, inspect_file
+from funnel_tui.storage.files import (
+    backup_file,
+    create_private_file,
+    inspect_file,
+    sqlite_failure,
+)
 from funnel_tui.storage.unit_of_work import SqlUnitOfWork, translate_error
 from funnel_tui.storage.writer_turns import WriterTurns
 
@@ -121,7 +126,7 @@ class SqlStore:
             try:
                 row = self._watch.execute("PRAGMA data_version").fetchone()
             except sqlite3.Error as err:
-                raise StoreError(f"cannot read {self.label}: {err}") from None
+                raise sqlite_failure(err, self.label) from None
         return int(row[0])
 
     def write(self) -> SqlUnitOfWork:

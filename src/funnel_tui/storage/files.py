@@ -17,6 +17,27 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x464E4E4C
 
 
+def sqlite_failure(error: BaseException | str, where: str) -> StoreError:
+    """A one-line message a user can act on for an SQLite failure on `where`.
+
+    The one mapping for every path that touches the file (the store, the board's reader,
+    the look before opening, backups): a fault reads the same wherever it shows.
+    """
+    text = (str(error).strip().splitlines() or ["unknown error"])[0]
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(f"{where} is busy (another Funnel has kept it locked); try again")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(f"cannot write {where}: the file is read-only for you")
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return StoreError(f"{where} is damaged ({text}); restore it from a backup")
+    if "full" in lowered:
+        return StoreError(f"cannot write {where}: the disk is full ({text}); nothing was saved")
+    if "disk i/o" in lowered:
+        return StoreError(f"cannot use {where}: {text}; nothing was saved")
+    return StoreError(f"database error in {where}: {text}")
+
+
 @dataclass(frozen=True, slots=True)
 class FileState:
     """What is at a database path before we open it for writing."""
@@ -56,22 +77,58 @@ def _inspect_sqlite(path: Path) -> FileState:
     except sqlite3.Error as err:
         raise StoreError(f"cannot open {path}: {err}") from None
     try:
-        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        if not tables and app_id == 0:
-            return FileState(exists=True)
-        if app_id != APPLICATION_ID or "funnel_meta" not in tables:
-            raise StoreError(f"{path} is an SQLite database, but not a Funnel one")
-        row = connection.execute(
-            "SELECT value FROM funnel_meta WHERE key = 'schema_version'"
-        ).fetchone()
-        if row is None or not str(row[0]).isdigit():
-            raise StoreError(f"{path} is a damaged Funnel database (no schema version)")
-        return FileState(exists=True, is_funnel=True, schema_version=int(row[0]))
+        return _read_state(connection, path)
+    except sqlite3.OperationalError as err:
+        if "unable to open" in str(err) and not _writable(path):
+            # A WAL database is read through its `-shm` file, which cannot be made here.
+            raise StoreError(
+                f"cannot open {path}: the file or its directory is read-only for you"
+            ) from None
+        raise _read_failure(err, path) from None
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"cannot read {path}: {err}") from None
+        raise _read_failure(err, path) from None
     finally:
         connection.close()
+
+
+def _read_failure(error: sqlite3.DatabaseError, path: Path) -> StoreError:
+    failure = sqlite_failure(error, str(path))
+    if str(failure).startswith("database error in"):
+        return StoreError(f"cannot read {path}: {error}")
+    return failure
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_state(connection: sqlite3.Connection, path: Path) -> FileState:
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if not tables and app_id == 0:
+        return FileState(exists=True)
+    if app_id != APPLICATION_ID or "funnel_meta" not in tables:
+        raise StoreError(f"{path} is an SQLite database, but not a Funnel one")
+    row = connection.execute(
+        "SELECT value FROM funnel_meta WHERE key = 'schema_version'"
+    ).fetchone()
+    if row is None or not str(row[0]).isdigit():
+        raise StoreError(f"{path} is a damaged Funnel database (no schema version)")
+    return FileState(exists=True, is_funnel=True, schema_version=int(row[0]))
+
+
+def check_integrity(connection: sqlite3.Connection) -> str | None:
+    """None if SQLite finds the database sound, else the first problem in a line.
+
+    `quick_check` reads every page (O(size), ~1 s per GB) but skips the index-to-table
+    cross-checks of `integrity_check`; damaged pages show either way.
+    """
+    try:
+        rows = connection.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as err:
+        return str(err).splitlines()[0] if str(err) else type(err).__name__
+    first = str(rows[0][0]) if rows else "no answer"
+    return None if first == "ok" else first.splitlines()[0]
 
 
 def create_private_file(path: Path) -> None:
@@ -120,11 +177,24 @@ def backup_file(source: Path, destination: Path) -> None:
                 src.backup(dst)
                 # The copy is a standalone file: no WAL next to it.
                 dst.execute("PRAGMA journal_mode=DELETE")
+                damage = check_integrity(dst)
             finally:
                 dst.close()
         finally:
             src.close()
+        if damage is not None:
+            partial.unlink()
+            raise StoreError(
+                f"{source} is damaged ({damage}); no backup was written: restore it from a backup"
+            )
         partial.replace(destination)
+    except sqlite3.DatabaseError as err:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        failure = sqlite_failure(err, str(source))
+        if "damaged" in str(failure):
+            raise StoreError(f"{failure}; no backup was written") from None
+        raise StoreError(f"backup to {destination} failed: {err}") from None
     except (OSError, sqlite3.Error) as err:
         with contextlib.suppress(OSError):
             partial.unlink()

@@ -19,7 +19,7 @@ from typing import Any
 
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage.board_sql import BoardQueries
-from funnel_tui.storage.files import inspect_file
+from funnel_tui.storage.files import inspect_file, sqlite_failure
 
 READS_SCHEMA_VERSION = 7
 """The schema the board's SQL is written for (`migrations.SCHEMA_VERSION`, which cannot be
@@ -37,9 +37,10 @@ _BUSY_TIMEOUT_S = 10
 class SqliteBoardReader(BoardQueries):
     """Board reads over one `sqlite3` connection, shared by worker threads under a lock."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, where: str = "the database") -> None:
         super().__init__(self._fetch)
         self._connection = connection
+        self._where = where
         self._lock = threading.Lock()
 
     @classmethod
@@ -58,14 +59,14 @@ class SqliteBoardReader(BoardQueries):
             connection.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         except sqlite3.Error as err:
             raise StoreError(f"cannot open {path}: {err}") from None
-        return cls(connection)
+        return cls(connection, str(path))
 
     def _fetch(self, sql: str, params: Mapping[str, Any]) -> list[Sequence[Any]]:
         try:
             with self._lock:
                 return self._connection.execute(sql, params).fetchall()
         except sqlite3.Error as err:
-            raise StoreError(f"cannot read the board: {err}") from None
+            raise sqlite_failure(err, self._where) from None
 
     def close(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ from funnel_tui.storage.agenda_queries import SqlAgendaReader
 from funnel_tui.storage.analytics_queries import SqlAnalyticsReader
 from funnel_tui.storage.board_queries import SqlBoardReader
 from funnel_tui.storage.events_repository import SqlEventRepository
+from funnel_tui.storage.files import sqlite_failure
 from funnel_tui.storage.forecast_queries import SqlForecastReader
 from funnel_tui.storage.metrics_queries import SqlMetricsReader
 from funnel_tui.storage.plan_repository import SqlPlanRepository
@@ -28,18 +29,9 @@ from funnel_tui.storage.repositories import (
 
 
 def translate_error(error: sa_exc.SQLAlchemyError, where: str) -> StoreError:
-    """A one-line message for a database failure a user can act on."""
-    text = str(getattr(error, "orig", None) or error).splitlines()[0]
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return StoreError(f"{where} is busy (another Funnel has kept it locked); try again")
-    if "readonly" in lowered or "read-only" in lowered:
-        return StoreError(f"cannot write {where}: the file is read-only for you")
-    if "malformed" in lowered or "not a database" in lowered:
-        return StoreError(f"{where} is damaged ({text}); restore it from a backup")
-    if "disk" in lowered or "full" in lowered:
-        return StoreError(f"cannot write {where}: {text}")
-    return StoreError(f"database error in {where}: {text}")
+    """A one-line message for a database failure a user can act on (`files.sqlite_failure`:
+    the same words as the board's reader and the look before opening use)."""
+    return sqlite_failure(getattr(error, "orig", None) or error, where)
 
 
 class SqlUnitOfWork:

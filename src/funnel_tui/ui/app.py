@@ -17,6 +17,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.console import Console
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -27,6 +29,7 @@ from funnel_tui.config import Settings
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.agenda_text import todo
+from funnel_tui.render.safe import safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
@@ -88,6 +91,8 @@ class FunnelApp(App[None]):
         self._data_version: int | None = None
         self._stale: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         """Screens that have not shown the latest change yet (they are under others)."""
+        self.failure: str | None = None
+        """Why the database could not be opened (the app then exits with code 1)."""
 
     def start_on_dashboard(self, start: DashboardStart) -> None:
         """Open on the wall dashboard instead of the board (call before `run`)."""
@@ -310,7 +315,25 @@ class FunnelApp(App[None]):
             self.push_screen(deal_screen(self, self.services, deal_id, currency))
 
     def _fail(self, message: str) -> None:
-        self.exit(return_code=1, message=message)
+        """The database could not be opened: leave with exit code 1; `run` then prints why.
+
+        After the next refresh: a failure found within milliseconds (a directory, a text
+        file) would otherwise end the app while the header still sets its title, and
+        Textual would print that callback's traceback instead."""
+        self.failure = message
+        self.call_after_refresh(self.exit, return_code=1)
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the app; if the database could not be opened, say why on stderr once the
+        terminal is restored: one literal line, as the commands' errors (a path may hold
+        `[…]` or escapes, and Textual's own exit message would be read as markup and broken
+        at the terminal's width). Returns what `App.run` does (a snapshot's SVG, in tests)."""
+        result = super().run(*args, **kwargs)
+        if self.failure is not None:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                Text("funnel: ") + safe_text(self.failure)
+            )
+        return result
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

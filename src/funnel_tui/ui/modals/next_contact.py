@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.domain.errors import ValidationError
-from funnel_tui.domain.validation import clean_text
+from funnel_tui.domain.validation import clean_long_text
 from funnel_tui.domain.when import Understood, describe, parse_when
 from funnel_tui.render.safe import safe_text
 from funnel_tui.ui.widgets.data_input import DataInput
@@ -145,7 +145,7 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
         preview = self.query_one("#when-preview", Static)
         try:
             at = self.understood(typed).at
-            note = clean_text("to do", self.query_one("#when-note", DataInput).data)
+            note = clean_long_text("to do", self.query_one("#when-note", DataInput).data)
         except ValidationError as err:
             preview.update(safe_text(err.message, "red"))
             self.query_one("#when-text", Input).focus()
