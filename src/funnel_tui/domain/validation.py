@@ -136,3 +136,17 @@ def clean_note(body: str | None, *, required: bool) -> str | None:
     if required and cleaned is None:
         raise ValidationError("note", "is empty")
     return cleaned
+
+
+MAX_DISPLAY_NAME = 100
+
+
+def clean_display_name(name: str) -> str:
+    """A person's display name: one line of at most MAX_DISPLAY_NAME characters, no control
+    characters (the same rule for `funnel users` and for imported users)."""
+    cleaned = clean_text("name", name, limit=MAX_DISPLAY_NAME)
+    if cleaned is None:
+        raise ValidationError("name", "is empty")
+    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
+        raise ValidationError("name", "contains control characters")
+    return cleaned

@@ -37,6 +37,7 @@ from funnel_tui.domain.models import (
 from funnel_tui.domain.money import Money
 from funnel_tui.domain.pipeline_rules import check_pipeline_spec
 from funnel_tui.domain.validation import (
+    clean_display_name,
     clean_duration,
     clean_login,
     clean_long_text,
@@ -267,7 +268,7 @@ def _import_users(uow: UnitOfWork, document: Document, now: datetime) -> int:
     for user_doc in document.users:
         login = clean_login(user_doc.login)
         if uow.users.by_login(login) is None:
-            name = clean_text("name", user_doc.name) or login
+            name = clean_display_name(user_doc.name) if user_doc.name.strip() else login
             uow.users.add(login, name, Role(user_doc.role), now)
             created += 1
     return created

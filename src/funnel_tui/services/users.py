@@ -11,11 +11,9 @@ import builtins
 
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
 from funnel_tui.domain.models import Role, User
-from funnel_tui.domain.validation import clean_login, clean_text
+from funnel_tui.domain.validation import clean_display_name, clean_login
 from funnel_tui.services.context import ServiceContext, ensure_user
 from funnel_tui.services.ports import UnitOfWork
-
-MAX_NAME = 100
 
 
 class NotAllowedError(FunnelError):
@@ -27,15 +25,6 @@ def parse_role(value: str | Role) -> Role:
         return Role(value.strip().casefold() if isinstance(value, str) else value)
     except ValueError:
         raise ValidationError("role", f"{value!r} is not a role (lead or rep)") from None
-
-
-def clean_name(name: str) -> str:
-    cleaned = clean_text("name", name, limit=MAX_NAME)
-    if cleaned is None:
-        raise ValidationError("name", "is empty")
-    if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
-        raise ValidationError("name", "contains control characters")
-    return cleaned
 
 
 class UserService:
@@ -53,7 +42,7 @@ class UserService:
         """
         login = clean_login(login)
         wanted = parse_role(role)
-        display = clean_name(name) if name is not None else login
+        display = clean_display_name(name) if name is not None else login
         with self._context.store.write() as uow:
             self._require_lead(uow, "add users")
             existing = uow.users.by_login(login)
@@ -77,7 +66,7 @@ class UserService:
         """
         login = clean_login(login)
         wanted = parse_role(role) if role is not None else None
-        display = clean_name(name) if name is not None else None
+        display = clean_display_name(name) if name is not None else None
         if wanted is None and display is None:
             raise ValidationError("users set", "nothing to change (give --role or --name)")
         with self._context.store.write() as uow:
