@@ -205,3 +205,34 @@ async def test_a_live_refresh_right_after_my_move_lets_the_focus_follow_the_card
         column = focused_column(app)
         assert column.stage.id != moved.stage_id  # the focus followed the card...
         assert column.current is not None and column.current.deal_id == moved.deal_id
+
+
+async def test_a_newcomer_to_a_team_database_joins_as_a_rep_and_sees_their_own_deals(
+    board_db: Path, reopen: Reopen
+) -> None:
+    app = make_app(board_db, login="newbie")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await opened(app, pilot)
+        board = app.screen_stack[0]
+        assert isinstance(board, BoardScreen)
+        await within(
+            pilot,
+            lambda: board.board_query is not None and board.board_query.owner_id is not None,
+            WITHIN_S,
+        )
+        await settle(pilot)
+        assert totals(app) == [0] * len(totals(app))  # nobody's deals are theirs yet
+    services = reopen()
+    newbie = next(user for user in services.users.list() if user.login == "newbie")
+    assert newbie.role.value == "rep"
+    assert board.board_query is not None and board.board_query.owner_id == newbie.id
+
+
+async def test_a_known_lead_keeps_the_whole_team_in_view(board_db: Path) -> None:
+    app = make_app(board_db, login="anna")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await opened(app, pilot)
+        await pilot.pause(0.3)
+        board = app.screen_stack[0]
+        assert isinstance(board, BoardScreen)
+        assert board.board_query is not None and board.board_query.owner_id is None

@@ -91,6 +91,20 @@ class UserService:
             uow.commit()
         return changed
 
+    def join(self) -> User | None:
+        """Record the acting login on its first use of a database that has a team: a
+        newcomer joins as a rep (DESIGN.md, Domain: User), so that their views start on their
+        own deals. The newly recorded user; None when they were known, or when the database
+        has nobody yet (its first writer becomes its lead, `ensure_user`)."""
+        with self._context.store.read() as uow:
+            if uow.users.by_login(self._context.login) is not None or not uow.users.list():
+                return None
+        with self._context.store.write() as uow:
+            known = uow.users.by_login(self._context.login)  # joined meanwhile (another app)
+            me = ensure_user(uow, self._context.login, self._context.clock())
+            uow.commit()
+        return None if known is not None else me
+
     def found_team(self) -> User:
         """Record the acting login as the team's lead (`funnel init-team`).
 

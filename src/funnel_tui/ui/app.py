@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.domain.models import Role
 from funnel_tui.render.agenda_text import todo
 from funnel_tui.render.safe import safe_text
 from funnel_tui.services import Services
@@ -190,6 +191,24 @@ class FunnelApp(App[None]):
         with suppress(FunnelError):
             self._data_version = services.context.store.data_version()
         self.set_interval(CHANGE_POLL_S, self.poll_changes)
+        self._join_team(services)
+
+    @work(thread=True, group="join-team")
+    def _join_team(self, services: Services) -> None:
+        """A login new to a team database is recorded now, as a rep, and the boards that
+        opened on the whole team (nobody knew them yet) turn to their own deals."""
+        try:
+            me = services.users.join()
+        except FunnelError:
+            return  # a read-only or busy file: they join on their first write instead
+        if me is not None and me.role is Role.REP:
+            self.call_from_thread(self._show_own_deals, me.id)
+
+    def _show_own_deals(self, user_id: int) -> None:
+        for board in self._board_screens():
+            query = board.board_query
+            if query is not None and query.owner_id is None:
+                board.show_owner(user_id)
 
     # --- live refresh: a teammate's change shows within 2 s --------------------------------
 

@@ -469,6 +469,12 @@ class BoardScreen(Screen[None]):
         if columns:
             columns[0].focus()
 
+    def show_owner(self, owner_id: int | None) -> None:
+        """Show one owner's deals (None: everyone's), reading the team again first."""
+        if self.board_query is not None:
+            self.board_query = replace(self.board_query, owner_id=owner_id)
+            self._reload(context=True)
+
     def _set_query(self, query: BoardQuery) -> None:
         self.board_query = query
         self._reload()
