@@ -3,6 +3,7 @@ the files are."""
 
 from __future__ import annotations
 
+import csv
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -10,7 +11,15 @@ from pathlib import Path
 import click
 
 from funnel_tui import paths
-from funnel_tui.cli.base import DAY, Options, err_console, open_services_for, say
+from funnel_tui.cli.base import (
+    DAY,
+    OWNER,
+    Options,
+    err_console,
+    open_services_for,
+    owner_id,
+    say,
+)
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean, safe_json
 
@@ -82,16 +91,89 @@ def import_(ctx: click.Context, file: Path) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to a file instead of standard output.",
 )
+@click.option(
+    "--activities",
+    "activities_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="csv: also write the exported deals' activities to this file.",
+)
+@click.option("--bom", is_flag=True, help="csv: start with a UTF-8 BOM (for Excel).")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="csv: the field separator.",
+)
+@click.option(
+    "--raw", is_flag=True, help="csv: no formula guard (no ' before a cell starting = + - @)."
+)
+@click.option("--pipeline", help="csv: only deals of this pipeline.")
+@OWNER
+@click.option("--stage", help="csv: only deals now at this stage.")
+@click.option(
+    "--status", type=click.Choice(["open", "won", "lost"]), help="csv: only open, won or lost."
+)
+@click.option("--from", "first", type=DAY, help="csv: only deals created on or after this day.")
+@click.option("--to", "last", type=DAY, help="csv: only deals created on or before this day.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
-    """Export everything as one JSON document (`funnel import` reads it back)."""
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    activities_file: Path | None,
+    bom: bool,
+    delimiter: str,
+    raw: bool,
+    pipeline: str | None,
+    owner: str | None,
+    stage: str | None,
+    status: str | None,
+    first: date | None,
+    last: date | None,
+) -> None:
+    """Export deals: everything as one JSON document (`funnel import` reads it back), or
+    the deals as CSV, all or a filter (csv only), with their activities as a second CSV.
+
+    CSV: plain English column names, values as decimal strings in major units (1500.50),
+    dates ISO, times UTC, tags joined by "; ". A text cell starting with = + - @, tab or CR
+    gets a leading ' so a spreadsheet does not run it as a formula (--raw: exact cells).
+    --from/--to are days of creation in local time, both included.
+    """
+    if fmt == "csv":
+        _export_csv(
+            ctx,
+            output,
+            activities_file,
+            bom=bom,
+            delimiter="\t" if delimiter == "tab" else delimiter,
+            raw=raw,
+            where=(pipeline, owner, stage, status, first, last),
+        )
+        return
+    csv_only = {
+        "--activities": activities_file is not None,
+        "--bom": bom,
+        "--delimiter": delimiter != ",",
+        "--raw": raw,
+        "--pipeline": pipeline is not None,
+        "--owner": owner is not None,
+        "--stage": stage is not None,
+        "--status": status is not None,
+        "--from/--to": first is not None or last is not None,
+    }
+    given = [name for name, used in csv_only.items() if used]
+    if given:
+        raise click.UsageError(f"{given[0]} is for --format csv (json exports everything)")
     with open_services_for(ctx) as services:
         document = safe_json(services.interchange.export_json())
     if output is None:
@@ -102,6 +184,77 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         output.write_text(document, encoding="utf-8")
     except OSError as err:
         raise FunnelError(f"cannot write {output}: {err.strerror or err}") from None
+
+
+_Where = tuple[str | None, str | None, str | None, str | None, date | None, date | None]
+
+
+def _export_csv(
+    ctx: click.Context,
+    output: Path | None,
+    activities_file: Path | None,
+    *,
+    bom: bool,
+    delimiter: str,
+    raw: bool,
+    where: _Where,
+) -> None:
+    from funnel_tui.analytics.periods import custom_period
+    from funnel_tui.domain.dates import local_zone
+    from funnel_tui.domain.models import StageKind
+    from funnel_tui.services.csv_export import (
+        ACTIVITY_COLUMNS,
+        DEAL_COLUMNS,
+        DealFilter,
+        export_rows,
+    )
+
+    pipeline, owner, stage, status, first, last = where
+    start = end = None
+    if (first is None) != (last is None):
+        raise click.UsageError("--from and --to go together")
+    if first is not None and last is not None:
+        if last < first:
+            raise click.UsageError("--to is before --from")
+        start, end = custom_period(first, last).bounds(local_zone())
+    with open_services_for(ctx) as services:
+        chosen = DealFilter(
+            pipeline=pipeline,
+            owner_id=owner_id(services, owner),
+            stage=stage,
+            status=StageKind(status) if status else None,
+            created_from=start,
+            created_before=end,
+        )
+        rows = export_rows(
+            services.context.store, chosen, guard=not raw, activities=activities_file is not None
+        )
+    _write_csv(output, [list(DEAL_COLUMNS), *rows.deals], bom=bom, delimiter=delimiter)
+    if activities_file is not None:
+        table = [list(ACTIVITY_COLUMNS), *rows.activities]
+        _write_csv(activities_file, table, bom=bom, delimiter=delimiter)
+
+
+def _write_csv(target: Path | None, rows: list[list[str]], *, bom: bool, delimiter: str) -> None:
+    """CSV text (Excel's dialect: quoted when needed, CRLF rows) to `target` or stdout.
+
+    A file gets every cell exactly; on a terminal, control characters are shown as stand-ins
+    (DESIGN: no escape sequence from data reaches a terminal) and no BOM is written.
+    """
+    if target is None:
+        terminal = sys.stdout.isatty()
+        if terminal:
+            rows = [[clean(cell, multiline=True) for cell in row] for row in rows]
+        elif bom:
+            sys.stdout.write("\ufeff")
+        csv.writer(sys.stdout, delimiter=delimiter).writerows(rows)
+        sys.stdout.flush()
+        return
+    try:
+        with target.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+    except OSError as err:
+        raise FunnelError(f"cannot write {target}: {err.strerror or err}") from None
 
 
 @click.command()
