@@ -69,11 +69,66 @@ def demo(ctx: click.Context, deals: int, seed: int, today: date | None) -> None:
 
 @click.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--preset",
+    type=click.Choice(["amocrm", "bitrix24", "pipedrive", "generic"], case_sensitive=False),
+    help="csv/xlsx: whose export this is (default: recognised from the header).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="csv/xlsx: read COLUMN as FIELD (`-` ignores it); repeatable.",
+)
+@click.option("--pipeline", help="csv/xlsx: put every deal into this pipeline.")
+@click.option("--dry-run", is_flag=True, help="csv/xlsx: only report problems and what is new.")
+@click.option(
+    "--create-stages/--no-create-stages",
+    default=True,
+    show_default=True,
+    help="csv/xlsx: create the pipelines the file names.",
+)
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="csv/xlsx: import the good rows; the bad ones' problems go to FILE.rejected.csv.",
+)
 @click.pass_context
-def import_(ctx: click.Context, file: Path) -> None:
-    """Import a Funnel JSON export (all of it, or nothing)."""
+def import_(
+    ctx: click.Context,
+    file: Path,
+    preset: str | None,
+    maps: tuple[str, ...],
+    pipeline: str | None,
+    dry_run: bool,
+    create_stages: bool,
+    skip_bad: bool,
+) -> None:
+    """Import a Funnel JSON export (all of it, or nothing), or deals from a CSV or XLSX
+    export of amoCRM/Kommo, Bitrix24, Pipedrive or a spreadsheet."""
     if file.suffix.lower() != ".json":
-        raise FunnelError(f"{file}: only Funnel JSON exports can be imported for now (.json)")
+        from funnel_tui.cli.csv_import import import_csv
+
+        ctx.invoke(
+            import_csv,
+            file=file,
+            preset=preset,
+            maps=maps,
+            pipeline=pipeline,
+            dry_run=dry_run,
+            create_stages=create_stages,
+            skip_bad=skip_bad,
+        )
+        return
+    if preset or maps or pipeline or dry_run or skip_bad:
+        raise click.UsageError(
+            "--preset, --map, --pipeline, --dry-run and --skip-bad are for csv/xlsx files"
+        )
+    _import_json(ctx, file)
+
+
+def _import_json(ctx: click.Context, file: Path) -> None:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:

@@ -1,0 +1,150 @@
+"""`funnel import FILE.csv|FILE.xlsx`: deals from another CRM's export (amoCRM, Bitrix24,
+Pipedrive) or any spreadsheet. The coordinator registers `import_csv`."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from funnel_tui.cli.base import err_console, open_services_for, say
+from funnel_tui.domain.errors import FunnelError, ValidationError
+from funnel_tui.render.safe import clean
+from funnel_tui.services.csv_import import PRESETS, ImportProblem, RowProblem, read_table
+from funnel_tui.services.csv_import.apply import CsvImportResult, import_table
+from funnel_tui.services.csv_import.plan import ImportPlan
+
+MAX_SHOWN = 200
+
+
+@click.command(name="import-csv")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--preset",
+    type=click.Choice(sorted(PRESETS), case_sensitive=False),
+    help="Whose export this is (default: recognised from the header).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read a column as a Funnel field (title, stage, value, owner, …; `-` to ignore).",
+)
+@click.option("--pipeline", help="Put every deal into this pipeline (else the file's column).")
+@click.option("--dry-run", is_flag=True, help="Only report problems and what would be created.")
+@click.option(
+    "--create-stages/--no-create-stages",
+    default=True,
+    show_default=True,
+    help="Create pipelines named in the file that do not exist here, with their stages.",
+)
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good rows; write the bad ones' problems to FILE.rejected.csv.",
+)
+@click.pass_context
+def import_csv(
+    ctx: click.Context,
+    file: Path,
+    preset: str | None,
+    maps: tuple[str, ...],
+    pipeline: str | None,
+    dry_run: bool,
+    create_stages: bool,
+    skip_bad: bool,
+) -> None:
+    """Import deals from a CSV or XLSX export: all rows or nothing (--skip-bad: the good
+    ones). A re-import of the same file adds nothing (each deal keeps its source id)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        raise FunnelError(f"cannot read {file}: {err.strerror or err}") from None
+    try:
+        table = read_table(data, file.name)
+    except ImportProblem as err:
+        raise FunnelError(f"{file}: {err}") from None
+    with (
+        open_services_for(ctx, create=True) as services,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=dry_run or not err_console.is_terminal,
+        ) as progress,
+    ):
+        task = progress.add_task("Importing deals", total=len(table.rows))
+        try:
+            result = import_table(
+                services.context,
+                table,
+                preset=preset,
+                maps=maps,
+                pipeline=pipeline,
+                create_stages=create_stages,
+                dry_run=dry_run,
+                skip_bad=skip_bad,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        except ImportProblem as err:
+            _problems(err.problems)
+            raise FunnelError(f"{file}: {err}") from None
+        except ValidationError as err:
+            raise FunnelError(f"{file}: {err}; nothing was imported") from None
+    _report(file, table.encoding, table.delimiter, result, dry_run)
+    if skip_bad and result.rejected and not dry_run:
+        rejects = file.with_name(file.stem + ".rejected.csv")
+        _write_rejects(rejects, result.rejected)
+        say(f"{len(result.rejected)} problems written to {clean(rejects)}")
+
+
+def _problems(problems: tuple[RowProblem, ...]) -> None:
+    for problem in problems[:MAX_SHOWN]:
+        say(clean(str(problem)))
+    if len(problems) > MAX_SHOWN:
+        say(f"… and {len(problems) - MAX_SHOWN} more problems")
+
+
+def _report(
+    file: Path, encoding: str, delimiter: str, result: CsvImportResult, dry_run: bool
+) -> None:
+    plan: ImportPlan = result.plan
+    shown_delimiter = {"\t": "tab", "": "-"}.get(delimiter, delimiter)
+    say(
+        f"{clean(file)}: {result.preset.label}, {encoding}, delimiter {shown_delimiter!r}; "
+        f"{len(plan.deals)} new deals, {plan.already_present} already here"
+        + (f", {plan.duplicates_in_file} repeated in the file" if plan.duplicates_in_file else "")
+        + f", {len({p.line for p in plan.problems})} bad rows."
+    )
+    if dry_run:
+        _problems(tuple(plan.problems))
+    for new in plan.new_pipelines.values():
+        stages = ", ".join(f"{name} ({kind.value})" for name, kind in new.stages())
+        say(clean(f"New pipeline {new.name!r}: {stages}"))
+        if new.loss_reasons:
+            say(clean(f"  loss reasons: {', '.join(new.loss_reasons)}"))
+    for login, name in sorted(plan.new_owners.items()):
+        say(clean(f"New user {login} ({name})"))
+    for pipeline, reason in sorted(plan.reasons_as_notes):
+        say(clean(f"Loss reason {reason!r} is not in {pipeline!r}: kept as the loss note"))
+    for (pipeline, stage), count in sorted(plan.per_stage().items()):
+        say(clean(f"  {pipeline} / {stage}: {count}"))
+    verb = "Would import" if dry_run else "Imported"
+    say(f"{verb} {len(plan.deals) if dry_run else result.created} deals.")
+
+
+def _write_rejects(path: Path, problems: tuple[RowProblem, ...]) -> None:
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["line", "column", "reason"])
+            writer.writerows([p.line, p.column, p.reason] for p in problems)
+    except OSError as err:
+        raise FunnelError(f"cannot write {path}: {err.strerror or err}") from None

@@ -1,0 +1,250 @@
+"""Each row of a table → a validated draft of a deal, or the problems that stop it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from funnel_tui.domain.dates import parse_date, parse_datetime
+from funnel_tui.domain.drafts import clean_draft
+from funnel_tui.domain.errors import ValidationError
+from funnel_tui.domain.models import DealDraft, StageKind
+from funnel_tui.domain.money import Money, normalize_currency, parse_money
+from funnel_tui.domain.validation import MAX_TAG, clean_display_name, clean_text
+from funnel_tui.services.csv_import.errors import RowProblem
+from funnel_tui.services.csv_import.presets import Preset, map_header, normalize
+from funnel_tui.services.csv_import.sniff import Table
+
+EXT_TAG = "ext:"
+_NOT_CLOSED = {"не закрыта", "не закрыто", "not closed", "open", "-", "—"}
+_OPEN_STATUS = {"open", "p", "в работе", "открыта", "активна", "active"}
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+        [
+            "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o",
+            "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e",
+            "yu", "ya", "i", "yi", "ye", "g",
+        ],
+        strict=True,
+    )
+)  # fmt: skip
+
+
+def login_of(name: str) -> str:
+    """A login for a person's name: lowercase ASCII, Cyrillic transliterated, words joined
+    by dots (`Иван Петров` → `ivan.petrov`); empty if nothing is left."""
+    text = "".join(_TRANSLIT.get(char, char) for char in name.strip().casefold())
+    words = re.findall(r"[a-z0-9]+", text)
+    return ".".join(words)[:64].strip(".")
+
+
+@dataclass(frozen=True, slots=True)
+class RowDraft:
+    """A row that passed every check, in Funnel's terms (stage names not yet resolved)."""
+
+    line: int
+    external_id: str
+    draft: DealDraft
+    pipeline: str
+    stage: str | None
+    kind: StageKind | None
+    """won/lost when the status or the stage name says so; None: the stage decides."""
+    owner: str | None
+    owner_login: str | None
+    created_at: datetime
+    closed_at: datetime | None
+    loss_reason: str | None
+    stage_is_closing: bool = False
+    """The stage cell itself names the won/lost stage (amoCRM), rather than the last open
+    stage of a deal whose status column says won/lost (Pipedrive)."""
+
+    @property
+    def tag(self) -> str:
+        return EXT_TAG + self.external_id
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRows:
+    drafts: tuple[RowDraft, ...]
+    problems: tuple[RowProblem, ...]
+    columns: Mapping[int, str]
+    """Column index → Funnel field, as recognised."""
+
+
+def external_id(preset: Preset, value: str | None, cells: tuple[str, ...]) -> str:
+    """`<preset>:<ID>`, or a hash of the row when the file has no id column (so that a
+    re-import of the same file still finds its deals)."""
+    if value and len(EXT_TAG) + len(preset.name) + 1 + len(value) <= MAX_TAG and "," not in value:
+        return f"{preset.name}:{value}"
+    digest = hashlib.sha1("\x1f".join(cells).encode(), usedforsecurity=False).hexdigest()
+    return f"{preset.name}:h{digest[:16]}"
+
+
+def parse_rows(
+    table: Table,
+    preset: Preset,
+    overrides: Mapping[str, str] | None = None,
+    *,
+    currency: str = "RUB",
+    pipeline: str | None = None,
+    now: datetime,
+    local: tzinfo | None = None,
+) -> ParsedRows:
+    columns = map_header(preset, table.header, overrides)
+    drafts: list[RowDraft] = []
+    problems: list[RowProblem] = []
+    if "title" not in columns.values():
+        problems.append(
+            RowProblem(1, "", 'no column for the deal title (use --map "Column=title")')
+        )
+        return ParsedRows((), tuple(problems), columns)
+    for line, cells in table.rows:
+        parsed = _parse_row(
+            line, cells, table.header, columns, preset, currency, pipeline, now, local
+        )
+        if isinstance(parsed, RowDraft):
+            drafts.append(parsed)
+        else:
+            problems.extend(parsed)
+    return ParsedRows(tuple(drafts), tuple(problems), columns)
+
+
+def _parse_row(
+    line: int,
+    cells: tuple[str, ...],
+    header: tuple[str, ...],
+    columns: Mapping[int, str],
+    preset: Preset,
+    default_currency: str,
+    pipeline: str | None,
+    now: datetime,
+    local: tzinfo | None,
+) -> RowDraft | list[RowProblem]:
+    values: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for index, target in columns.items():
+        text = cells[index].strip() if index < len(cells) else ""
+        values[target] = text
+        where[target] = header[index]
+    problems: list[RowProblem] = []
+
+    def problem(target: str, reason: str) -> None:
+        problems.append(RowProblem(line, where.get(target, target), reason))
+
+    def get(target: str) -> str | None:
+        return values.get(target) or None
+
+    currency = default_currency
+    if get("currency"):
+        try:
+            currency = normalize_currency(values["currency"])
+        except ValidationError as err:
+            problem("currency", err.message)
+    value = Money(0, currency) if not problems else Money(0, default_currency)
+    if get("value"):
+        try:
+            value = parse_money(values["value"], value.currency)
+        except ValidationError as err:
+            problem("value", err.message)
+    created_at = now
+    if get("created_at"):
+        try:
+            created_at = parse_datetime(values["created_at"], "created_at", local)
+        except ValidationError as err:
+            problem("created_at", err.message)
+    closed_at: datetime | None = None
+    closed_text = get("closed_at")
+    if closed_text and normalize(closed_text) not in _NOT_CLOSED:
+        try:
+            closed_at = parse_datetime(closed_text, "closed_at", local)
+        except ValidationError as err:
+            problem("closed_at", err.message)
+    expected: date | None = None
+    if get("expected_close"):
+        try:
+            expected = _day(values["expected_close"], local)
+        except ValidationError as err:
+            problem("expected_close", err.message)
+    kind = _kind(get("status"), preset)
+    if get("status") and kind is None and normalize(values["status"]) not in _OPEN_STATUS:
+        problem("status", f"{values['status']!r} is not open, won or lost")
+    stage = get("stage")
+    stage_kind = _kind(stage, preset)
+    kind = kind or stage_kind
+    try:
+        stage = clean_text("stage", stage, limit=80)
+        pipeline_name = clean_text("pipeline", pipeline or get("pipeline"), limit=80)
+        loss_reason = clean_text("loss_reason", get("loss_reason"), limit=200)
+    except ValidationError as err:
+        problem(err.field, err.message)
+        pipeline_name = loss_reason = None
+    owner = get("owner")
+    login: str | None = None
+    if owner is not None:
+        try:
+            owner = clean_display_name(owner)
+        except ValidationError as err:
+            problem("owner", err.message)
+        login = login_of(owner) or None
+        if login is None:
+            problem("owner", f"{owner!r} gives no login name")
+    ext = external_id(preset, get("external_id"), cells)
+    tags = [t for t in re.split(r"[,;]", values.get("tags", "")) if t.strip()]
+    draft: DealDraft | None = None
+    try:
+        draft = clean_draft(
+            DealDraft(
+                title=values.get("title", ""),
+                value=value,
+                contact=get("contact"),
+                company=get("company"),
+                phone=get("phone"),
+                email=get("email"),
+                source=get("source"),
+                tags=(*tags, EXT_TAG + ext),
+                expected_close=expected,
+            )
+        )
+    except ValidationError as err:
+        problem(err.field, err.message)
+    if closed_at is not None and closed_at < created_at:
+        problem("closed_at", "is earlier than the creation date")
+    if problems or draft is None:
+        return problems
+    return RowDraft(
+        line=line,
+        external_id=ext,
+        draft=draft,
+        pipeline=pipeline_name or preset.default_pipeline,
+        stage=stage,
+        kind=kind,
+        owner=owner,
+        owner_login=login,
+        created_at=created_at,
+        closed_at=closed_at if kind in (StageKind.WON, StageKind.LOST) else None,
+        loss_reason=loss_reason if kind is StageKind.LOST else None,
+        stage_is_closing=stage_kind is not None,
+    )
+
+
+def _kind(text: str | None, preset: Preset) -> StageKind | None:
+    if not text:
+        return None
+    key = normalize(text)
+    if key in preset.won:
+        return StageKind.WON
+    if key in preset.lost:
+        return StageKind.LOST
+    return None
+
+
+def _day(text: str, local: tzinfo | None) -> date:
+    raw = text.strip()
+    if " " in raw or "T" in raw:
+        return parse_datetime(raw, "expected_close", local).date()
+    return parse_date(raw, "expected_close")

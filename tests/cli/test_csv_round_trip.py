@@ -1,0 +1,61 @@
+"""`funnel export --format csv` then `funnel import FILE.csv` into an empty database: the same
+deals, stages, owners, values and dates; a second import adds nothing (issue 10)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from funnel_tui.cli import main
+
+KEPT = (
+    "title",
+    "pipeline",
+    "stage",
+    "status",
+    "value",
+    "currency",
+    "owner",
+    "company",
+    "contact",
+    "phone",
+    "email",
+    "source",
+    "expected_close",
+    "created_at",
+    "closed_at",
+)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return sorted(
+            ({key: row[key] for key in KEPT} for row in csv.DictReader(handle)),
+            key=lambda row: (row["created_at"], row["title"]),
+        )
+
+
+def test_export_csv_import_csv_gives_the_same_deals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    assert main(["--db", str(source), "demo", "--deals", "150", "--seed", "3"]) == 0
+    assert main(["--db", str(source), "export", "--format", "csv", "--bom", "-o", str(first)]) == 0
+    assert main(["--db", str(target), "import", str(first), "--dry-run"]) == 0
+    assert "Would import 150 deals" in capsys.readouterr().out
+    assert main(["--db", str(target), "import", str(first)]) == 0
+    assert main(["--db", str(target), "export", "--format", "csv", "-o", str(second)]) == 0
+    assert _rows(second) == _rows(first)
+    capsys.readouterr()
+    assert main(["--db", str(target), "import", str(first)]) == 0  # again: nothing new
+    assert "Imported 0 deals" in capsys.readouterr().out
+
+
+def test_csv_options_with_a_json_file_are_a_usage_error(tmp_path: Path) -> None:
+    document = tmp_path / "export.json"
+    assert main(["--db", str(tmp_path / "a.db"), "demo", "--deals", "5"]) == 0
+    assert main(["--db", str(tmp_path / "a.db"), "export", "-o", str(document)]) == 0
+    assert main(["--db", str(tmp_path / "b.db"), "import", str(document), "--dry-run"]) == 2

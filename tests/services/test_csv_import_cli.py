@@ -1,0 +1,45 @@
+"""The `import_csv` click command (registered by the coordinator as `funnel import`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from funnel_tui.cli.base import Options
+from funnel_tui.cli.csv_import import import_csv
+from funnel_tui.config import load_settings
+from funnel_tui.domain.errors import FunnelError
+from tests.services.test_csv_import import AMO_HEADER, amo_rows, bad_amo_rows, to_bytes
+
+
+def run(tmp_path: Path, *args: str) -> tuple[int, str, BaseException | None]:
+    options = Options(db=str(tmp_path / "funnel.db"), settings=load_settings())
+    result = CliRunner().invoke(import_csv, list(args), obj=options)
+    return result.exit_code, result.output, result.exception
+
+
+def test_dry_run_then_import_then_again(tmp_path: Path) -> None:
+    file = tmp_path / "amo.csv"
+    file.write_bytes(to_bytes(AMO_HEADER, amo_rows(50), "cp1251", ";"))
+    code, out, _ = run(tmp_path, str(file), "--dry-run")
+    assert code == 0, out
+    assert "amoCRM" in out and "cp1251" in out and "Would import 50 deals." in out
+    assert "New pipeline 'Продажи'" in out and "ivan.petrov" in out
+    code, out, _ = run(tmp_path, str(file))
+    assert code == 0 and "Imported 50 deals." in out
+    code, out, _ = run(tmp_path, str(file))
+    assert "50 already here" in out and "Imported 0 deals." in out
+
+
+def test_bad_rows_are_listed_and_skip_bad_writes_rejects(tmp_path: Path) -> None:
+    rows, bad = bad_amo_rows()
+    file = tmp_path / "amo.csv"
+    file.write_bytes(to_bytes(AMO_HEADER, rows, "utf-8-sig", ","))
+    code, out, error = run(tmp_path, str(file))
+    assert isinstance(error, FunnelError) and "nothing imported" in str(error)
+    assert all(f"line {line}" in out for line in bad)
+    code, out, _ = run(tmp_path, str(file), "--skip-bad")
+    assert code == 0 and "Imported 196 deals." in out
+    rejects = (tmp_path / "amo.rejected.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rejects[0] == "line,column,reason" and len(rejects) == 1 + len(bad)
