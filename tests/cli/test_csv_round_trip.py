@@ -59,3 +59,18 @@ def test_csv_options_with_a_json_file_are_a_usage_error(tmp_path: Path) -> None:
     assert main(["--db", str(tmp_path / "a.db"), "demo", "--deals", "5"]) == 0
     assert main(["--db", str(tmp_path / "a.db"), "export", "-o", str(document)]) == 0
     assert main(["--db", str(tmp_path / "b.db"), "import", str(document), "--dry-run"]) == 2
+
+
+def test_a_formula_looking_title_survives_the_round_trip(tmp_path: Path) -> None:
+    """The export guards `=SUM(A1)` as `'=SUM(A1)` for spreadsheets; the import takes the
+    guard off again, so the deal keeps its title."""
+    source, target, exported = tmp_path / "s.db", tmp_path / "t.db", tmp_path / "d.csv"
+    assert main(["--db", str(source), "add", "=SUM(A1)", "--value", "100"]) == 0
+    assert main(["--db", str(source), "add", "'quoted already", "--value", "5"]) == 0
+    assert main(["--db", str(source), "export", "--format", "csv", "-o", str(exported)]) == 0
+    assert "'=SUM(A1)" in exported.read_text(encoding="utf-8")
+    assert main(["--db", str(target), "import", str(exported)]) == 0
+    again = tmp_path / "again.csv"
+    assert main(["--db", str(target), "export", "--format", "csv", "--raw", "-o", str(again)]) == 0
+    titles = {row["title"] for row in csv.DictReader(again.open(encoding="utf-8"))}
+    assert titles == {"=SUM(A1)", "'quoted already"}

@@ -117,6 +117,13 @@ def guard_formula(text: str) -> str:
     return text
 
 
+def unguard_formula(text: str) -> str:
+    """`text` as it was before `guard_formula`: the importer reads our own exports back."""
+    if text.startswith("'") and guard_formula(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 def export_rows(
     store: Store, where: DealFilter | None = None, *, guard: bool = True, activities: bool = True
 ) -> CsvRows:

@@ -14,6 +14,7 @@ from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import DealDraft, StageKind
 from funnel_tui.domain.money import Money, normalize_currency, parse_money
 from funnel_tui.domain.validation import MAX_TAG, clean_display_name, clean_text
+from funnel_tui.services.csv_export import unguard_formula
 from funnel_tui.services.csv_import.errors import RowProblem
 from funnel_tui.services.csv_import.presets import Preset, map_header, normalize
 from funnel_tui.services.csv_import.sniff import Table
@@ -129,7 +130,7 @@ def _parse_row(
     where: dict[str, str] = {}
     for index, target in columns.items():
         text = cells[index].strip() if index < len(cells) else ""
-        values[target] = text
+        values[target] = unguard_formula(text)  # `'=…` written by `funnel export` is `=…`
         where[target] = header[index]
     problems: list[RowProblem] = []
 
