@@ -23,7 +23,8 @@ _DEALS = DealRow.__table__  # type: ignore[attr-defined]
 _CHANGES = StageChangeRow.__table__  # type: ignore[attr-defined]
 
 
-def _cohort_filter(cohort: Cohort) -> list[ColumnElement[bool]]:
+def cohort_filter(cohort: Cohort) -> list[ColumnElement[bool]]:
+    """Live deals created in the cohort's period, of its owner if it has one."""
     where = [
         _DEALS.c.deleted_at.is_(None),
         _DEALS.c.created_at >= cohort.start,
@@ -49,7 +50,7 @@ class SqlAnalyticsReader:
             .where(_CHANGES.c.deal_id == _DEALS.c.id, _CHANGES.c.to_stage_id.in_(list(ranks)))
             .scalar_subquery()
         )
-        per_deal = _materialized(select(top.label("top")).where(*_cohort_filter(cohort)))
+        per_deal = materialized(select(top.label("top")).where(*cohort_filter(cohort)))
         # NULL: the deal has no row in the pipeline's stages; it is not of this pipeline.
         query = (
             select(per_deal.c.top, func.count())
@@ -59,7 +60,7 @@ class SqlAnalyticsReader:
         return {int(row[0]): int(row[1]) for row in self._session.execute(query)}
 
     def current(self, cohort: Cohort, stage_ids: Sequence[int]) -> list[StageSum]:
-        return self._sums([*_cohort_filter(cohort), _DEALS.c.stage_id.in_(stage_ids)])
+        return self._sums([*cohort_filter(cohort), _DEALS.c.stage_id.in_(stage_ids)])
 
     def current_all(self, owner_id: int | None, stage_ids: Sequence[int]) -> list[StageSum]:
         where = [_DEALS.c.deleted_at.is_(None), _DEALS.c.stage_id.in_(stage_ids)]
@@ -82,8 +83,8 @@ class SqlAnalyticsReader:
             _DEALS.c.loss_reason_id.label("reason_id"),
             _DEALS.c.currency.label("currency"),
             _DEALS.c.value_minor.label("value_minor"),
-        ).where(*_cohort_filter(cohort), _DEALS.c.stage_id == lost_stage_id)
-        per_deal = _materialized(lost)
+        ).where(*cohort_filter(cohort), _DEALS.c.stage_id == lost_stage_id)
+        per_deal = materialized(lost)
         query = select(
             per_deal.c.stage_id,
             per_deal.c.reason_id,
@@ -110,7 +111,7 @@ class SqlAnalyticsReader:
         ]
 
 
-def _materialized(per_deal: Select[Any]) -> CTE:
+def materialized(per_deal: Select[Any]) -> CTE:
     """The per-deal rows as a CTE computed once. Flattened into the outer GROUP BY (what
     SQLite does with a plain subquery), the correlated subqueries would run once for each
     place the outer query names their column: two or three times per deal (measured at

@@ -6,10 +6,9 @@ its exit) and the newest automatic backup is from before today, it writes one:
 deletes automatic backups older than `backup_keep_days` days. Only files named that way are
 ever deleted; `funnel backup` copies and the backups taken before schema upgrades are kept.
 
-- The copy goes through SQLite's online backup API (a `cp` of a live file can be corrupt:
-  shared/FINDINGS.md). A database in WAL mode (ours always is) is copied in one step: a WAL
-  reader never blocks writers, and a write during the copy does not restart it. Any other
-  journal mode is copied in small steps, so the read lock is held only briefly.
+- The copy goes through SQLite's online backup API (`files.backup_file`: a `cp` of a live
+  file can be corrupt, shared/FINDINGS.md), one step for a WAL database, so writers are
+  never blocked.
 - Two processes never run it at once: an O_EXCL lock file in the backups directory; one left
   behind by a killed process is taken over after `STALE_LOCK_S`.
 - The backups directory gets the database directory's mode (0700 for a personal database,
@@ -22,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,13 +28,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from funnel_tui.domain.errors import StoreError
-from funnel_tui.storage.files import check_integrity
+from funnel_tui.storage.files import backup_file
 
 BACKUP_DIR_NAME = "backups"
 STALE_LOCK_S = 6 * 3600
 """A lock older than this was left by a killed process (a backup takes seconds)."""
-STEP_PAGES = 256
-"""Pages per step when the source is not in WAL mode."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,43 +131,9 @@ def run_auto_backup(
 
 
 def copy_database(source: Path, destination: Path) -> None:
-    """A consistent copy of a live SQLite file through the online backup API, written to a
-    `.partial` file first and renamed, with the source's mode."""
-    if destination.exists():
-        raise StoreError(f"{destination} already exists")
-    mode = source.stat().st_mode & 0o777
-    partial = destination.with_name(destination.name + ".partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()  # left by a killed run: we hold the lock
-    try:
-        descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
-        os.fchmod(descriptor, mode)
-        os.close(descriptor)
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-        try:
-            wal = src.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-            dst = sqlite3.connect(partial)
-            try:
-                if wal:
-                    src.backup(dst)
-                else:
-                    src.backup(dst, pages=STEP_PAGES, sleep=0.005)
-                dst.execute("PRAGMA journal_mode=DELETE")  # a standalone file
-                # A copy of a damaged file would push the good backups out of the window.
-                damage = check_integrity(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        if damage is not None:
-            partial.unlink()
-            raise StoreError(f"{source} is damaged ({damage}); restore it from a backup")
-        partial.replace(destination)
-    except (OSError, sqlite3.Error) as err:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        reason = getattr(err, "strerror", None) or err
-        raise StoreError(f"automatic backup to {destination} failed: {reason}") from None
+    """A consistent copy of a live SQLite file (`files.backup_file`); a `.partial` left by a
+    killed run is replaced: the caller holds the backups' lock."""
+    backup_file(source, destination, label="automatic backup", stale_partial=True)
 
 
 def list_backups(database: Path, directory: Path | None = None) -> list[BackupInfo]:

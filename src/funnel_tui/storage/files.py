@@ -157,26 +157,46 @@ def create_private_file(path: Path) -> None:
         os.close(descriptor)
 
 
-def backup_file(source: Path, destination: Path) -> None:
+STEP_PAGES = 256
+"""Pages per backup step when the source is not in WAL mode."""
+
+
+def backup_file(
+    source: Path, destination: Path, *, label: str = "backup", stale_partial: bool = False
+) -> None:
     """Copy a (possibly live) SQLite database with the online backup API.
 
-    The copy is created with the source file's permission bits (0600 for a personal file).
+    The copy is written to `DESTINATION.partial`, checked, then renamed; it gets the source
+    file's permission bits (0600 for a personal file). A database in WAL mode (ours always
+    is) is copied in one step: a WAL reader never blocks writers, and a write during the copy
+    does not restart it. Any other journal mode is copied in small steps, so that its read
+    lock is held only briefly. `label` names the copy in messages; `stale_partial`: a
+    `.partial` left by a killed run may be replaced (the caller holds a lock saying so).
     """
     if destination.exists():
         raise StoreError(f"{destination} already exists; choose another name")
     mode = source.stat().st_mode & 0o777
     partial = destination.with_name(destination.name + ".partial")
+    if stale_partial:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
     try:
         descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
         os.fchmod(descriptor, mode)
         os.close(descriptor)
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
         try:
+            wal = src.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             dst = sqlite3.connect(partial)
             try:
-                src.backup(dst)
+                if wal:
+                    src.backup(dst)
+                else:
+                    src.backup(dst, pages=STEP_PAGES, sleep=0.005)
                 # The copy is a standalone file: no WAL next to it.
                 dst.execute("PRAGMA journal_mode=DELETE")
+                # A copy of a damaged file is no backup (and would push good ones out of
+                # the automatic backups' window).
                 damage = check_integrity(dst)
             finally:
                 dst.close()
@@ -194,9 +214,9 @@ def backup_file(source: Path, destination: Path) -> None:
         failure = sqlite_failure(err, str(source))
         if "damaged" in str(failure):
             raise StoreError(f"{failure}; no backup was written") from None
-        raise StoreError(f"backup to {destination} failed: {err}") from None
+        raise StoreError(f"{label} to {destination} failed: {err}") from None
     except (OSError, sqlite3.Error) as err:
         with contextlib.suppress(OSError):
             partial.unlink()
         reason = getattr(err, "strerror", None) or err
-        raise StoreError(f"backup to {destination} failed: {reason}") from None
+        raise StoreError(f"{label} to {destination} failed: {reason}") from None

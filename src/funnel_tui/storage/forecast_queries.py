@@ -19,11 +19,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Select, case, func, literal, null, select
+from sqlalchemy import ColumnElement, case, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from funnel_tui.analytics.forecast_ports import ClosedPath, MonthSum, PipelineRanks, WonSum
 from funnel_tui.analytics.ports import Cohort
+from funnel_tui.storage.analytics_queries import cohort_filter, materialized
 from funnel_tui.storage.tables import DealRow, StageChangeRow
 
 _DEALS = DealRow.__table__  # type: ignore[attr-defined]
@@ -105,11 +106,11 @@ class SqlForecastReader:
         # ix_deals_board_totals and looks every row up for created_at (2.9 s instead of 0.6 s
         # at 1,000,000 deals); the year in ix_deals_cohort is read from the index alone.
         # Asked of lost deals only: a won deal reached every stage, its rows need no reading.
-        per_deal = _materialized(
+        per_deal = materialized(
             select(
                 _DEALS.c.stage_id.label("stage_id"),
                 case((_DEALS.c.stage_id.in_(lost_ids), furthest), else_=null()).label("top"),
-            ).where(*_created_in(cohort), _DEALS.c.stage_id.in_(closed_ids))
+            ).where(*cohort_filter(cohort), _DEALS.c.stage_id.in_(closed_ids))
         )
         query = select(per_deal.c.stage_id, per_deal.c.top, func.count()).group_by(
             per_deal.c.stage_id, per_deal.c.top
@@ -146,23 +147,6 @@ class SqlForecastReader:
             .group_by(_DEALS.c.currency)
         )
         return [WonSum(row[0], *_ints(row[1:])) for row in self._session.execute(query)]
-
-
-def _created_in(cohort: Cohort) -> list[ColumnElement[bool]]:
-    where = [
-        _DEALS.c.deleted_at.is_(None),
-        _DEALS.c.created_at >= cohort.start,
-        _DEALS.c.created_at < cohort.end,
-    ]
-    if cohort.owner_id is not None:
-        where.append(_DEALS.c.owner_id == cohort.owner_id)
-    return where
-
-
-def _materialized(per_deal: Select[Any]) -> CTE:
-    """Computed once, as the funnel's (`analytics_queries._materialized` says why: flattened,
-    SQLite would run the correlated subquery once per place the outer query names it)."""
-    return per_deal.cte("per_deal").prefix_with("MATERIALIZED")
 
 
 def _ints(values: Sequence[Any]) -> tuple[int, ...]:
