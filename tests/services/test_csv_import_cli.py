@@ -1,4 +1,4 @@
-"""The `import_csv` click command (registered by the coordinator as `funnel import`)."""
+"""`funnel import FILE.csv` (cli/data.py `import`, cli/csv_import.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from funnel_tui.cli.base import Options
-from funnel_tui.cli.csv_import import import_csv
+from funnel_tui.cli.data import import_
 from funnel_tui.config import load_settings
 from funnel_tui.domain.errors import FunnelError
 from tests.services.test_csv_import import AMO_HEADER, amo_rows, bad_amo_rows, to_bytes
@@ -15,7 +15,7 @@ from tests.services.test_csv_import import AMO_HEADER, amo_rows, bad_amo_rows, t
 
 def run(tmp_path: Path, *args: str) -> tuple[int, str, BaseException | None]:
     options = Options(db=str(tmp_path / "funnel.db"), settings=load_settings())
-    result = CliRunner().invoke(import_csv, list(args), obj=options)
+    result = CliRunner().invoke(import_, list(args), obj=options)
     return result.exit_code, result.output, result.exception
 
 
@@ -43,3 +43,10 @@ def test_bad_rows_are_listed_and_skip_bad_writes_rejects(tmp_path: Path) -> None
     assert code == 0 and "Imported 196 deals." in out
     rejects = (tmp_path / "amo.rejected.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rejects[0] == "line,column,reason" and len(rejects) == 1 + len(bad)
+
+
+def test_the_import_commands_preset_choice_names_every_preset() -> None:
+    from funnel_tui.services.csv_import import PRESETS
+
+    choice = next(param for param in import_.params if param.name == "preset")
+    assert sorted(choice.type.choices) == sorted(PRESETS)  # type: ignore[attr-defined]

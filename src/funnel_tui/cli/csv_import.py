@@ -1,5 +1,6 @@
 """`funnel import FILE.csv|FILE.xlsx`: deals from another CRM's export (amoCRM, Bitrix24,
-Pipedrive) or any spreadsheet. The coordinator registers `import_csv`."""
+Pipedrive) or any spreadsheet. The command and its options are `cli/data.py`'s `import`;
+this module is imported only when a table is imported (the import machinery costs ~0.2 s)."""
 
 from __future__ import annotations
 
@@ -11,44 +12,17 @@ import click
 from funnel_tui.cli.base import err_console, open_services_for, say
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean
-from funnel_tui.services.csv_import import PRESETS, ImportProblem, RowProblem, read_table
+from funnel_tui.services.csv_import import ImportProblem, RowProblem, read_table
 from funnel_tui.services.csv_import.apply import CsvImportResult, import_table
 from funnel_tui.services.csv_import.plan import ImportPlan
 
 MAX_SHOWN = 200
 
 
-@click.command(name="import-csv")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--preset",
-    type=click.Choice(sorted(PRESETS), case_sensitive=False),
-    help="Whose export this is (default: recognised from the header).",
-)
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar="COLUMN=FIELD",
-    help="Read a column as a Funnel field (title, stage, value, owner, …; `-` to ignore).",
-)
-@click.option("--pipeline", help="Put every deal into this pipeline (else the file's column).")
-@click.option("--dry-run", is_flag=True, help="Only report problems and what would be created.")
-@click.option(
-    "--create-stages/--no-create-stages",
-    default=True,
-    show_default=True,
-    help="Create pipelines named in the file that do not exist here, with their stages.",
-)
-@click.option(
-    "--skip-bad",
-    is_flag=True,
-    help="Import the good rows; write the bad ones' problems to FILE.rejected.csv.",
-)
-@click.pass_context
 def import_csv(
     ctx: click.Context,
     file: Path,
+    *,
     preset: str | None,
     maps: tuple[str, ...],
     pipeline: str | None,
