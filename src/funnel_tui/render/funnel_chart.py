@@ -12,8 +12,7 @@ that, so nothing is ever cut except overlong names (with "…").
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from fractions import Fraction
@@ -24,6 +23,16 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView, StageFigures
+from funnel_tui.render.chart_parts import (
+    MUTED,
+    deals,
+    finish,
+    fit,
+    flow,
+    number,
+    round_half_up,
+    wrapped,
+)
 from funnel_tui.render.format import format_money
 from funnel_tui.render.safe import safe_text
 
@@ -40,14 +49,12 @@ MIN_SIDE_BAR = 16
 """Narrower bars than this say too little: the figures go on their own lines instead."""
 MIN_WIDTH = 20
 GAP = "  "
-SEPARATOR = " · "
 
 BAR_STYLE = "cyan"
 KEY_STYLE = "bold yellow"
 WON_STYLE = "green"
 BOTTLENECK_STYLE = "bold red"
 INVERSE_STYLE = "yellow"
-MUTED = "dim"
 
 
 def format_conversion(value: Fraction | None) -> str:
@@ -57,19 +64,14 @@ def format_conversion(value: Fraction | None) -> str:
     if value is None:
         return UNDEFINED
     if value == 0 or value >= 1:
-        return f"{_round_half_up(value * 100)} %"
-    tenths = _round_half_up(value * 1000)
+        return f"{round_half_up(value * 100)} %"
+    tenths = round_half_up(value * 1000)
     if tenths == 0:
         return "<0.1 %"
     if tenths < 100:
         return f"{tenths // 10}.{tenths % 10} %"
-    percent = _round_half_up(value * 100)
+    percent = round_half_up(value * 100)
     return ">99 %" if percent == 100 else f"{percent} %"
-
-
-def _round_half_up(value: Fraction) -> int:
-    # round() goes half to even, so 62.5 % would show as 62 %: not what people expect.
-    return math.floor(value + Fraction(1, 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ class FunnelChart:
         width = options.max_width
         rows = _rows(self.report)
         if self.heading:
-            yield from _flow(_header_parts(self.report, self.zone), width)
+            yield from flow(_header_parts(self.report, self.zone), width)
             yield Text()
         layout = _side_layout(rows, self.report.view, width)
         if layout is None:
@@ -135,7 +137,7 @@ class FunnelChart:
         else:
             yield from _side(rows, layout, width)
         yield Text()
-        yield from _flow(_footer_parts(self.report), width)
+        yield from flow(_footer_parts(self.report), width)
         yield from _notes(self.report, console, width)
 
 
@@ -157,8 +159,8 @@ def _rows(report: FunnelReport) -> list[_Row]:
                 inverse=False,
                 value=report.won,
                 bar_style=WON_STYLE,
-                cells=(_number(report.won), "", "", ""),
-                headline=f"{_number(report.won)} won",
+                cells=(number(report.won), "", "", ""),
+                headline=f"{number(report.won)} won",
                 details=(),
                 step=None,
             )
@@ -174,14 +176,14 @@ def _stage_row(
     details: tuple[str, ...]
     if report.view is FunnelView.COHORT:
         value = stage.reached
-        cells = (_number(stage.reached), _number(stage.count), amount, _number(stage.dropoff))
-        headline = f"{_number(stage.reached)} reached"
-        details = (f"{_number(stage.count)} open", amount, f"{_number(stage.dropoff)} lost")
+        cells = (number(stage.reached), number(stage.count), amount, number(stage.dropoff))
+        headline = f"{number(stage.reached)} reached"
+        details = (f"{number(stage.count)} open", amount, f"{number(stage.dropoff)} lost")
     else:
         value = stage.count
         weighted = format_money(stage.weighted_amount, compact=True)
-        cells = (_number(stage.count), amount, weighted)
-        headline = _deals(stage.count)
+        cells = (number(stage.count), amount, weighted)
+        headline = deals(stage.count)
         details = (amount, f"weighted {weighted}")
     return _Row(
         name=safe_text(stage.name, "bold" if stage.is_key else ""),
@@ -236,19 +238,19 @@ def _side(rows: Sequence[_Row], layout: _SideLayout, width: int) -> Iterator[Tex
     headings = Text(" " * (layout.lead + layout.bar))
     for heading, column in zip(layout.headings, layout.columns, strict=True):
         headings.append(GAP + heading.rjust(column), MUTED)
-    yield _line(headings, width)
+    yield finish(headings, width)
     largest = max(row.value for row in rows)
     for row in rows:
         line = _mark(row) if layout.mark else Text()
-        line.append_text(_fit(_name(row, layout.name), layout.name))
+        line.append_text(fit(_name(row, layout.name), layout.name))
         line.append(GAP)
         line.append_text(_bar(row, largest, layout.bar))
         # zip stops at the kept columns: a dropped column's figure is not shown.
         for cell, column in zip(row.cells, layout.columns, strict=False):
             line.append(GAP + " " * (column - cell_len(cell)) + cell)
-        yield _line(line, width)
+        yield finish(line, width)
         if row.step is not None:
-            yield _line(_centred(row.step, layout.lead, layout.bar), width)
+            yield finish(_centred(row.step, layout.lead, layout.bar), width)
 
 
 # Stacked layout: name and count, then the bar, then the other figures
@@ -261,16 +263,16 @@ def _stacked(rows: Sequence[_Row], width: int) -> Iterator[Text]:
         head = _mark(row) if indent else Text()
         headline = Text(row.headline)
         name_width = max(1, width - indent - 1 - cell_len(row.headline))
-        head.append_text(_fit(_name(row, name_width), name_width))
+        head.append_text(fit(_name(row, name_width), name_width))
         head.append(" ")
         head.append_text(headline)
-        yield _line(head, width)
-        yield _line(_bar(row, largest, width), width)
-        for line in _flow([Text(detail) for detail in row.details], width - indent):
+        yield finish(head, width)
+        yield finish(_bar(row, largest, width), width)
+        for line in flow([Text(detail) for detail in row.details], width - indent):
             line.stylize(MUTED)
-            yield _line(Text(" " * indent) + line, width)
+            yield finish(Text(" " * indent) + line, width)
         if row.step is not None:
-            yield _line(_centred(row.step, 0, width), width)
+            yield finish(_centred(row.step, 0, width), width)
 
 
 # Pieces shared by both layouts
@@ -283,7 +285,7 @@ def _bar(row: _Row, largest: int, width: int) -> Text:
         bar = Text(ZERO_BAR, MUTED)
     else:
         bar = Text(BAR * max(1, round(Fraction(row.value * width, largest))), row.bar_style)
-    return _fit(_centred(bar, 0, width), width)
+    return fit(_centred(bar, 0, width), width)
 
 
 def _mark(row: _Row) -> Text:
@@ -295,7 +297,7 @@ def _name(row: _Row, width: int) -> Text:
     """The stage name cut to fit `width` with the inverse mark (if any) kept after it."""
     if not row.inverse:
         return row.name.copy()
-    name = _fit(row.name, max(1, width - 2))
+    name = fit(row.name, max(1, width - 2))
     name.rstrip()
     name.append(f" {INVERSE_MARK}", INVERSE_STYLE)
     return name
@@ -305,44 +307,10 @@ def _name_width(row: _Row) -> int:
     return cell_len(row.name.plain) + (2 if row.inverse else 0)
 
 
-def _fit(text: Text, width: int) -> Text:
-    """`text` cut with "…" or padded with spaces to exactly `width` cells."""
-    fitted = text.copy()
-    if cell_len(fitted.plain) > width:
-        fitted.truncate(width - 1, overflow="crop")
-        fitted.rstrip()  # "Proposal…", not "Proposal …"; also drops half a wide character
-        fitted.append("…")
-    fitted.pad_right(width - cell_len(fitted.plain))
-    return fitted
-
-
 def _centred(text: Text, lead: int, width: int) -> Text:
     """`text` centred in `width` cells after `lead` cells; longer text runs on to the right."""
     spare = max(0, width - cell_len(text.plain))
     return Text(" " * (lead + spare // 2)) + text
-
-
-def _line(text: Text, width: int) -> Text:
-    """One finished line: no trailing blanks, never wider than the chart (a safety net)."""
-    text.rstrip()
-    text.truncate(width, overflow="ellipsis")
-    text.no_wrap = True
-    text.overflow = "ellipsis"
-    return text
-
-
-def _flow(parts: Iterable[Text], width: int) -> Iterator[Text]:
-    """`parts` joined by " · ", wrapped between parts (never inside one) to fit `width`."""
-    line = Text()
-    for part in parts:
-        if line and cell_len(line.plain) + len(SEPARATOR) + cell_len(part.plain) > width:
-            yield _line(line, width)
-            line = Text()
-        if line:
-            line.append(SEPARATOR, MUTED)
-        line.append_text(part)
-    if line:
-        yield _line(line, width)
 
 
 def _header_parts(report: FunnelReport, zone: tzinfo | None) -> list[Text]:
@@ -359,10 +327,10 @@ def _header_parts(report: FunnelReport, zone: tzinfo | None) -> list[Text]:
 def _footer_parts(report: FunnelReport) -> list[Text]:
     parts = [Text(f"whole funnel {format_conversion(report.whole_conversion)}")]
     if report.view is FunnelView.COHORT:
-        parts.append(Text(f"{_deals(report.cohort_size)} in the cohort"))
-        parts.append(Text(f"{_number(report.won)} won, {_number(report.lost)} lost"))
+        parts.append(Text(f"{deals(report.cohort_size)} in the cohort"))
+        parts.append(Text(f"{number(report.won)} won, {number(report.lost)} lost"))
     else:
-        parts.append(Text(f"{_deals(sum(stage.count for stage in report.stages))} open"))
+        parts.append(Text(f"{deals(sum(stage.count for stage in report.stages))} open"))
     if report.key_index is not None:
         parts.append(Text(f"{KEY_MARK} key stage", KEY_STYLE))
     return parts
@@ -375,24 +343,11 @@ def _notes(report: FunnelReport, console: Console, width: int) -> Iterator[Text]
             (f"{INVERSE_MARK} inverse funnel:", INVERSE_STYLE),
             (" these stages hold more open deals than an earlier one", MUTED),
         )
-        yield from _wrapped(note, console, width)
+        yield from wrapped(note, console, width)
     if report.other_currencies:
         note = Text("amounts in ", MUTED)
         note.append_text(safe_text(report.currency, MUTED))
         note.append("; deals in ", MUTED)
         note.append_text(safe_text(", ".join(report.other_currencies), MUTED))
         note.append(" are counted but not summed", MUTED)
-        yield from _wrapped(note, console, width)
-
-
-def _wrapped(text: Text, console: Console, width: int) -> Iterator[Text]:
-    for line in text.wrap(console, width, overflow="ellipsis"):
-        yield _line(line, width)
-
-
-def _number(value: int) -> str:
-    return f"{value:,}"
-
-
-def _deals(count: int) -> str:
-    return f"{count:,} deal" + ("" if count == 1 else "s")
+        yield from wrapped(note, console, width)
