@@ -102,7 +102,9 @@ def say(*parts: str | Text) -> None:
 # --- parameter types: parsing errors become usage errors at the right option --------------
 
 
-def _parser(parse: Callable[[str], Any], name: str) -> click.ParamType[Any]:
+def value_type(parse: Callable[[str], Any], name: str) -> click.ParamType[Any]:
+    """A click type that parses with `parse`; its ValidationError is a usage error there."""
+
     class _Type(click.ParamType[Any]):
         def convert(
             self, value: Any, param: click.Parameter | None, ctx: click.Context | None
@@ -118,9 +120,9 @@ def _parser(parse: Callable[[str], Any], name: str) -> click.ParamType[Any]:
     return _Type()
 
 
-MOMENT = _parser(parse_datetime, "datetime")
-DAY = _parser(parse_date, "date")
-DURATION = _parser(parse_duration, "duration")
+MOMENT = value_type(parse_datetime, "datetime")
+DAY = value_type(parse_date, "date")
+DURATION = value_type(parse_duration, "duration")
 
 AT = click.option("--at", type=MOMENT, help="When it happened (back-dating): 2026-10-05 12:00.")
 BY = click.option("--by", help="Who did it (a login); default: you.")

@@ -6,30 +6,19 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Any
 
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import FORMAT, open_services_for, options, owner_id, say
+from funnel_tui.cli.base import FORMAT, open_services_for, options, owner_id, say, value_type
 from funnel_tui.domain.dates import local_zone
-from funnel_tui.domain.errors import ValidationError
 from funnel_tui.render.format import format_money
 from funnel_tui.render.safe import safe_json, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.plans import PlanLine, parse_month
 
-
-class _Month(click.ParamType[date]):
-    name = "month"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_month(str(value))
-        except ValidationError as err:
-            self.fail(err.message, param, ctx)
+A_MONTH = value_type(parse_month, "month")
+"""`2026-10` or `10.2026`, as the month's first day."""
 
 
 PIPELINE = click.option("--pipeline", help="Pipeline name or number; default: the first.")
@@ -37,7 +26,7 @@ PLAN_OWNER = click.option(
     "--owner", metavar="LOGIN", help="This person's plan; default: the team's (the pipeline's)."
 )
 MONTH = click.option(
-    "--month", type=_Month(), help="The month it holds from, 2026-10; default: this month."
+    "--month", type=A_MONTH, help="The month it holds from, 2026-10; default: this month."
 )
 
 
