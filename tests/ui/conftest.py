@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 
 from funnel_tui.bootstrap import open_services
 from funnel_tui.domain.models import DealDraft, Role
@@ -84,3 +87,10 @@ def demo_db(tmp_path: Path) -> Path:
     generate_demo(services.context.store, deals=2000, seed=1, today=NOW.date())
     services.close()
     return path
+
+
+def shown(screen: Screen[Any], selector: str) -> str:
+    """The text a part of the screen draws, line by line, as the terminal gets it."""
+    widget = screen.query_one(selector, Widget)
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(strip.text.rstrip() for strip in strips)

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.geometry import Region
-from textual.widget import Widget
 from textual.widgets import Static
 
 from funnel_tui.bootstrap import build_app, open_services
@@ -31,6 +29,7 @@ from funnel_tui.ui.screens.dashboard import DashboardFigures, DashboardScreen, D
 from funnel_tui.ui.widgets.kpi_digits import KpiDigits, compact_amount, compact_ratio
 
 from .conftest import frozen_clock, settle
+from .conftest import shown as drawn
 from .test_board import make_app
 
 pytestmark = pytest.mark.usefixtures("utc_zone")
@@ -56,9 +55,7 @@ def dashboard(app: FunnelApp) -> DashboardScreen:
 
 def shown(screen: DashboardScreen, selector: str) -> str:
     """The text a part of the screen draws, as the terminal gets it."""
-    widget = screen.query_one(selector, Widget)
-    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
-    return "\n".join(strip.text.rstrip() for strip in strips).strip()
+    return drawn(screen, selector).strip()
 
 
 def keys(screen: DashboardScreen) -> list[str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.geometry import Region
 from textual.widgets import Input, Static
 
 from funnel_tui.analytics.funnel import funnel_report
@@ -34,7 +33,7 @@ from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.funnel import FunnelScreen
 
-from .conftest import NOW, frozen_clock, settle
+from .conftest import NOW, frozen_clock, settle, shown
 from .test_board import make_app
 
 pytestmark = pytest.mark.usefixtures("utc_zone")
@@ -47,13 +46,6 @@ def funnel(app: FunnelApp) -> FunnelScreen:
     screen = app.screen
     assert isinstance(screen, FunnelScreen), f"expected the funnel, got {screen!r}"
     return screen
-
-
-def shown(screen: FunnelScreen, selector: str) -> str:
-    """The text a part of the screen draws, line by line, as the terminal gets it."""
-    widget = screen.query_one(selector, Static)
-    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
-    return "\n".join(strip.text.rstrip() for strip in strips)
 
 
 def header(app: FunnelApp, screen: FunnelScreen | None = None) -> str:

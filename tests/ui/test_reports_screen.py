@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.geometry import Region
 from textual.widgets import Input, OptionList, Static
 
 from funnel_tui.analytics.forecast import forecast_report
@@ -36,7 +35,7 @@ from funnel_tui.ui.screens import reports as reports_module
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.reports import ReportSet, ReportsScreen
 
-from .conftest import NOW, frozen_clock, settle
+from .conftest import NOW, frozen_clock, settle, shown
 from .test_board import make_app
 
 pytestmark = pytest.mark.usefixtures("utc_zone")
@@ -48,13 +47,6 @@ def reports(app: FunnelApp) -> ReportsScreen:
     screen = app.screen
     assert isinstance(screen, ReportsScreen), f"expected the reports, got {screen!r}"
     return screen
-
-
-def shown(screen: Any, selector: str) -> str:
-    """The text a part of the screen draws, line by line, as the terminal gets it."""
-    widget = screen.query_one(selector, Static)
-    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
-    return "\n".join(strip.text.rstrip() for strip in strips)
 
 
 def header(app: FunnelApp) -> str:
