@@ -205,8 +205,8 @@ def test_bom_present_only_when_asked(db: Path, tmp_path: Path) -> None:
     plain, bom = tmp_path / "plain.csv", tmp_path / "bom.csv"
     assert export(db, "-o", str(plain)) == 0
     assert export(db, "--bom", "-o", str(bom)) == 0
-    assert plain.read_bytes().startswith(b"id,title,")
-    assert bom.read_bytes().startswith(b"\xef\xbb\xbfid,title,")
+    assert plain.read_bytes().startswith(b"id,external_id,title,")
+    assert bom.read_bytes().startswith(b"\xef\xbb\xbfid,external_id,title,")
     assert bom.read_bytes()[3:] == plain.read_bytes()
 
 
@@ -224,7 +224,7 @@ def test_delimiter(db: Path, tmp_path: Path, option: str, delimiter: str) -> Non
 def test_stdout_by_default(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert export(db) == 0
     text = capsys.readouterr().out
-    assert text.startswith("id,title,pipeline,stage,status,value,")
+    assert text.startswith("id,external_id,title,pipeline,stage,stage_position,status,value,")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert {row["title"] for row in rows} >= {"Office chairs", "Repeat order"}
 
@@ -345,7 +345,7 @@ def test_terminal_gets_no_escape_sequences(
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     assert export(db, "--bom") == 0
     text = capsys.readouterr().out
-    assert text.startswith("id,title,")
+    assert text.startswith("id,external_id,title,")
     assert "\x1b" not in text
     assert "\x07" not in text
     assert "\u202e" not in text

@@ -12,8 +12,8 @@ import pytest
 
 from funnel_tui.domain.models import StageKind
 from funnel_tui.services.context import ServiceContext
-from funnel_tui.services.csv_import import ImportProblem, import_table, read_table
-from funnel_tui.services.csv_import.apply import existing_ext_ids
+from funnel_tui.services.csv_import import CsvImportResult, ImportProblem, Table, read_table
+from funnel_tui.services.csv_import import import_table as _import_table
 from funnel_tui.services.csv_import.presets import PRESETS, detect_preset
 from funnel_tui.services.csv_import.rows import login_of
 from funnel_tui.services.csv_import.sniff import decode, sniff_delimiter
@@ -34,6 +34,18 @@ AMO_HEADER = [
     "Дата закрытия",
     "Причина отказа",
 ]
+
+
+def import_table(context: ServiceContext, table: Table, **options: object) -> CsvImportResult:
+    """The import with the file's stages created (as `--create-stages` or a yes in the app)."""
+    return _import_table(context, table, **{"create_stages": True, **options})  # type: ignore[arg-type]
+
+
+def external_ids(context: ServiceContext) -> set[str | None]:
+    with context.store.read() as uow:
+        return {bundle.deal.external_id for bundle in uow.bulk.iter_bundles()}
+
+
 AMO_STAGES = ["Первичный контакт", "Переговоры", "Принимают решение"]
 OWNERS = ["Иван Петров", "Мария Сидорова", "Алёна Ёлкина"]
 
@@ -147,7 +159,8 @@ def test_amocrm_deal_fields(context: ServiceContext) -> None:
     assert [r.name for r in pipeline.loss_reasons] == ["Дорого"]
     deal = bundles["Сделка №0 «Стулья»"].deal
     assert deal.value.minor == 150050 and deal.value.currency == "RUB"
-    assert "ext:amocrm:1000" in deal.tags and "опт" in deal.tags
+    assert deal.external_id == "amocrm:1000" and "опт" in deal.tags
+    assert not any(tag.startswith("ext:") for tag in deal.tags)
     assert deal.phone and deal.email == "p0@example.ru"
     lost = bundles["Сделка №4 «Стулья»"].deal
     assert lost.loss_reason_id == pipeline.loss_reasons[0].id
@@ -196,7 +209,7 @@ def test_skip_bad_imports_the_rest(context: ServiceContext) -> None:
     assert result.created == 196
     assert {p.line for p in result.rejected} == bad
     assert current(context)[2] == 196
-    assert len(existing_ext_ids(context)) == 196
+    assert len(external_ids(context) - {None}) == 196
 
 
 def test_multiline_cells_keep_physical_line_numbers(context: ServiceContext) -> None:
@@ -316,13 +329,34 @@ def test_bitrix24_export_into_an_existing_pipeline(context: ServiceContext) -> N
     assert owners == Counter({"olga.shchukina": 100})
 
 
-def test_unknown_stage_of_an_existing_pipeline_is_a_problem(context: ServiceContext) -> None:
+def test_stages_and_reasons_missing_from_an_existing_pipeline(context: ServiceContext) -> None:
     from funnel_tui.services.pipelines import PipelineService
 
-    PipelineService(context).create_from_template("three", "en", "Sales")
-    text = "Название сделки;Стадия сделки;Воронка;Сумма\nA;Calls;Sales;1\nB;Нет такой;Sales;1\n"
-    result = import_table(context, read_table(text.encode("cp1251")), dry_run=True)
-    assert [(p.line, p.column) for p in result.rejected] == [(3, "stage")]
+    sales = PipelineService(context).create_from_template("three", "en", "Sales")
+    text = (
+        "ID;Название сделки;Стадия сделки;Воронка;Сумма;Причина отказа\n"
+        "1;A;Calls;Sales;1;\n"
+        "2;B;Договор;Sales;1;\n"
+        "3;C;Сделка провалена;Sales;1;Ушли к конкурентам\n"
+    )
+    table = read_table(text.encode("cp1251"))
+    plan = _import_table(context, table, dry_run=True).plan
+    assert plan.new_stages == [("Sales", "Договор")] and not plan.problems
+    assert plan.new_loss_reasons == [("Sales", "Ушли к конкурентам")]
+    with pytest.raises(ImportProblem, match="needs 1 more stage this database lacks"):
+        _import_table(context, table)
+    assert current(context)[2] == 0
+    assert import_table(context, table).created == 3
+    with context.store.read() as uow:
+        after = uow.pipelines.by_name("Sales")
+    assert after is not None
+    before_names = [stage.name for stage in sales.open_stages]
+    assert [stage.name for stage in after.open_stages] == [*before_names, "Договор"]
+    assert [stage.kind for stage in after.stages][-2:] == [StageKind.WON, StageKind.LOST]
+    assert after.open_stages[-1].probability == sales.open_stages[-1].probability
+    assert [r.name for r in after.loss_reasons][-1] == "Ушли к конкурентам"
+    stages, _, _ = current(context)
+    assert stages["Договор"] == 1 and stages[after.lost_stage.name] == 1
 
 
 def test_map_overrides_and_generic_preset(context: ServiceContext) -> None:

@@ -23,7 +23,7 @@ def _v6_file(path: Path) -> None:
 
 
 def test_the_board_reads_the_current_schema() -> None:
-    assert SCHEMA_VERSION == READS_SCHEMA_VERSION == 7
+    assert SCHEMA_VERSION == READS_SCHEMA_VERSION == 8
 
 
 def test_v6_file_upgrades_to_v7_keeping_every_row(tmp_path: Path) -> None:

@@ -12,11 +12,13 @@ import click
 from funnel_tui.cli.base import err_console, open_services_for, say
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean
-from funnel_tui.services.csv_import import ImportProblem, RowProblem, read_table
+from funnel_tui.services.csv_import import ImportProblem, RowProblem, Table, read_table
 from funnel_tui.services.csv_import.apply import CsvImportResult, import_table
 from funnel_tui.services.csv_import.plan import ImportPlan
 
 MAX_SHOWN = 200
+REJECT_LINE = "funnel: line"
+REJECT_REASON = "funnel: problem"
 
 
 def import_csv(
@@ -72,11 +74,11 @@ def import_csv(
             raise FunnelError(f"{file}: {err}") from None
         except ValidationError as err:
             raise FunnelError(f"{file}: {err}; nothing was imported") from None
-    _report(file, table.encoding, table.delimiter, result, dry_run)
+    _report(file, table.encoding, table.delimiter, result, dry_run, create_stages)
     if skip_bad and result.rejected and not dry_run:
         rejects = file.with_name(file.stem + ".rejected.csv")
-        _write_rejects(rejects, result.rejected)
-        say(f"{len(result.rejected)} problems written to {clean(rejects)}")
+        count = _write_rejects(rejects, table, result.rejected)
+        say(f"{count} bad rows written to {clean(rejects)} (fix them and import that file)")
 
 
 def _problems(problems: tuple[RowProblem, ...]) -> None:
@@ -87,7 +89,12 @@ def _problems(problems: tuple[RowProblem, ...]) -> None:
 
 
 def _report(
-    file: Path, encoding: str, delimiter: str, result: CsvImportResult, dry_run: bool
+    file: Path,
+    encoding: str,
+    delimiter: str,
+    result: CsvImportResult,
+    dry_run: bool,
+    create_stages: bool,
 ) -> None:
     plan: ImportPlan = result.plan
     shown_delimiter = {"\t": "tab", "": "-"}.get(delimiter, delimiter)
@@ -99,26 +106,41 @@ def _report(
     )
     if dry_run:
         _problems(tuple(plan.problems))
+    asks = "" if create_stages else " (with --create-stages)"
     for new in plan.new_pipelines.values():
         stages = ", ".join(f"{name} ({kind.value})" for name, kind in new.stages())
-        say(clean(f"New pipeline {new.name!r}: {stages}"))
+        say(clean(f"New pipeline {new.name!r}{asks}: {stages}"))
         if new.loss_reasons:
             say(clean(f"  loss reasons: {', '.join(new.loss_reasons)}"))
+    for additions in plan.additions.values():
+        if additions.open_stages:
+            stages = ", ".join(additions.open_stages)
+            say(clean(f"New stages in {additions.name!r}{asks}: {stages}"))
+        if additions.loss_reasons:
+            reasons = ", ".join(additions.loss_reasons)
+            say(clean(f"New loss reasons in {additions.name!r}: {reasons}"))
     for login, name in sorted(plan.new_owners.items()):
         say(clean(f"New user {login} ({name})"))
-    for pipeline, reason in sorted(plan.reasons_as_notes):
-        say(clean(f"Loss reason {reason!r} is not in {pipeline!r}: kept as the loss note"))
     for (pipeline, stage), count in sorted(plan.per_stage().items()):
         say(clean(f"  {pipeline} / {stage}: {count}"))
     verb = "Would import" if dry_run else "Imported"
     say(f"{verb} {len(plan.deals) if dry_run else result.created} deals.")
 
 
-def _write_rejects(path: Path, problems: tuple[RowProblem, ...]) -> None:
+def _write_rejects(path: Path, table: Table, problems: tuple[RowProblem, ...]) -> int:
+    """The bad rows as they were, each with its line in the file and what is wrong with it
+    (two extra columns the importer ignores), so the file can be fixed and imported."""
+    why: dict[int, list[str]] = {}
+    for problem in problems:
+        why.setdefault(problem.line, []).append(
+            f"{problem.column}: {problem.reason}" if problem.column else problem.reason
+        )
+    bad = [(line, cells) for line, cells in table.rows if line in why]
     try:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["line", "column", "reason"])
-            writer.writerows([p.line, p.column, p.reason] for p in problems)
+            writer = csv.writer(handle, delimiter=table.delimiter or ",")
+            writer.writerow([*table.header, REJECT_LINE, REJECT_REASON])
+            writer.writerows([*cells, line, "; ".join(why[line])] for line, cells in bad)
     except OSError as err:
         raise FunnelError(f"cannot write {path}: {err.strerror or err}") from None
+    return len(bad)

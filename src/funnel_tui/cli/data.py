@@ -85,15 +85,14 @@ def demo(ctx: click.Context, deals: int, seed: int, today: date | None) -> None:
 @click.option("--pipeline", help="csv/xlsx: put every deal into this pipeline.")
 @click.option("--dry-run", is_flag=True, help="csv/xlsx: only report problems and what is new.")
 @click.option(
-    "--create-stages/--no-create-stages",
-    default=True,
-    show_default=True,
-    help="csv/xlsx: create the pipelines the file names.",
+    "--create-stages",
+    is_flag=True,
+    help="csv/xlsx: create the pipelines and stages the file names that are not here.",
 )
 @click.option(
     "--skip-bad",
     is_flag=True,
-    help="csv/xlsx: import the good rows; the bad ones' problems go to FILE.rejected.csv.",
+    help="csv/xlsx: import the good rows; the bad ones go to FILE.rejected.csv with why.",
 )
 @click.pass_context
 def import_(

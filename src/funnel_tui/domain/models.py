@@ -150,6 +150,8 @@ class Deal:
     closed_at: datetime | None = None
     last_activity_at: datetime | None = None
     deleted_at: datetime | None = None
+    external_id: str | None = None
+    """Where an imported deal came from (`amocrm:123`): a re-import finds it by this."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The limits, in one place (the services call these; forms, the CLI and the importers reuse them):
 title 200 characters; company and contact 200; source 100; a tag 50, at most 20 tags;
 pipeline, stage and loss-reason names 100 (pipeline_rules.py); notes, activity bodies, loss
-notes and next-contact notes 20,000; other short text 500; e-mail 254; phone 40.
+notes and next-contact notes 20,000; other short text 500; e-mail 254; phone 40; an external
+id (where an imported deal came from) 120 printable characters without spaces.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ MAX_TAG = 50
 MAX_TAGS = 20
 MAX_EMAIL = 254
 MAX_PHONE = 40
+MAX_EXTERNAL_ID = 120
 
 # Loose but consistent: one @, something before it, a dotted domain after it, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -48,6 +50,16 @@ def clean_text(field: str, value: str | None, *, limit: int = MAX_TEXT) -> str |
     if len(stripped) > limit:
         raise ValidationError(field, f"is longer than {limit} characters")
     return stripped
+
+
+def clean_external_id(value: str | None) -> str | None:
+    """`source:record` as kept on an imported deal: printable, no spaces, at most 120."""
+    cleaned = clean_text("external_id", value, limit=MAX_EXTERNAL_ID)
+    if cleaned is not None and not all(
+        char.isprintable() and not char.isspace() for char in cleaned
+    ):
+        raise ValidationError("external_id", f"{shown(cleaned)} has spaces or control characters")
+    return cleaned
 
 
 def clean_title(title: str) -> str:

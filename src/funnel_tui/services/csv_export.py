@@ -1,6 +1,8 @@
 """Deals and their activities as CSV rows (`funnel export --format csv`).
 
-Columns are plain English names that the importer's "generic" preset reads back. Money is a
+Columns are plain English names that the importer's "generic" preset reads back
+(`stage_position` keeps the order of the stages, `external_id` where an imported deal came
+from, so that neither is lost on the way through a spreadsheet). Money is a
 plain decimal string in major units (`1500.50`), dates ISO (`2026-11-30`), times UTC ISO with
 `Z` (as in the interchange format), tags joined by `; `. Deleted deals are left out.
 
@@ -27,9 +29,11 @@ from funnel_tui.services.ports import Store
 
 DEAL_COLUMNS = (
     "id",
+    "external_id",
     "title",
     "pipeline",
     "stage",
+    "stage_position",
     "status",
     "value",
     "currency",
@@ -215,9 +219,11 @@ def _deal_row(deal: Deal, pipeline: Pipeline, stage: Stage, logins: dict[int, st
     reasons = {reason.id: reason.name for reason in pipeline.loss_reasons}
     return [
         str(deal.id),
+        _text(deal.external_id),
         deal.title,
         pipeline.name,
         stage.name,
+        str(stage.position),
         stage.kind.value,
         deal.value.to_decimal_string(),
         deal.value.currency,

@@ -39,6 +39,7 @@ from funnel_tui.domain.pipeline_rules import check_pipeline_spec
 from funnel_tui.domain.validation import (
     clean_display_name,
     clean_duration,
+    clean_external_id,
     clean_login,
     clean_long_text,
     clean_text,
@@ -99,12 +100,20 @@ class InterchangeService:
             ) from None
         return self.import_document(raw, progress)
 
-    def import_document(self, raw: object, progress: Progress | None = None) -> ImportSummary:
+    def import_document(
+        self, raw: object, progress: Progress | None = None, *, extend_pipelines: bool = False
+    ) -> ImportSummary:
+        """All of `raw` in one transaction, or nothing. A pipeline that exists here must have
+        every stage the document names; with `extend_pipelines` its missing open stages and
+        loss reasons are added instead (a CSV import that brings new ones)."""
         document = _parse_document(raw)
         now = self._context.clock()
         with self._context.store.write() as uow:
             users_created = _import_users(uow, document, now)
-            pipelines, created = _import_pipelines(uow, document.pipelines, now)
+            pipelines, created = _import_pipelines(
+                uow, document.pipelines, now, extend=extend_pipelines
+            )
+            _check_external_ids(uow, document.deals)
             users = {user.login: user for user in uow.users.list()}
             for index, pipeline_doc in enumerate(document.pipelines):
                 import_plans(
@@ -201,6 +210,7 @@ def _deal_doc(
         "created_at": format_utc(deal.created_at),
         "updated_at": format_utc(deal.updated_at),
         "deleted_at": _stamp(deal.deleted_at),
+        "external_id": deal.external_id,
         "history": [
             _stage_ref(change.to_stage_id, pipeline, stages)
             | {"at": format_utc(change.at), "by": logins[change.by_user_id]}
@@ -274,8 +284,32 @@ def _import_users(uow: UnitOfWork, document: Document, now: datetime) -> int:
     return created
 
 
+def _check_external_ids(uow: UnitOfWork, deals: list[DealDoc]) -> None:
+    """Refuse a deal whose source record is here already or twice in the document."""
+    seen: dict[str, int] = {}
+    for index, deal in enumerate(deals):
+        if deal.external_id is None:
+            continue
+        try:
+            external = clean_external_id(deal.external_id)
+        except ValidationError as err:
+            raise ValidationError(f"deals[{index}].external_id", err.message) from None
+        if external in seen:
+            raise ValidationError(
+                f"deals[{index}].external_id", f"{external!r} is also deals[{seen[external]}]'s"
+            )
+        if external is not None:
+            seen[external] = index
+    here = uow.bulk.existing_external_ids(seen)
+    if here:
+        first = min(here, key=seen.__getitem__)
+        raise ValidationError(
+            f"deals[{seen[first]}].external_id", f"a deal from {first!r} is here already"
+        )
+
+
 def _import_pipelines(
-    uow: UnitOfWork, docs: list[PipelineDoc], now: datetime
+    uow: UnitOfWork, docs: list[PipelineDoc], now: datetime, *, extend: bool = False
 ) -> tuple[dict[str, Pipeline], int]:
     """Pipelines by name (case-folded): existing ones are reused if their stages match."""
     created = 0
@@ -306,12 +340,19 @@ def _import_pipelines(
             created += 1
             continue
         names = {stage.name.casefold() for stage in existing.stages}
-        missing = [stage.name for stage in spec.stages if stage.name.casefold() not in names]
-        if missing:
-            raise ValidationError(
-                f"pipelines[{index}]",
-                f"pipeline {spec.name!r} exists here without stage {missing[0]!r}",
-            )
+        missing = [stage for stage in spec.stages if stage.name.casefold() not in names]
+        for stage in missing:
+            if not extend or stage.kind is not StageKind.OPEN:
+                raise ValidationError(
+                    f"pipelines[{index}]",
+                    f"pipeline {spec.name!r} exists here without stage {stage.name!r}",
+                )
+            uow.pipelines.add_open_stage(existing.id, stage)
+        reasons = {reason.name.casefold() for reason in existing.loss_reasons}
+        for reason in spec.loss_reasons if extend else ():
+            if reason.strip().casefold() not in reasons:
+                uow.pipelines.add_loss_reason(existing.id, reason)
+                reasons.add(reason.strip().casefold())
     # An archived pipeline may share a name with a live one (names are unique among the
     # unarchived): the live one wins, so it goes last.
     every = sorted(uow.pipelines.list(include_archived=True), key=lambda p: p.archived_at is None)
@@ -401,6 +442,7 @@ def _bundle(
         closed_at=last_at if closed else None,
         last_activity_at=max((a.at for a in activities), default=None),
         deleted_at=parse_utc(doc.deleted_at, "deleted_at") if doc.deleted_at else None,
+        external_id=doc.external_id.strip() if doc.external_id else None,
     )
     answers = tuple(
         ChecklistAnswer(

@@ -108,6 +108,8 @@ class DealDoc(_Strict):
     created_at: str
     updated_at: str | None = None
     deleted_at: str | None = None
+    external_id: str | None = None
+    """The record it was imported from (`amocrm:123`): unique among the deals."""
     history: list[HistoryDoc] = Field(min_length=1)
     activities: list[ActivityDoc] = Field(default_factory=list)
     checklist: list[ChecklistDoc] = Field(default_factory=list)

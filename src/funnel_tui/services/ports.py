@@ -4,7 +4,7 @@ tests may use fakes. Services never import storage (import-linter checks it)."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from funnel_tui.domain.models import (
     PlanTarget,
     Role,
     StageChange,
+    StageSpec,
     User,
 )
 from funnel_tui.domain.money import Money
@@ -74,6 +75,11 @@ class PipelineRepository(Protocol):
         ...
 
     def add(self, spec: PipelineSpec, at: datetime) -> Pipeline: ...
+    def add_open_stage(self, pipeline_id: int, stage: StageSpec) -> Pipeline:
+        """An open stage after the last open one (won and lost stay last)."""
+        ...
+
+    def add_loss_reason(self, pipeline_id: int, name: str) -> Pipeline: ...
 
 
 class DealRepository(Protocol):
@@ -138,6 +144,10 @@ class EventRepository(Protocol):
 class BulkRepository(Protocol):
     def insert_bundles(self, bundles: Sequence[DealBundle]) -> None:
         """Insert many deals with their histories and activities, fast."""
+        ...
+
+    def existing_external_ids(self, candidates: Iterable[str]) -> set[str]:
+        """Those of `candidates` some deal (deleted ones too) already came from."""
         ...
 
     def iter_bundles(self) -> Iterator[DealBundle]:

@@ -86,6 +86,7 @@ def row_to_deal(row: Any) -> Deal:
         closed_at=row.closed_at,
         last_activity_at=row.last_activity_at,
         deleted_at=row.deleted_at,
+        external_id=row.external_id,
     )
 
 
@@ -115,6 +116,7 @@ def deal_to_values(deal: Deal) -> dict[str, Any]:
         "stage_entered_at": deal.stage_entered_at,
         "last_activity_at": deal.last_activity_at,
         "deleted_at": deal.deleted_at,
+        "external_id": deal.external_id,
         "search_text": search_text(deal.title, deal.company, deal.contact, deal.phone, deal.tags),
     }
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    JSON,
     Column,
     Connection,
     ForeignKey,
@@ -29,8 +30,10 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    bindparam,
     inspect,
     text,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
@@ -42,7 +45,7 @@ from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
 from funnel_tui.storage.types import UTCDateTime
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 Migration = Callable[[Connection], None]
 
 
@@ -178,6 +181,62 @@ def _add_deal_events(connection: Connection) -> None:
     events.create(connection)
 
 
+def _add_deal_external_id(connection: Connection) -> None:
+    """v8: where an imported deal came from, unique, moved out of the `ext:SOURCE:ID` tags
+    that earlier imports kept it in."""
+    connection.execute(text("ALTER TABLE deals ADD COLUMN external_id VARCHAR(120)"))
+    connection.execute(
+        text(
+            "CREATE UNIQUE INDEX ix_deals_external_id ON deals (external_id) "
+            "WHERE external_id IS NOT NULL"
+        )
+    )
+    rows = connection.execute(
+        text("SELECT id, tags, title, company, contact, phone FROM deals ORDER BY id")
+    )
+    seen: set[str] = set()
+    updates = []
+    for row in rows:
+        tags = json.loads(row.tags) if isinstance(row.tags, str) else list(row.tags or [])
+        ids = [tag[len("ext:") :] for tag in tags if tag.startswith("ext:")]
+        if not ids:
+            continue
+        kept = [tag for tag in tags if not tag.startswith("ext:")]
+        # Two deals can't share a source record any more: the later one keeps its tag.
+        external = ids[0] if ids[0] not in seen else None
+        if external is None:
+            continue
+        seen.add(external)
+        updates.append(
+            {
+                "row_id": row.id,
+                "ext": external,
+                "new_tags": kept,
+                "search": search_text(row.title, row.company, row.contact, row.phone, kept),
+            }
+        )
+    if updates:
+        # Core with a frozen description, so that `tags` is bound as JSON on either engine.
+        deals = Table(
+            "deals",
+            MetaData(),
+            Column("id", Integer, primary_key=True),
+            Column("tags", JSON),
+            Column("external_id", String(120)),
+            Column("search_text", String),
+        )
+        statement = (
+            update(deals)
+            .where(deals.c.id == bindparam("row_id"))
+            .values(
+                external_id=bindparam("ext"),
+                tags=bindparam("new_tags"),
+                search_text=bindparam("search"),
+            )
+        )
+        connection.execute(statement, updates)
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: _add_deal_search_text,
     3: _add_checklist_answers,
@@ -185,6 +244,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _add_analytics_indexes,
     6: _add_report_indexes,
     7: _add_deal_events,
+    8: _add_deal_external_id,
 }
 """MIGRATIONS[n] upgrades a database at version n-1 to version n."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
@@ -23,6 +23,8 @@ from funnel_tui.domain.models import (
     PipelineSpec,
     Role,
     StageChange,
+    StageKind,
+    StageSpec,
     User,
 )
 from funnel_tui.services.ports import DealBundle
@@ -133,6 +135,55 @@ class SqlPipelineRepository:
         self._session.flush()
         pipeline = self.get(pipeline_id)
         assert pipeline is not None
+        return pipeline
+
+    def add_open_stage(self, pipeline_id: int, stage: StageSpec) -> Pipeline:
+        """`stage` (open) after the pipeline's last open stage; the won/lost ones move down."""
+        last_open = self._session.execute(
+            select(func.max(StageRow.position)).where(
+                col(StageRow.pipeline_id) == pipeline_id,
+                col(StageRow.kind) == StageKind.OPEN.value,
+                col(StageRow.deleted_at).is_(None),
+            )
+        ).scalar()
+        position = (last_open or 0) + 1
+        self._session.execute(
+            update(StageRow)
+            .where(col(StageRow.pipeline_id) == pipeline_id, col(StageRow.position) >= position)
+            .values(position=col(StageRow.position) + 1)
+        )
+        self._session.add(
+            StageRow(
+                pipeline_id=pipeline_id,
+                name=stage.name.strip(),
+                position=position,
+                kind=StageKind.OPEN.value,
+                probability=stage.probability,
+                is_key=stage.is_key,
+                rot_days=stage.rot_days,
+                on_hold=stage.on_hold,
+                checklist=list(stage.checklist),
+            )
+        )
+        return self._reread(pipeline_id)
+
+    def add_loss_reason(self, pipeline_id: int, name: str) -> Pipeline:
+        """`name` at the end of the pipeline's loss reasons."""
+        position = self._session.execute(
+            select(func.max(LossReasonRow.position)).where(
+                col(LossReasonRow.pipeline_id) == pipeline_id
+            )
+        ).scalar()
+        self._session.add(
+            LossReasonRow(pipeline_id=pipeline_id, name=name.strip(), position=(position or 0) + 1)
+        )
+        return self._reread(pipeline_id)
+
+    def _reread(self, pipeline_id: int) -> Pipeline:
+        self._session.flush()
+        pipeline = self.get(pipeline_id)
+        if pipeline is None:
+            raise NotFoundError(f"no pipeline #{pipeline_id}")
         return pipeline
 
     def _assemble(self, rows: Sequence[PipelineRow]) -> builtins.list[Pipeline]:
@@ -354,6 +405,16 @@ class SqlBulkRepository:
         for table, rows in tables:
             if rows:
                 connection.execute(insert(table), rows)
+
+    def existing_external_ids(self, candidates: Iterable[str]) -> set[str]:
+        connection = self._session.connection()
+        found: set[str] = set()
+        wanted = iter(candidates)
+        # Chunks stay under every engine's limit on bound parameters.
+        while chunk := list(islice(wanted, _BULK_CHUNK)):
+            query = select(_DEALS.c.external_id).where(_DEALS.c.external_id.in_(chunk))
+            found.update(connection.execute(query).scalars())
+        return found
 
     def iter_bundles(self) -> Iterator[DealBundle]:
         connection = self._session.connection()

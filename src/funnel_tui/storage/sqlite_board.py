@@ -21,7 +21,7 @@ from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage.board_sql import BoardQueries
 from funnel_tui.storage.files import inspect_file, sqlite_failure
 
-READS_SCHEMA_VERSION = 7
+READS_SCHEMA_VERSION = 8
 """The schema the board's SQL is written for (`migrations.SCHEMA_VERSION`, which cannot be
 imported without SQLAlchemy; a test keeps the two equal). Any other version is left to the
 full store, which upgrades the file first."""

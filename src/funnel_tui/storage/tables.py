@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from funnel_tui.domain.validation import MAX_EXTERNAL_ID
 from funnel_tui.storage.board_sql import BOARD_ORDER  # the index and the query share it
 from funnel_tui.storage.types import UTCDateTime
 
@@ -101,6 +102,14 @@ class DealRow(SQLModel, table=True):
             postgresql_where=text("deleted_at IS NULL"),
         ),
         Index("ix_deals_owner", "owner_id"),
+        # One deal per source record: a re-import of a CRM export finds what it brought.
+        Index(
+            "ix_deals_external_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("external_id IS NOT NULL"),
+            postgresql_where=text("external_id IS NOT NULL"),
+        ),
         Index("ix_deals_next_contact", "next_contact_at"),
         Index("ix_deals_created", "created_at"),
         # The analytics' cohorts (deals created in a period) read this index alone.
@@ -157,6 +166,8 @@ class DealRow(SQLModel, table=True):
     last_activity_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = 1
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    external_id: str | None = Field(default=None, max_length=MAX_EXTERNAL_ID)
+    """The source record of an imported deal (`amocrm:123`); deleted deals keep theirs."""
     search_text: str = ""
     """Title, company, contact, phone and tags case-folded, for the board filter (search.py)."""
 

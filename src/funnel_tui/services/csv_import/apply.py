@@ -1,8 +1,10 @@
 """The import itself: the plan, written in one transaction by the interchange import
 (all or nothing), or only the good rows with `skip_bad`.
 
-The external id of each deal (`amocrm:123`) is kept as a tag `ext:amocrm:123` until the deals
-table has a column for it; a re-import skips the deals whose tag is already here.
+Each deal keeps its external id (`amocrm:123`, `Deal.external_id`); a re-import skips the rows
+whose deal is here already. Stages and pipelines the file needs are created only when the
+caller says so (`create_stages`: the question in the app, `--create-stages` on the command
+line); owners and loss reasons are created as needed.
 """
 
 from __future__ import annotations
@@ -10,16 +12,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from funnel_tui.domain.dates import format_utc
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.domain.models import StageKind
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.csv_import.errors import ImportProblem, RowProblem
-from funnel_tui.services.csv_import.plan import ImportPlan, PlannedDeal, build_plan
+from funnel_tui.services.csv_import.plan import (
+    Additions,
+    ImportPlan,
+    NewPipeline,
+    PlannedDeal,
+    build_plan,
+)
 from funnel_tui.services.csv_import.presets import PRESETS, Preset, detect_preset, parse_maps
-from funnel_tui.services.csv_import.rows import EXT_TAG, parse_rows
+from funnel_tui.services.csv_import.rows import parse_rows
 from funnel_tui.services.csv_import.sniff import Table
 from funnel_tui.services.interchange import InterchangeService, Progress
 from funnel_tui.services.interchange_schema import FORMAT
@@ -44,16 +53,6 @@ def choose_preset(table: Table, name: str | None) -> Preset:
         raise ImportProblem(f"unknown preset {name!r} (one of {', '.join(PRESETS)})") from None
 
 
-def existing_ext_ids(context: ServiceContext) -> set[str]:
-    with context.store.read() as uow:
-        return {
-            tag
-            for bundle in uow.bulk.iter_bundles()
-            for tag in bundle.deal.tags
-            if tag.startswith(EXT_TAG)
-        }
-
-
 def plan_import(
     context: ServiceContext,
     table: Table,
@@ -62,9 +61,9 @@ def plan_import(
     maps: tuple[str, ...] | list[str] = (),
     pipeline: str | None = None,
     currency: str = "RUB",
-    create_stages: bool = True,
     local: tzinfo | None = None,
 ) -> tuple[Preset, ImportPlan]:
+    """What importing `table` would do, changing nothing."""
     chosen = choose_preset(table, preset)
     parsed = parse_rows(
         table,
@@ -75,17 +74,12 @@ def plan_import(
         now=context.clock(),
         local=local,
     )
-    present = existing_ext_ids(context)
     with context.store.read() as uow:
+        present = uow.bulk.existing_external_ids(row.external_id for row in parsed.drafts)
         pipelines = uow.pipelines.list()
         users = uow.users.list()
     plan = build_plan(
-        parsed,
-        pipelines=pipelines,
-        users=users,
-        present=present,
-        default_owner=context.login,
-        create_stages=create_stages,
+        parsed, pipelines=pipelines, users=users, present=present, default_owner=context.login
     )
     return chosen, plan
 
@@ -98,22 +92,16 @@ def import_table(
     maps: tuple[str, ...] | list[str] = (),
     pipeline: str | None = None,
     currency: str = "RUB",
-    create_stages: bool = True,
+    create_stages: bool = False,
     dry_run: bool = False,
     skip_bad: bool = False,
     progress: Progress | None = None,
     local: tzinfo | None = None,
 ) -> CsvImportResult:
-    """Plan, then (unless `dry_run`) write. Bad rows stop everything unless `skip_bad`."""
+    """Plan, then (unless `dry_run`) write. Bad rows stop everything unless `skip_bad`; stages
+    the file needs stop everything unless `create_stages`."""
     chosen, plan = plan_import(
-        context,
-        table,
-        preset=preset,
-        maps=maps,
-        pipeline=pipeline,
-        currency=currency,
-        create_stages=create_stages,
-        local=local,
+        context, table, preset=preset, maps=maps, pipeline=pipeline, currency=currency, local=local
     )
     rejected = tuple(plan.problems)
     if dry_run:
@@ -124,9 +112,16 @@ def import_table(
             "(see --dry-run, or --skip-bad to import the rest)",
             rejected,
         )
+    if plan.new_stages and not create_stages:
+        raise ImportProblem(
+            f"the file needs {stages_needed(plan)} this database lacks: nothing imported "
+            "(--create-stages creates them; --dry-run lists them)"
+        )
     if plan.deals:
         try:
-            InterchangeService(context).import_document(document(plan), progress)
+            InterchangeService(context).import_document(
+                document(plan), progress, extend_pipelines=True
+            )
         except ValidationError as err:
             raise _at_line(err, plan) from None
     elif progress:
@@ -143,21 +138,65 @@ def _at_line(err: ValidationError, plan: ImportPlan) -> ImportProblem:
     return ImportProblem(f"{problem}; nothing was imported", (problem,))
 
 
+def stages_needed(plan: ImportPlan) -> str:
+    """`2 pipelines and 3 more stages`, for a message."""
+    parts = []
+    if plan.new_pipelines:
+        count = len(plan.new_pipelines)
+        parts.append(f"{count} pipeline{'s' if count != 1 else ''}")
+    added = sum(len(a.open_stages) for a in plan.additions.values())
+    if added:
+        parts.append(f"{added} more stage{'s' if added != 1 else ''}")
+    return " and ".join(parts)
+
+
 def document(plan: ImportPlan) -> dict[str, Any]:
-    """The plan as an interchange document (services/interchange_schema.py)."""
+    """The plan as an interchange document (services/interchange_schema.py), imported with
+    `extend_pipelines`: an existing pipeline is listed with the stages and reasons it gains."""
     return {
         "format": FORMAT,
         "users": [{"login": login, "name": name} for login, name in plan.new_owners.items()],
-        "pipelines": [
-            {
-                "name": new.name,
-                "stages": [{"name": name, "kind": kind.value} for name, kind in new.stages()],
-                "loss_reasons": new.loss_reasons,
-            }
-            for new in plan.new_pipelines.values()
-        ],
+        "pipelines": [_new_pipeline(new) for new in plan.new_pipelines.values()]
+        + [_extended_pipeline(additions) for additions in plan.additions.values()],
         "deals": [_deal(deal) for deal in plan.deals],
     }
+
+
+def _new_pipeline(new: NewPipeline) -> dict[str, Any]:
+    stages = new.stages()
+    opens = sum(1 for _, kind in stages if kind is StageKind.OPEN)
+    return {
+        "name": new.name,
+        "stages": [
+            {"name": name, "kind": kind.value}
+            # Open stages get a rising win probability (10 % … 90 %) until someone sets theirs.
+            | ({"probability": _ramp(position, opens)} if kind is StageKind.OPEN else {})
+            for position, (name, kind) in enumerate(stages)
+        ],
+        "loss_reasons": new.loss_reasons,
+    }
+
+
+def _ramp(position: int, count: int) -> int:
+    return 10 if count == 1 else round(10 + 80 * position / (count - 1))
+
+
+def _extended_pipeline(additions: Additions) -> dict[str, Any]:
+    pipeline = additions.pipeline
+    last_open = pipeline.open_stages[-1].probability if pipeline.open_stages else 10
+    return {
+        "name": pipeline.name,
+        "stages": [{"name": stage.name, "kind": stage.kind.value} for stage in pipeline.stages]
+        + [
+            {"name": name, "kind": "open", "probability": last_open}
+            for name in additions.open_stages
+        ],
+        "loss_reasons": [reason.name for reason in pipeline.loss_reasons] + additions.loss_reasons,
+    }
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return format_utc(moment) if moment is not None else None
 
 
 def _deal(deal: PlannedDeal) -> Mapping[str, Any]:
@@ -177,6 +216,9 @@ def _deal(deal: PlannedDeal) -> Mapping[str, Any]:
         "expected_close": draft.expected_close.isoformat() if draft.expected_close else None,
         "loss_reason": deal.loss_reason,
         "loss_note": deal.loss_note,
+        "next_contact_at": _stamp(deal.row.next_contact_at),
+        "next_contact_note": deal.row.next_contact_note,
+        "external_id": deal.row.external_id,
         "created_at": format_utc(deal.row.created_at),
         "history": [
             {"stage": stage, "at": format_utc(at), "by": deal.owner_login}

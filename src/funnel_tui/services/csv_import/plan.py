@@ -24,9 +24,14 @@ class NewPipeline:
     won: str | None = None
     lost: str | None = None
     loss_reasons: list[str] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+    """Open stage → its position, where the file gives one (our own export does)."""
 
     def stages(self) -> list[tuple[str, StageKind]]:
-        opens = self.open_stages or [DEFAULT_OPEN]
+        """Open stages by the file's positions, else in the order rows show them."""
+        order = {name: index for index, name in enumerate(self.open_stages)}
+        opens = sorted(self.open_stages, key=lambda s: (self.positions.get(s, 10**6), order[s]))
+        opens = opens or [DEFAULT_OPEN]
         return [
             *((name, StageKind.OPEN) for name in opens),
             (self.won or DEFAULT_WON, StageKind.WON),
@@ -46,24 +51,45 @@ class PlannedDeal:
 
 
 @dataclass(slots=True)
+class Additions:
+    """Open stages and loss reasons an existing pipeline lacks, in the order rows show them."""
+
+    pipeline: Pipeline
+    open_stages: list[str] = field(default_factory=list)
+    loss_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.pipeline.name
+
+
+@dataclass(slots=True)
 class ImportPlan:
     deals: list[PlannedDeal] = field(default_factory=list)
     already_present: int = 0
     duplicates_in_file: int = 0
     new_pipelines: dict[str, NewPipeline] = field(default_factory=dict)
+    """Case-folded name → the pipeline to create."""
+    additions: dict[str, Additions] = field(default_factory=dict)
+    """Case-folded name → what an existing pipeline gets."""
     new_owners: dict[str, str] = field(default_factory=dict)
     """login → display name."""
-    reasons_as_notes: set[tuple[str, str]] = field(default_factory=set)
-    """(pipeline, reason): not in an existing pipeline's list, kept as the loss note."""
     problems: list[RowProblem] = field(default_factory=list)
+    columns: dict[int, str] = field(default_factory=dict)
+    """The file's column index → the Funnel field it was read as."""
 
     @property
     def new_stages(self) -> list[tuple[str, str]]:
-        return [(p.name, s) for p in self.new_pipelines.values() for s, _ in p.stages()]
+        """(pipeline, stage) for every stage to create: new pipelines' and added ones."""
+        return [(p.name, s) for p in self.new_pipelines.values() for s, _ in p.stages()] + [
+            (a.name, s) for a in self.additions.values() for s in a.open_stages
+        ]
 
     @property
     def new_loss_reasons(self) -> list[tuple[str, str]]:
-        return [(p.name, r) for p in self.new_pipelines.values() for r in p.loss_reasons]
+        return [(p.name, r) for p in self.new_pipelines.values() for r in p.loss_reasons] + [
+            (a.name, r) for a in self.additions.values() for r in a.loss_reasons
+        ]
 
     def per_stage(self) -> Counter[tuple[str, str]]:
         return Counter((d.pipeline, d.history[-1][0]) for d in self.deals)
@@ -79,57 +105,67 @@ def build_plan(
     users: Iterable[User],
     present: set[str],
     default_owner: str,
-    create_stages: bool = True,
 ) -> ImportPlan:
-    plan = ImportPlan(problems=list(parsed.problems))
+    """What importing `parsed` would do. Stages, pipelines and loss reasons the file names
+    but this database lacks are planned as new ones (the caller asks before creating)."""
+    plan = ImportPlan(problems=list(parsed.problems), columns=dict(parsed.columns))
     existing = {p.name.casefold(): p for p in pipelines}
     by_login = {u.login: u for u in users}
     by_name = {u.display_name.casefold(): u.login for u in by_login.values()}
     seen: set[str] = set()
     fresh: list[RowDraft] = []
     for row in parsed.drafts:
-        if row.tag in present:
+        if row.external_id in present:
             plan.already_present += 1
             continue
-        if row.tag in seen:
+        if row.external_id in seen:
             plan.duplicates_in_file += 1
             continue
-        seen.add(row.tag)
+        seen.add(row.external_id)
         fresh.append(row)
-    # New pipelines: stages in the order rows first show them.
     for row in fresh:
         key = row.pipeline.casefold()
         if key in existing:
-            continue
-        if not create_stages:
-            plan.problems.append(
-                RowProblem(row.line, "pipeline", f"no pipeline {row.pipeline!r} here")
-            )
-            continue
-        new = plan.new_pipelines.setdefault(key, NewPipeline(row.pipeline))
-        if row.stage is not None:
-            kind = row.kind if _names_kind(row) else None
-            if kind is StageKind.WON:
-                new.won = new.won or row.stage
-            elif kind is StageKind.LOST:
-                new.lost = new.lost or row.stage
-            elif row.stage.casefold() not in {s.casefold() for s in new.open_stages}:
-                new.open_stages.append(row.stage)
-        if row.loss_reason and row.loss_reason.casefold() not in {
-            r.casefold() for r in new.loss_reasons
-        }:
-            new.loss_reasons.append(row.loss_reason)
-    bad = {p.line for p in plan.problems}
-    for row in fresh:
-        if row.line in bad:
-            continue
-        planned = _plan_deal(row, existing, plan, by_login, by_name, default_owner)
-        if isinstance(planned, RowProblem):
-            plan.problems.append(planned)
+            _extend(plan, existing[key], row)
         else:
-            plan.deals.append(planned)
+            _create(plan.new_pipelines.setdefault(key, NewPipeline(row.pipeline)), row)
+    for row in fresh:
+        plan.deals.append(_plan_deal(row, existing, plan, by_login, by_name, default_owner))
     plan.problems.sort(key=lambda p: p.line)
     return plan
+
+
+def _create(new: NewPipeline, row: RowDraft) -> None:
+    if row.stage is not None:
+        kind = row.kind if _names_kind(row) else None
+        if kind is StageKind.WON:
+            new.won = new.won or row.stage
+        elif kind is StageKind.LOST:
+            new.lost = new.lost or row.stage
+        elif not _has(new.open_stages, row.stage):
+            new.open_stages.append(row.stage)
+            if row.stage_position is not None:
+                new.positions[row.stage] = row.stage_position
+    if row.loss_reason and not _has(new.loss_reasons, row.loss_reason):
+        new.loss_reasons.append(row.loss_reason)
+
+
+def _extend(plan: ImportPlan, pipeline: Pipeline, row: RowDraft) -> None:
+    known = [stage.name for stage in pipeline.stages]
+    if row.stage is not None and not _names_kind(row) and not _has(known, row.stage):
+        additions = plan.additions.setdefault(pipeline.name.casefold(), Additions(pipeline))
+        if not _has(additions.open_stages, row.stage):
+            additions.open_stages.append(row.stage)
+    reasons = [reason.name for reason in pipeline.loss_reasons]
+    if row.loss_reason and not _has(reasons, row.loss_reason):
+        additions = plan.additions.setdefault(pipeline.name.casefold(), Additions(pipeline))
+        if not _has(additions.loss_reasons, row.loss_reason):
+            additions.loss_reasons.append(row.loss_reason)
+
+
+def _has(names: Iterable[str], name: str) -> bool:
+    wanted = name.casefold()
+    return any(known.casefold() == wanted for known in names)
 
 
 def _names_kind(row: RowDraft) -> bool:
@@ -145,35 +181,25 @@ def _plan_deal(
     by_login: dict[str, User],
     by_name: dict[str, str],
     default_owner: str,
-) -> PlannedDeal | RowProblem:
+) -> PlannedDeal:
     key = row.pipeline.casefold()
     pipeline = existing.get(key)
-    open_name: str | None
-    reasons: list[str]
     if pipeline is not None:
         name = pipeline.name
-        opens = {s.name.casefold(): s.name for s in pipeline.open_stages}
-        first_open = pipeline.open_stages[0].name
+        added = plan.additions.get(key)
+        opens = [s.name for s in pipeline.open_stages] + (added.open_stages if added else [])
         won, lost = pipeline.won_stage.name, pipeline.lost_stage.name
-        reasons = [r.name for r in pipeline.loss_reasons]
-        if row.stage is None or _names_kind(row):
-            open_name = None
-        elif row.stage.casefold() in opens:
-            open_name = opens[row.stage.casefold()]
-        elif row.stage.casefold() in (won.casefold(), lost.casefold()):
-            open_name = None
-        else:
-            return RowProblem(row.line, "stage", f"no stage {row.stage!r} in {name!r}")
+        reasons = [r.name for r in pipeline.loss_reasons] + (added.loss_reasons if added else [])
     else:
         new = plan.new_pipelines[key]
-        name = new.name
         stages = new.stages()
-        first_open = stages[0][0]
+        name, opens = new.name, [s for s, kind in stages if kind is StageKind.OPEN]
         won, lost = stages[-2][0], stages[-1][0]
         reasons = new.loss_reasons
-        open_name = None if row.stage is None or _names_kind(row) else row.stage
-        if open_name is not None:
-            open_name = next(s for s, _ in stages if s.casefold() == open_name.casefold())
+    first_open = opens[0]
+    open_name: str | None = None
+    if row.stage is not None and not _names_kind(row):
+        open_name = next((s for s in opens if s.casefold() == row.stage.casefold()), None)
     kind = row.kind
     if kind is None and row.stage is not None:
         if row.stage.casefold() == won.casefold():
@@ -191,16 +217,12 @@ def _plan_deal(
             history.append((final, closed))
         else:
             history.append((final, row.created_at))
-    loss_reason = loss_note = None
+    loss_reason = None
     if kind is StageKind.LOST and row.loss_reason:
-        match = next((r for r in reasons if r.casefold() == row.loss_reason.casefold()), None)
-        if match is None:
-            loss_note = row.loss_reason
-            plan.reasons_as_notes.add((name, row.loss_reason))
-        loss_reason = match
+        loss_reason = next(r for r in reasons if r.casefold() == row.loss_reason.casefold())
     login = default_owner
     if row.owner is not None and row.owner_login is not None:
         login = by_name.get(row.owner.casefold(), row.owner_login)
         if login not in by_login and login not in plan.new_owners:
             plan.new_owners[login] = row.owner
-    return PlannedDeal(row, name, tuple(history), login, loss_reason, loss_note)
+    return PlannedDeal(row, name, tuple(history), login, loss_reason, row.loss_note)

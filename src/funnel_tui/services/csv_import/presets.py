@@ -15,6 +15,7 @@ from funnel_tui.services.csv_import.errors import ImportProblem
 FIELDS = (
     "title",
     "stage",
+    "stage_position",
     "pipeline",
     "value",
     "currency",
@@ -30,8 +31,15 @@ FIELDS = (
     "closed_at",
     "status",
     "loss_reason",
+    "loss_note",
+    "next_contact",
+    "next_contact_note",
     "external_id",
+    "record_id",
 )
+"""What a column can be read as. `external_id` is the source record (`amocrm:123` kept
+as it is, `123` gets the preset's prefix); `record_id` is a plain row id, used for the
+external id only when a row has none."""
 
 _PREFIX = re.compile(r"^(deal|сделка|lead|сделки)\s*-\s*")
 
@@ -57,10 +65,33 @@ class Preset:
     lost: frozenset[str] = field(default_factory=frozenset)
     """Stage or status names (normalised) meaning won / lost."""
     default_pipeline: str = "Imported"
+    stage_codes: Mapping[str, str] = field(default_factory=dict)
+    """System stage codes (Bitrix24's `C3:WON`) → stage names; the `C<n>:` part names the
+    pipeline, as a numeric pipeline cell does (`CATEGORY_ID`)."""
 
     def field_of(self, header: str) -> str | None:
         key = normalize(header)
         return self.columns.get(key) or _GENERIC.get(key)
+
+
+_CATEGORY_CODE = re.compile(r"^C(\d+):(.+)$")
+
+
+def decode_stage(preset: Preset, stage: str) -> tuple[str, str | None]:
+    """A stage cell → (stage name, pipeline or None): `C3:WON` → (`Won`, `Bitrix24 3`)."""
+    if not preset.stage_codes:
+        return stage, None
+    match = _CATEGORY_CODE.match(stage.strip())
+    if match is not None:  # a custom stage (`C3:UC_X1Y2`) keeps its code as its name
+        name = preset.stage_codes.get(match[2].strip().upper(), match[2].strip())
+        return name, pipeline_of_category(preset, match[1])
+    return preset.stage_codes.get(stage.strip().upper(), stage), None
+
+
+def pipeline_of_category(preset: Preset, category: str) -> str:
+    """A numeric pipeline cell (Bitrix24's `CATEGORY_ID`) → a name: 0 is the main pipeline."""
+    number = int(category)
+    return preset.default_pipeline if number == 0 else f"{preset.default_pipeline} {number}"
 
 
 def _columns(pairs: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -70,6 +101,7 @@ def _columns(pairs: Mapping[str, Iterable[str]]) -> dict[str, str]:
 _GENERIC_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "name", "deal", "deal name", "название", "сделка"),
     "stage": ("stage", "deal stage", "этап", "стадия"),
+    "stage_position": ("stage position", "stage_position", "stage order"),
     "pipeline": ("pipeline", "funnel", "воронка"),
     "value": ("value", "amount", "sum", "сумма", "бюджет"),
     "currency": ("currency", "валюта"),
@@ -85,7 +117,19 @@ _GENERIC_NAMES: dict[str, tuple[str, ...]] = {
     "closed_at": ("closed", "closed at", "closed_at", "дата закрытия"),
     "status": ("status", "статус"),
     "loss_reason": ("loss reason", "loss_reason", "lost reason", "причина отказа"),
-    "external_id": ("id", "external id", "external_id", "record id"),
+    "loss_note": ("loss note", "loss_note", "комментарий к отказу"),
+    "next_contact": (
+        "next contact",
+        "next_contact",
+        "next contact at",
+        "next_contact_at",
+        "next activity date",
+        "следующий контакт",
+        "ближайшая задача",
+    ),
+    "next_contact_note": ("next contact note", "next_contact_note", "next step", "следующий шаг"),
+    "external_id": ("external id", "external_id"),
+    "record_id": ("id", "record id", "deal id"),
 }
 _GENERIC = _columns(_GENERIC_NAMES)
 
@@ -110,12 +154,25 @@ AMOCRM = Preset(
             "created_at": ("Дата создания", "Дата создания сделки", "Created", "Date created"),
             "closed_at": ("Дата закрытия", "Closing date", "Closed at", "Date closed"),
             "loss_reason": ("Причина отказа", "Loss reason"),
+            "next_contact": ("Ближайшая задача", "Nearest task", "Next task"),
             "external_id": ("ID", "ID сделки", "Lead ID"),
         }
     ),
     markers=frozenset(
         normalize(name)
-        for name in ("Бюджет", "Статус сделки", "Теги сделки", "Основной контакт", "Кем создано")
+        for name in (
+            "Бюджет",
+            "Статус сделки",
+            "Теги сделки",
+            "Основной контакт",
+            "Кем создано",
+            # Kommo (amoCRM's English edition)
+            "Lead name",
+            "Lead status",
+            "Lead tags",
+            "Responsible user",
+            "Budget",
+        )
     ),
     won=frozenset({"успешно реализовано", "closed - won", "successfully realized", "won"}),
     lost=frozenset({"закрыто и не реализовано", "closed - lost", "lost"}),
@@ -160,6 +217,17 @@ BITRIX24 = Preset(
     ),
     lost=frozenset({"сделка провалена", "провалена", "lose", "lost", "f", "проиграна"}),
     default_pipeline="Bitrix24",
+    # The system stages of every Bitrix24 pipeline (REST `STAGE_ID`); custom ones keep codes.
+    stage_codes={
+        "NEW": "New",
+        "PREPARATION": "Preparation",
+        "PREPAYMENT_INVOICE": "Prepayment invoice",
+        "EXECUTING": "In progress",
+        "FINAL_INVOICE": "Final invoice",
+        "WON": "Won",
+        "LOSE": "Lost",
+        "APOLOGY": "Lost",
+    },
 )
 
 PIPEDRIVE = Preset(
@@ -189,6 +257,7 @@ PIPEDRIVE = Preset(
             "closed_at": ("Deal - Closed on", "Deal - Close time", "Deal - Deal closed on"),
             "status": ("Deal - Status",),
             "loss_reason": ("Deal - Lost reason",),
+            "next_contact": ("Deal - Next activity date",),
             "external_id": ("Deal - ID",),
         }
     ),

@@ -13,14 +13,25 @@ from funnel_tui.domain.drafts import clean_draft
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import DealDraft, StageKind
 from funnel_tui.domain.money import Money, normalize_currency, parse_money
-from funnel_tui.domain.validation import MAX_TAG, clean_display_name, clean_text
+from funnel_tui.domain.validation import (
+    clean_display_name,
+    clean_external_id,
+    clean_long_text,
+    clean_text,
+)
 from funnel_tui.services.csv_export import unguard_formula
 from funnel_tui.services.csv_import.errors import RowProblem
-from funnel_tui.services.csv_import.presets import Preset, map_header, normalize
+from funnel_tui.services.csv_import.presets import (
+    Preset,
+    decode_stage,
+    map_header,
+    normalize,
+    pipeline_of_category,
+)
 from funnel_tui.services.csv_import.sniff import Table
 
-EXT_TAG = "ext:"
 _NOT_CLOSED = {"не закрыта", "не закрыто", "not closed", "open", "-", "—"}
+_NO_TASK = _NOT_CLOSED | {"нет задач", "нет задачи", "no tasks", "no task", "none"}
 _OPEN_STATUS = {"open", "p", "в работе", "открыта", "активна", "active"}
 
 _TRANSLIT = dict(
@@ -63,10 +74,11 @@ class RowDraft:
     stage_is_closing: bool = False
     """The stage cell itself names the won/lost stage (amoCRM), rather than the last open
     stage of a deal whose status column says won/lost (Pipedrive)."""
-
-    @property
-    def tag(self) -> str:
-        return EXT_TAG + self.external_id
+    loss_note: str | None = None
+    stage_position: int | None = None
+    """Where the stage stands in its pipeline (our own export says): orders new stages."""
+    next_contact_at: datetime | None = None
+    next_contact_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +89,30 @@ class ParsedRows:
     """Column index → Funnel field, as recognised."""
 
 
-def external_id(preset: Preset, value: str | None, cells: tuple[str, ...]) -> str:
-    """`<preset>:<ID>`, or a hash of the row when the file has no id column (so that a
-    re-import of the same file still finds its deals)."""
-    if value and len(EXT_TAG) + len(preset.name) + 1 + len(value) <= MAX_TAG and "," not in value:
-        return f"{preset.name}:{value}"
+_NAMESPACED = re.compile(r"^[a-z][a-z0-9_.-]*:\S+$")
+
+
+def external_id(
+    preset: Preset, value: str | None, record: str | None, cells: tuple[str, ...]
+) -> str:
+    """The row's source record: an `external_id` cell that already names its source
+    (`amocrm:123`, as `funnel export` writes it) as it is; else `<preset>:<ID>` from it or
+    the row id; else a hash of the row (so that a re-import of the same file still finds its
+    deals)."""
+    if value and _NAMESPACED.match(value) and _fits(value):
+        return value
+    for candidate in (value, record):
+        if candidate and _fits(f"{preset.name}:{candidate}"):
+            return f"{preset.name}:{candidate}"
     digest = hashlib.sha1("\x1f".join(cells).encode(), usedforsecurity=False).hexdigest()
     return f"{preset.name}:h{digest[:16]}"
+
+
+def _fits(external: str) -> bool:
+    try:
+        return clean_external_id(external) == external
+    except ValidationError:
+        return False
 
 
 def parse_rows(
@@ -150,9 +179,10 @@ def _parse_row(
     if get("value"):
         try:
             value = parse_money(values["value"], value.currency)
-        except ValidationError as err:
-            problem("value", err.message)
-    created_at = now
+        except ValidationError as err:  # `12abc`: an amount with a bad currency label
+            message = err.message if err.field == "value" else f"not an amount ({err.message})"
+            problem("value", message)
+    created_at: datetime | None = None
     if get("created_at"):
         try:
             created_at = parse_datetime(values["created_at"], "created_at", local)
@@ -174,16 +204,32 @@ def _parse_row(
     kind = _kind(get("status"), preset)
     if get("status") and kind is None and normalize(values["status"]) not in _OPEN_STATUS:
         problem("status", f"{values['status']!r} is not open, won or lost")
-    stage = get("stage")
+    stage, category = decode_stage(preset, values["stage"]) if get("stage") else (None, None)
     stage_kind = _kind(stage, preset)
     kind = kind or stage_kind
+    position: int | None = None
+    if get("stage_position"):
+        position = _position(values["stage_position"])
+        if position is None:
+            problem("stage_position", f"{values['stage_position']!r} is not a whole number ≥ 1")
+    named = get("pipeline")
+    if named and named.isdecimal() and preset.stage_codes:  # Bitrix24's CATEGORY_ID
+        named = pipeline_of_category(preset, named)
     try:
         stage = clean_text("stage", stage, limit=80)
-        pipeline_name = clean_text("pipeline", pipeline or get("pipeline"), limit=80)
+        pipeline_name = clean_text("pipeline", pipeline or named or category, limit=80)
         loss_reason = clean_text("loss_reason", get("loss_reason"), limit=200)
+        loss_note = clean_long_text("loss_note", get("loss_note"))
+        next_note = clean_long_text("next_contact_note", get("next_contact_note"))
     except ValidationError as err:
         problem(err.field, err.message)
-        pipeline_name = loss_reason = None
+        pipeline_name = loss_reason = loss_note = next_note = None
+    next_contact: datetime | None = None
+    if get("next_contact") and normalize(values["next_contact"]) not in _NO_TASK:
+        try:
+            next_contact = parse_datetime(values["next_contact"], "next_contact", local)
+        except ValidationError as err:
+            problem("next_contact", err.message)
     owner = get("owner")
     login: str | None = None
     if owner is not None:
@@ -194,7 +240,7 @@ def _parse_row(
         login = login_of(owner) or None
         if login is None:
             problem("owner", f"{owner!r} gives no login name")
-    ext = external_id(preset, get("external_id"), cells)
+    ext = external_id(preset, get("external_id"), get("record_id"), cells)
     tags = [t for t in re.split(r"[,;]", values.get("tags", "")) if t.strip()]
     draft: DealDraft | None = None
     try:
@@ -207,14 +253,16 @@ def _parse_row(
                 phone=get("phone"),
                 email=get("email"),
                 source=get("source"),
-                tags=(*tags, EXT_TAG + ext),
+                tags=tuple(tags),
                 expected_close=expected,
             )
         )
     except ValidationError as err:
         problem(err.field, err.message)
-    if closed_at is not None and closed_at < created_at:
+    if closed_at is not None and created_at is not None and closed_at < created_at:
         problem("closed_at", "is earlier than the creation date")
+    if created_at is None:  # no creation date in the row: closed then, else created now
+        created_at = min(now, closed_at) if closed_at is not None else now
     if problems or draft is None:
         return problems
     return RowDraft(
@@ -230,7 +278,16 @@ def _parse_row(
         closed_at=closed_at if kind in (StageKind.WON, StageKind.LOST) else None,
         loss_reason=loss_reason if kind is StageKind.LOST else None,
         stage_is_closing=stage_kind is not None,
+        loss_note=loss_note if kind is StageKind.LOST else None,
+        stage_position=position,
+        next_contact_at=next_contact if kind is None else None,
+        next_contact_note=next_note if kind is None and next_contact else None,
     )
+
+
+def _position(text: str) -> int | None:
+    raw = text.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10_000 else None
 
 
 def _kind(text: str | None, preset: Preset) -> StageKind | None:
