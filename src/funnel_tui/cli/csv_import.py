@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.base import err_console, open_services_for, say
+from funnel_tui.cli.base import Options, err_console, open_services_for, say
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean
 from funnel_tui.services.csv_import import ImportProblem, RowProblem, Table, read_table
@@ -64,6 +64,7 @@ def import_csv(
                 preset=preset,
                 maps=maps,
                 pipeline=pipeline,
+                currency=services_currency(ctx),
                 create_stages=create_stages,
                 dry_run=dry_run,
                 skip_bad=skip_bad,
@@ -79,6 +80,12 @@ def import_csv(
         rejects = file.with_name(file.stem + ".rejected.csv")
         count = _write_rejects(rejects, table, result.rejected)
         say(f"{count} bad rows written to {clean(rejects)} (fix them and import that file)")
+
+
+def services_currency(ctx: click.Context) -> str:
+    """The currency of amounts in a file without a currency column: the user's setting."""
+    options: Options = ctx.find_object(Options)  # type: ignore[assignment]
+    return options.settings.effective_currency
 
 
 def _problems(problems: tuple[RowProblem, ...]) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.console import Console
@@ -41,6 +42,7 @@ from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.dashboard import DashboardScreen, DashboardStart
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
 from funnel_tui.ui.screens.funnel import FunnelScreen
+from funnel_tui.ui.screens.import_screen import ImportScreen
 from funnel_tui.ui.screens.reports import ReportsScreen
 
 OpenBoard = Callable[[Services | None], BoardService | None]
@@ -286,6 +288,16 @@ class FunnelApp(App[None]):
         screen = DashboardScreen(self.services, self.settings.effective_currency, start)
         self.push_screen(screen)
 
+    def action_show_import(self) -> None:
+        """Deals from a CSV or XLSX export: preview, then import (paths from the working
+        directory)."""
+        if self.services is None:  # the import plans and writes through the full store
+            self.notify("Still opening the database…", severity="warning")
+            return
+        if isinstance(self.screen, ImportScreen):
+            return
+        self.push_screen(ImportScreen(self.services, Path.cwd(), self.settings.effective_currency))
+
     def check_due(self) -> None:
         """Tell the user about contacts that fell due since the last check (every 30 s)."""
         if self.services is not None and self.board is not None:
@@ -375,6 +387,7 @@ class FunnelApp(App[None]):
         for title, action, help_text, kind in (
             ("Reports", "show_reports", "KPIs, forecast, plan, team, losses", ReportsScreen),
             ("Dashboard", "show_dashboard", "The wall dashboard", DashboardScreen),
+            ("Import deals", "show_import", "From a CSV or XLSX export", ImportScreen),
         ):
             if f"app.{action}" not in offered and not isinstance(screen, kind):
                 yield SystemCommand(title, help_text, lambda action=action: self.run_action(action))

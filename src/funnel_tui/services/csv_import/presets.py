@@ -6,6 +6,7 @@ Headers are matched after normalising: case, `ё`→`е`, en/em dashes, spacing,
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ external id only when a row has none."""
 _PREFIX = re.compile(r"^(deal|сделка|lead|сделки)\s*-\s*")
 
 
+@functools.lru_cache(maxsize=4096)  # a column of a 100,000-row file has few distinct cells
 def normalize(header: str) -> str:
     text = header.strip().casefold().replace("ё", "е").replace("\ufeff", "")
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)

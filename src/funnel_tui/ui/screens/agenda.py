@@ -56,6 +56,14 @@ class AgendaScreen(ContactScreen[None]):
         Binding("o", "pick_owner", "Owner", id="agenda.switch-owner"),
         Binding("b", "show_board", "Board", id="agenda.show-board"),
         Binding("f", "app.show_funnel", "Funnel", id="agenda.show-funnel"),
+        Binding(
+            "I",
+            "app.show_import",
+            "Import…",
+            show=False,
+            id="agenda.import-deals",
+            tooltip="Deals from a CSV or XLSX export (amoCRM, Bitrix24, Pipedrive)",
+        ),
         Binding("r", "reload", "Refresh", show=False, id="agenda.refresh"),
     ]
     DEFAULT_CSS = """

@@ -120,6 +120,14 @@ class BoardScreen(Screen[None]):
         Binding("f", "app.show_funnel", "Funnel", id="board.show-funnel"),
         Binding("R", "app.show_reports", "Reports", id="board.show-reports"),
         Binding("D", "app.show_dashboard", "Dashboard", id="board.show-dashboard"),
+        Binding(
+            "I",
+            "app.show_import",
+            "Import…",
+            show=False,
+            id="board.import-deals",
+            tooltip="Deals from a CSV or XLSX export (amoCRM, Bitrix24, Pipedrive)",
+        ),
         Binding("r", "reload", "Refresh", show=False, id="board.refresh"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
     ]
