@@ -13,7 +13,7 @@ from funnel_tui.cli.base import Options, err_console, open_services_for, say
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean
 from funnel_tui.services.csv_import import ImportProblem, RowProblem, Table, read_table
-from funnel_tui.services.csv_import.apply import CsvImportResult, import_table
+from funnel_tui.services.csv_import.apply import CHECKING, CsvImportResult, import_table
 from funnel_tui.services.csv_import.plan import ImportPlan
 
 MAX_SHOWN = 200
@@ -53,10 +53,10 @@ def import_csv(
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
-            disable=dry_run or not err_console.is_terminal,
+            disable=not err_console.is_terminal,
         ) as progress,
     ):
-        task = progress.add_task("Importing deals", total=len(table.rows))
+        task = progress.add_task(CHECKING, total=len(table.rows))
         try:
             result = import_table(
                 services.context,
@@ -68,7 +68,9 @@ def import_csv(
                 create_stages=create_stages,
                 dry_run=dry_run,
                 skip_bad=skip_bad,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
+                progress=lambda phase, done, total: progress.update(
+                    task, description=phase, completed=done, total=total
+                ),
             )
         except ImportProblem as err:
             _problems(err.problems)

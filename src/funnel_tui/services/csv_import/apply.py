@@ -10,7 +10,7 @@ line); owners and loss reasons are created as needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -30,8 +30,13 @@ from funnel_tui.services.csv_import.plan import (
 from funnel_tui.services.csv_import.presets import PRESETS, Preset, detect_preset, parse_maps
 from funnel_tui.services.csv_import.rows import parse_rows
 from funnel_tui.services.csv_import.sniff import Table
-from funnel_tui.services.interchange import InterchangeService, Progress
+from funnel_tui.services.interchange import InterchangeService
 from funnel_tui.services.interchange_schema import FORMAT
+
+ImportProgress = Callable[[str, int, int], None]
+"""(phase, done, total): CHECKING the rows, then WRITING the deals."""
+CHECKING = "Checking rows"
+WRITING = "Writing deals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,7 @@ def plan_import(
     pipeline: str | None = None,
     currency: str = "RUB",
     local: tzinfo | None = None,
+    progress: ImportProgress | None = None,
 ) -> tuple[Preset, ImportPlan]:
     """What importing `table` would do, changing nothing."""
     chosen = choose_preset(table, preset)
@@ -73,6 +79,7 @@ def plan_import(
         pipeline=pipeline,
         now=context.clock(),
         local=local,
+        progress=(lambda done, total: progress(CHECKING, done, total)) if progress else None,
     )
     with context.store.read() as uow:
         present = uow.bulk.existing_external_ids(row.external_id for row in parsed.drafts)
@@ -95,13 +102,20 @@ def import_table(
     create_stages: bool = False,
     dry_run: bool = False,
     skip_bad: bool = False,
-    progress: Progress | None = None,
+    progress: ImportProgress | None = None,
     local: tzinfo | None = None,
 ) -> CsvImportResult:
     """Plan, then (unless `dry_run`) write. Bad rows stop everything unless `skip_bad`; stages
     the file needs stop everything unless `create_stages`."""
     chosen, plan = plan_import(
-        context, table, preset=preset, maps=maps, pipeline=pipeline, currency=currency, local=local
+        context,
+        table,
+        preset=preset,
+        maps=maps,
+        pipeline=pipeline,
+        currency=currency,
+        local=local,
+        progress=progress,
     )
     rejected = tuple(plan.problems)
     if dry_run:
@@ -120,12 +134,14 @@ def import_table(
     if plan.deals:
         try:
             InterchangeService(context).import_document(
-                document(plan), progress, extend_pipelines=True
+                document(plan),
+                (lambda done, total: progress(WRITING, done, total)) if progress else None,
+                extend_pipelines=True,
             )
         except ValidationError as err:
             raise _at_line(err, plan) from None
     elif progress:
-        progress(0, 0)
+        progress(WRITING, 0, 0)
     return CsvImportResult(chosen, plan, len(plan.deals), rejected)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
@@ -31,6 +31,7 @@ from funnel_tui.services.csv_import.presets import (
 from funnel_tui.services.csv_import.sniff import Table
 
 _NOT_CLOSED = {"не закрыта", "не закрыто", "not closed", "open", "-", "—"}
+PROGRESS_EVERY = 1000  # rows between two reports of progress
 _NO_TASK = _NOT_CLOSED | {"нет задач", "нет задачи", "no tasks", "no task", "none"}
 _OPEN_STATUS = {"open", "p", "в работе", "открыта", "активна", "active"}
 
@@ -124,6 +125,7 @@ def parse_rows(
     pipeline: str | None = None,
     now: datetime,
     local: tzinfo | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ParsedRows:
     columns = map_header(preset, table.header, overrides)
     local = local or local_zone()  # once: finding it reads /etc/localtime (0.1 ms a row)
@@ -134,7 +136,9 @@ def parse_rows(
             RowProblem(1, "", 'no column for the deal title (use --map "Column=title")')
         )
         return ParsedRows((), tuple(problems), columns)
-    for line, cells in table.rows:
+    for count, (line, cells) in enumerate(table.rows, start=1):
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count, len(table.rows))
         parsed = _parse_row(
             line, cells, table.header, columns, preset, currency, pipeline, now, local
         )
@@ -142,6 +146,8 @@ def parse_rows(
             drafts.append(parsed)
         else:
             problems.extend(parsed)
+    if progress:
+        progress(len(table.rows), len(table.rows))
     return ParsedRows(tuple(drafts), tuple(problems), columns)
 
 

@@ -395,12 +395,12 @@ class ImportScreen(Screen[None]):
 
         last = 0.0
 
-        def progress(done: int, total: int) -> None:
+        def progress(phase: str, done: int, total: int) -> None:
             nonlocal last
             now = time.monotonic()
             if done >= total or now - last >= PROGRESS_EVERY_S:
                 last = now
-                self.app.call_from_thread(self._progress, done, total)
+                self.app.call_from_thread(self._progress, phase, done, total)
 
         choice = loaded.choice
         try:
@@ -422,8 +422,9 @@ class ImportScreen(Screen[None]):
             return
         self.app.call_from_thread(self._imported, result.created)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+        self._say(f"{phase}: {done} of {total}…")
 
     def _imported(self, created: int) -> None:
         self.importing = False
