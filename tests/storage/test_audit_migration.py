@@ -9,17 +9,10 @@ from pathlib import Path
 from funnel_tui.storage.database import open_store
 from funnel_tui.storage.migrations import SCHEMA_VERSION
 from funnel_tui.storage.sqlite_board import READS_SCHEMA_VERSION
-from tests.storage.test_migrations import table_counts, version_of
+from tests.storage.test_migrations import load_sql_fixture, table_counts, version_of
 from tests.storage.test_schema_v1_upgrade import _columns
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_v6.sql"
-
-
-def _v6_file(path: Path) -> None:
-    connection = sqlite3.connect(path)
-    connection.executescript(FIXTURE.read_text(encoding="utf-8"))
-    connection.commit()
-    connection.close()
 
 
 def test_the_board_reads_the_current_schema() -> None:
@@ -28,7 +21,7 @@ def test_the_board_reads_the_current_schema() -> None:
 
 def test_v6_file_upgrades_to_v7_keeping_every_row(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
-    _v6_file(old)
+    load_sql_fixture(old, FIXTURE)
     before = table_counts(old)
     assert version_of(old) == 6 and before["deals"] == 6 and before["activities"] == 18
     store = open_store(old)

@@ -11,22 +11,15 @@ import pytest
 
 from funnel_tui.storage.database import open_store
 from funnel_tui.storage.migrations import SCHEMA_VERSION
-from tests.storage.test_migrations import table_counts, version_of
+from tests.storage.test_migrations import load_sql_fixture, table_counts, version_of
 from tests.storage.test_schema_v1_upgrade import _columns
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_v7.sql"
 
 
-def _v7_file(path: Path) -> None:
-    connection = sqlite3.connect(path)
-    connection.executescript(FIXTURE.read_text(encoding="utf-8"))
-    connection.commit()
-    connection.close()
-
-
 def test_v7_file_moves_ext_tags_into_external_id(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
-    _v7_file(old)
+    load_sql_fixture(old, FIXTURE)
     before = table_counts(old)
     assert version_of(old) == 7 and before["deals"] == 3
     store = open_store(old)
@@ -50,7 +43,7 @@ def test_v7_file_moves_ext_tags_into_external_id(tmp_path: Path) -> None:
 
 def test_two_deals_cannot_share_an_external_id(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    _v7_file(path)
+    load_sql_fixture(path, FIXTURE)
     open_store(path).close()
     connection = sqlite3.connect(path)
     with pytest.raises(sqlite3.IntegrityError):

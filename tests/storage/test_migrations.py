@@ -55,6 +55,14 @@ def populate(path: Path) -> None:
     store.close()
 
 
+def load_sql_fixture(path: Path, fixture: Path) -> None:
+    """An old-schema file from a frozen SQL dump (tests/storage/fixtures/schema_vN.sql)."""
+    connection = sqlite3.connect(path)
+    connection.executescript(fixture.read_text(encoding="utf-8"))
+    connection.commit()
+    connection.close()
+
+
 def table_counts(path: Path) -> dict[str, int]:
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:

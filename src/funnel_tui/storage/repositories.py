@@ -115,19 +115,7 @@ class SqlPipelineRepository:
         assert row.id is not None
         pipeline_id: int = row.id
         for index, stage in enumerate(spec.stages, start=1):
-            self._session.add(
-                StageRow(
-                    pipeline_id=pipeline_id,
-                    name=stage.name.strip(),
-                    position=index,
-                    kind=stage.kind.value,
-                    probability=stage.probability,
-                    is_key=stage.is_key,
-                    rot_days=stage.rot_days,
-                    on_hold=stage.on_hold,
-                    checklist=list(stage.checklist),
-                )
-            )
+            self._session.add(_stage_row(pipeline_id, stage, index))
         for index, reason in enumerate(spec.loss_reasons, start=1):
             self._session.add(
                 LossReasonRow(pipeline_id=pipeline_id, name=reason.strip(), position=index)
@@ -152,19 +140,7 @@ class SqlPipelineRepository:
             .where(col(StageRow.pipeline_id) == pipeline_id, col(StageRow.position) >= position)
             .values(position=col(StageRow.position) + 1)
         )
-        self._session.add(
-            StageRow(
-                pipeline_id=pipeline_id,
-                name=stage.name.strip(),
-                position=position,
-                kind=StageKind.OPEN.value,
-                probability=stage.probability,
-                is_key=stage.is_key,
-                rot_days=stage.rot_days,
-                on_hold=stage.on_hold,
-                checklist=list(stage.checklist),
-            )
-        )
+        self._session.add(_stage_row(pipeline_id, replace(stage, kind=StageKind.OPEN), position))
         return self._reread(pipeline_id)
 
     def add_loss_reason(self, pipeline_id: int, name: str) -> Pipeline:
@@ -202,6 +178,20 @@ class SqlPipelineRepository:
         for reason_row in self._session.execute(reason_query).scalars():
             reasons[reason_row.pipeline_id].append(mappers.row_to_loss_reason(reason_row))
         return [mappers.rows_to_pipeline(row, stages[row.id], reasons[row.id]) for row in rows]
+
+
+def _stage_row(pipeline_id: int, stage: StageSpec, position: int) -> StageRow:
+    return StageRow(
+        pipeline_id=pipeline_id,
+        name=stage.name.strip(),
+        position=position,
+        kind=stage.kind.value,
+        probability=stage.probability,
+        is_key=stage.is_key,
+        rot_days=stage.rot_days,
+        on_hold=stage.on_hold,
+        checklist=list(stage.checklist),
+    )
 
 
 class SqlDealRepository:
