@@ -15,3 +15,23 @@ def test_app_and_cli_import_without_orm_or_pydantic() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_screens_not_on_the_first_frame_load_when_first_opened() -> None:
+    """The funnel, reports, dashboard and import screens (and the analytics models and charts
+    they bring, ~50 ms) are imported when opened, not on the way to the board."""
+    later = (
+        "funnel_tui.ui.screens.funnel",
+        "funnel_tui.ui.screens.reports",
+        "funnel_tui.ui.screens.dashboard",
+        "funnel_tui.ui.screens.import_screen",
+        "funnel_tui.analytics.metrics_model",
+    )
+    code = (
+        "import sys, funnel_tui.cli, funnel_tui.ui.app, funnel_tui.bootstrap; "
+        f"print(sorted(m for m in {later!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
