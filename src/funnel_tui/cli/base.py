@@ -3,6 +3,7 @@ and the way to open the services over the chosen database."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,12 @@ def vet_database(opts: Options, target: str | None = None) -> None:
     opts.vetted.add(target)
     for warning in database_warnings(target, allow_symlink=opts.allow_symlink):
         err_console.print(Text("funnel: warning: ") + safe_text(warning))
+
+
+def has_screen() -> bool:
+    """Whether the app has somewhere to draw: a terminal on stdout, or a Textual driver named
+    in TEXTUAL_DRIVER (`funnel serve` runs the app that way, drawing into a browser)."""
+    return sys.stdout.isatty() or bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
 def say(*parts: str | Text) -> None:
@@ -182,7 +189,7 @@ def cli(ctx: click.Context, db: str | None, allow_symlink: bool) -> None:
 def _run_app(options: Options) -> None:
     from funnel_tui.bootstrap import build_app, check_database
 
-    if not sys.stdout.isatty():
+    if not has_screen():
         raise FunnelError("the app needs a terminal; see `funnel --help` for scriptable commands")
     vet_database(options)
     check_database(options.target)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
 
 import click
 
-from funnel_tui.cli.base import err_console, open_services_for, options, owner_id
+from funnel_tui.cli.base import err_console, has_screen, open_services_for, options, owner_id
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.safe import safe_text
 
@@ -66,7 +65,7 @@ def dashboard(ctx: click.Context, pipeline: str | None, owner: str | None, inter
     with open_services_for(ctx) as services:
         pipeline_id = services.pipelines.find(pipeline).id if pipeline is not None else None
         owner_number = owner_id(services, owner)
-    if not sys.stdout.isatty():
+    if not has_screen():
         raise FunnelError("the dashboard needs a terminal; `funnel report` prints the figures")
     start = DashboardStart(
         pipeline_id=pipeline_id,

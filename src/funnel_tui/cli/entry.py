@@ -10,7 +10,18 @@ import click
 from rich.text import Text
 
 from funnel_tui import paths
-from funnel_tui.cli import agenda, dashboard, data, deals, pipelines, plans, report, team, users
+from funnel_tui.cli import (
+    agenda,
+    dashboard,
+    data,
+    deals,
+    pipelines,
+    plans,
+    report,
+    serve,
+    team,
+    users,
+)
 from funnel_tui.cli.base import cli, err_console
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.safe import safe_text
@@ -30,6 +41,7 @@ for _command in (
     agenda.agenda_,
     report.report,
     dashboard.dashboard,
+    serve.serve,
     pipelines.pipeline,
     plans.plan,
     users.users,
