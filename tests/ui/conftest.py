@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from funnel_tui.bootstrap import open_services
 from funnel_tui.domain.models import DealDraft, Role
@@ -67,6 +68,14 @@ async def settle(pilot: Pilot[Any]) -> None:
         if busy:  # an empty list would mean "all workers" to wait_for_complete
             await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
+
+
+def stop_blinking(pilot: Pilot[Any]) -> None:
+    """Fix the text cursors of the screen's fields on: a blinking one would be drawn or not
+    depending on how long the steps before a snapshot took."""
+    for field in pilot.app.screen.query("Input, TextArea"):
+        assert isinstance(field, Input | TextArea)
+        field.cursor_blink = False
 
 
 @pytest.fixture

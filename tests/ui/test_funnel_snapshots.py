@@ -17,7 +17,7 @@ from funnel_tui.bootstrap import build_app
 from funnel_tui.config import Settings
 from funnel_tui.ui.app import FunnelApp
 
-from .conftest import settle
+from .conftest import settle, stop_blinking
 from .test_snapshots import _clock
 
 
@@ -43,6 +43,8 @@ async def _snapshot_view(pilot: Pilot[Any]) -> None:
 
 async def _bad_dates(pilot: Pilot[Any]) -> None:
     await _keys(pilot, "f", "d", "tab", "ctrl+u", *"31.09.2026", "enter")
+    stop_blinking(pilot)
+    await settle(pilot)
 
 
 @pytest.mark.usefixtures("utc_zone")

@@ -18,7 +18,7 @@ from funnel_tui.bootstrap import build_app, open_services
 from funnel_tui.config import Settings
 from funnel_tui.ui.app import FunnelApp
 
-from .conftest import frozen_clock, settle
+from .conftest import frozen_clock, settle, stop_blinking
 
 SIZES = [(80, 24), (160, 45)]
 
@@ -46,6 +46,8 @@ def _keys(*keys: str) -> Any:
         for key in ("R", *keys):
             await pilot.press(key)
             await settle(pilot)
+        stop_blinking(pilot)
+        await settle(pilot)
 
     return run_before
 

@@ -78,6 +78,7 @@ class CallSessionScreen(ContactScreen[None]):
 
     def on_mount(self) -> None:
         self.title = "Call session"
+        self.sub_title = ""  # not the app's (the database's path); the status line says where
         self._show_current()
 
     @property
