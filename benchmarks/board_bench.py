@@ -24,32 +24,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".cache"
+sys.path.insert(0, str(HERE))
+from common import database  # noqa: E402  (the cached demo databases; others import it here)
+
 SIZE = (120, 40)
-
-
-def database(deals: int) -> Path:
-    path = CACHE / f"demo-{deals}.db"
-    if not path.exists():
-        CACHE.mkdir(exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "funnel_tui",
-                "--db",
-                str(path),
-                "demo",
-                "--deals",
-                str(deals),
-                "--seed",
-                "1",
-                "--today",
-                "2026-11-23",
-            ],
-            check=True,
-        )
-    return path
 
 
 # --- child processes ------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from board_bench import database  # noqa: E402  (the cached demo databases)
-from report_bench import _stats  # noqa: E402
+from common import database  # noqa: E402  (the cached demo databases)
+from common import stats as _stats  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 

@@ -28,18 +28,11 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from board_bench import database  # noqa: E402  (the cached demo databases)
+from common import database  # noqa: E402  (the cached demo databases)
+from common import stats as _stats  # noqa: E402
 
 AS_OF = "2026-11-23 12:00"
 ARGS = ["report", "--period", "last-12-months", "--format", "json", "--as-of", AS_OF]
-
-
-def _stats(samples: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(samples) * 1000, 1),
-        "min_ms": round(min(samples) * 1000, 1),
-        "max_ms": round(max(samples) * 1000, 1),
-    }
 
 
 def _cli(path: Path, runs: int) -> list[float]:

@@ -166,6 +166,8 @@ class BoardScreen(Screen[None]):
         self.board_query: BoardQuery | None = None
         self.show_closed = False
         self._known = BoardContext((), (), None)
+        self._status_shown = ""
+        """The status line's text as last drawn by _update_titles (see there)."""
         self._pipeline: Pipeline | None = None
         self._totals: dict[int, ColumnTotals] = {}
         """The shown columns' totals, by stage id."""
@@ -415,6 +417,7 @@ class BoardScreen(Screen[None]):
 
     def _show_empty(self, context: BoardContext) -> None:
         self._known = context
+        self._status_shown = ""
         self.query_one("#board-status", Static).update(
             "No pipelines yet. Press n to add a deal (a B2B pipeline is created), "
             "or quit (q) and run `funnel demo`."
@@ -449,7 +452,9 @@ class BoardScreen(Screen[None]):
             hint = f" of {owner}  ·  o picks another owner"
         # Content from plain strings (never markup); its size never changes: no layout pass.
         status = Content.assemble((f"{open_count:,} open deals{matching}", "bold"), (hint, "dim"))
-        self.query_one("#board-status", Static).update(status, layout=False)
+        if status.plain != self._status_shown:  # unchanged after most moves: no frame for it
+            self._status_shown = status.plain
+            self.query_one("#board-status", Static).update(status, layout=False)
 
     @on(StageColumn.WindowNeeded)
     def _window_needed(self, event: StageColumn.WindowNeeded) -> None:

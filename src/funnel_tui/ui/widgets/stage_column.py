@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -222,6 +223,21 @@ class StageColumn(ScrollView, can_focus=True):
         if self.total:
             region = Region(0, self.cursor * CARD_HEIGHT, max(1, self.size.width), CARD_HEIGHT)
             self.scroll_to_region(region, animate=False, immediate=True)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        """Widget's own handler (skipped here) also refreshes the whole column: with both
+        columns of a switch repainted that sent ~11 KB to the terminal, where the two
+        highlighted cards that change (watch_has_focus) take ~1.4 KB."""
+        event.prevent_default()
+        self.has_focus = True
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()  # as _on_focus: no refresh of the whole column
+        self.has_focus = False
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     def watch_has_focus(self, has_focus: bool) -> None:
         """Repaint the highlighted card only: the rest of the column looks the same.

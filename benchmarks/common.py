@@ -1,0 +1,128 @@
+"""What every benchmark shares: the cached `funnel demo` databases, statistics, the machine.
+
+The databases are made once with `funnel demo --deals N --seed 1 --today 2026-11-23` and kept
+in benchmarks/.cache/ (1,000,000 deals take a few minutes and ~1 GB); the time it took is
+kept beside each one, as the demo's throughput.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+TODAY = "2026-11-23"
+
+
+def database(deals: int) -> Path:
+    """The cached demo database of `deals` deals, made when missing (in a scratch folder,
+    then moved into place, so that a run stopped half-way leaves no half-made file)."""
+    path = CACHE / f"demo-{deals}.db"
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=CACHE, prefix="making-") as scratch:
+        made = Path(scratch) / path.name
+        seconds = demo(made, deals)
+        with contextlib.closing(sqlite3.connect(made)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not path.exists():  # another run may have made it meanwhile
+            made.replace(path)
+            _made(path).write_text(json.dumps({"deals": deals, "seconds": round(seconds, 2)}))
+    return path
+
+
+def demo(path: Path, deals: int) -> float:
+    """Seconds `funnel demo` takes to write `deals` deals into `path` (a fresh process, with
+    a config of its own: no backups, English, whatever the user's config says)."""
+    with tempfile.TemporaryDirectory() as home:
+        config = Path(home) / "config.toml"
+        config.write_text('start_screen = "board"\nauto_backup = false\nlanguage = "en"\n')
+        env = dict(os.environ, FUNNEL_TUI_CONFIG=str(config))
+        env.pop("FUNNEL_DB", None)
+        began = time.perf_counter()
+        subprocess.run(
+            [
+                *funnel_command(),
+                "--db",
+                str(path),
+                "demo",
+                "--deals",
+                str(deals),
+                "--seed",
+                "1",
+                "--today",
+                TODAY,
+            ],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - began
+
+
+def demo_seconds(deals: int) -> float | None:
+    """How long making the cached database took, if it was made by `database`."""
+    made = _made(CACHE / f"demo-{deals}.db")
+    return json.loads(made.read_text())["seconds"] if made.exists() else None
+
+
+def _made(path: Path) -> Path:
+    return path.with_name(path.name + ".made.json")
+
+
+def funnel_command() -> list[str]:
+    """The real `funnel` command of this environment (its console script, as a user runs it)."""
+    script = Path(sys.executable).parent / "funnel"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("funnel")
+    return [found] if found else [sys.executable, "-m", "funnel_tui"]
+
+
+def stats(samples: list[float]) -> dict[str, Any]:
+    """Median, min and max in milliseconds, and the samples."""
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 1),
+        "min_ms": round(min(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+        "runs": len(samples),
+    }
+
+
+def machine() -> dict[str, Any]:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
