@@ -38,15 +38,17 @@ from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
 from funnel_tui.ui.commands import DealSearch
 from funnel_tui.ui.notices import tell
-from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
 
 if TYPE_CHECKING:
+    from funnel_tui.ui.screens.agenda import AgendaScreen
     from funnel_tui.ui.screens.dashboard import DashboardStart
 
-# The funnel, reports, dashboard and import screens are imported when first opened: together
-# ~50 ms (analytics models, charts, the import preview) that the first frame need not wait for.
+# The agenda, funnel, reports, dashboard and import screens are imported when first opened:
+# together ~80 ms (the call session, analytics models, charts, the import preview) that the
+# board's first frame need not wait for.
+AGENDA_MODULE = "funnel_tui.ui.screens.agenda"
 DASHBOARD_MODULE = "funnel_tui.ui.screens.dashboard"
 
 OpenBoard = Callable[[Services | None], BoardService | None]
@@ -168,6 +170,10 @@ class FunnelApp(App[None]):
         return [screen for screen in self.screen_stack if isinstance(screen, BoardScreen)]
 
     def _agenda_screens(self) -> list[AgendaScreen]:
+        if AGENDA_MODULE not in sys.modules:  # not loaded: no agenda is shown
+            return []
+        from funnel_tui.ui.screens.agenda import AgendaScreen
+
         return [screen for screen in self.screen_stack if isinstance(screen, AgendaScreen)]
 
     def _board_opened(self, board: BoardService, agenda_first: bool) -> None:
@@ -251,6 +257,8 @@ class FunnelApp(App[None]):
         if self.board is None:
             self.notify("Still opening the database…", severity="warning")
             return
+        from funnel_tui.ui.screens.agenda import AgendaScreen
+
         if isinstance(self.screen, AgendaScreen):
             return
         agenda = AgendaScreen(self.board, self.settings.effective_currency)
