@@ -48,6 +48,9 @@ class Burst:
     final); the time of the wait's start when nothing came."""
     bytes: int
     """Bytes read from the pty since the wait's `since` mark."""
+    first: float
+    """perf_counter of the first byte after which the screen showed what was waited for
+    (the change is on screen; more frames may follow until `end`)."""
 
 
 class PtySession:
@@ -88,6 +91,7 @@ class PtySession:
         self._last_at = self.launched
         self.total_bytes = 0
         self._eof = False
+        self._stepping = False
         self.screen = pyte.Screen(self.columns, self.lines)
         self._stream = pyte.ByteStream(self.screen)
         self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
@@ -112,6 +116,8 @@ class PtySession:
 
     def _draw(self) -> None:
         """Feed what has been read to the screen."""
+        if self._stepping:  # _first_ready is feeding older reads: later ones must wait
+            return
         with self._lock:
             chunks, self._chunks = self._chunks, []
         for _, data in chunks:
@@ -163,19 +169,37 @@ class PtySession:
         """
         deadline = time.perf_counter() + timeout
         checked_at = -1.0
+        first: float | None = None
         while True:
             now = time.perf_counter()
             with self._lock:
                 last_at, eof, total = self._last_at, self._eof, self.total_bytes
+            first = first or self._first_ready(ready, after)
             if now - last_at >= settle and last_at != checked_at:
                 checked_at = last_at
                 if last_at > after and ready(self):
-                    return Burst(end=last_at, bytes=total - since)
+                    return Burst(end=last_at, bytes=total - since, first=first or last_at)
             if eof:
                 raise SessionError(f"the program exited before {what}:\n{self.tail()}")
             if now > deadline:
                 raise SessionError(f"no {what} within {timeout:.0f} s:\n{self.tail()}")
             time.sleep(0.002)
+
+    def _first_ready(self, ready: Callable[[PtySession], bool], after: float) -> float | None:
+        """Draw what has been read a read at a time; the time of the first read after
+        `after` that left the screen `ready`, if one did."""
+        with self._lock:
+            chunks, self._chunks = self._chunks, []
+        first = None
+        self._stepping = True
+        try:
+            for at, data in chunks:
+                self._stream.feed(data)
+                if first is None and at > after and ready(self):
+                    first = at
+        finally:
+            self._stepping = False
+        return first
 
     def quiet(self, settle: float = SETTLE_S, timeout: float = 5.0) -> None:
         """Wait until the output has been quiet for `settle` s (or `timeout` passes)."""

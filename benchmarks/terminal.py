@@ -516,11 +516,15 @@ def _child(db: str | None, launched: float) -> dict[str, float]:
 class _Samples:
     times: list[float]
     bytes: list[int]
+    firsts: list[float]
 
     def figure(self) -> dict[str, Any] | None:
         shown = figure_ms(self.times)
         if shown is not None:
             shown["bytes"] = figure([float(b) for b in self.bytes], digits=0)
+            # When the change was first on screen (the figure itself: when the screen was
+            # final, the last frame of the burst drawn).
+            shown["first_shown"] = figure_ms(self.firsts)
         return shown
 
 
@@ -544,7 +548,7 @@ def measure_keys(
     db: Path, runs: int = 3, *, keys: int = 10, timeout: float = 60.0
 ) -> dict[str, Any]:
     """Keystroke to repainted screen under the pty (see the module docstring)."""
-    samples = {action: _Samples([], []) for action in ACTIONS}
+    samples = {action: _Samples([], [], []) for action in ACTIONS}
     errors: list[str] = []
     rss: list[float] = []
     why_not = pty_available()
@@ -611,6 +615,7 @@ def _keys_once(
         if action is not None:
             samples[action].times.append(burst.end - start)
             samples[action].bytes.append(burst.bytes)
+            samples[action].firsts.append(burst.first - start)
 
     counts = column_counts(session.text())
     if counts is None or len(counts) < 2 or counts[0] < 1:
@@ -779,6 +784,8 @@ def _line(name: str, shown: dict[str, Any] | None, base: dict[str, Any] | None =
         text += f"   bare {base['median_ms']:.1f} ms, ×{shown['median_ms'] / base['median_ms']:.2f}"
     if shown.get("bytes"):
         text += f"   {shown['bytes']['median']:,.0f} B"
+    if shown.get("first_shown"):
+        text += f"   (on screen at {shown['first_shown']['median_ms']:.1f} ms)"
     return text
 
 

@@ -35,6 +35,7 @@ from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, shown_stages
 from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
+from funnel_tui.services.deal_view import DealView
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
@@ -43,7 +44,7 @@ from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.move_question import move_question
 from funnel_tui.ui.notices import Severity, tell
-from funnel_tui.ui.screens.deal import DealClosed, deal_screen
+from funnel_tui.ui.screens.deal import DealClosed, deal_screen, deal_screen_with
 from funnel_tui.ui.widgets.filter_input import FilterInput
 from funnel_tui.ui.widgets.kanban_board import KanbanBoard
 from funnel_tui.ui.widgets.key_footer import KeyFooter
@@ -91,6 +92,10 @@ class _Load:
     """Keep the cursor on the deal focused when the read is shown, not when it was asked
     for (a live refresh: the user may have moved on meanwhile)."""
 
+
+OPEN_WAIT_S = 0.15
+"""How long a deal's pane waits for the deal to be read before it shows "Loading…" instead
+(a read takes ~3 ms on SQLite; a slow server should not leave the key without an answer)."""
 
 IN_PLACE_READ_S = 0.025
 """A filter keystroke whose read is expected to take less than this (the last one did) reads
@@ -166,6 +171,8 @@ class BoardScreen(Screen[None]):
         self.board_query: BoardQuery | None = None
         self.show_closed = False
         self._known = BoardContext((), (), None)
+        self._opening: int | None = None
+        """The deal whose pane is being opened (read first, then shown)."""
         self._status_shown = ""
         """The status line's text as last drawn by _update_titles (see there)."""
         self._pipeline: Pipeline | None = None
@@ -753,9 +760,33 @@ class BoardScreen(Screen[None]):
             self.open_deal(current[0].deal_id)
 
     def open_deal(self, deal_id: int) -> None:
-        if self.services is not None:
+        """The deal's pane, shown once the deal has been read (a few ms): its first frame is
+        then the deal, not "Loading…" followed by a second layout of the whole pane. A read
+        slower than OPEN_WAIT_S shows the pane loading instead."""
+        if self.services is None:
+            return
+        self._opening = deal_id
+        self.set_timer(OPEN_WAIT_S, lambda: self._push_deal(deal_id, None))
+        self._read_deal(self.services, deal_id)
+
+    @work(thread=True, exclusive=True, group="board-open")
+    def _read_deal(self, services: Services, deal_id: int) -> None:
+        try:
+            view: DealView | None = services.deals.view(deal_id)
+        except FunnelError:
+            view = None  # the pane reads again and says what is wrong
+        # Textual's stub cannot type an async callback returning None.
+        self.app.call_from_thread(self._push_deal, deal_id, view)  # type: ignore[arg-type]
+
+    async def _push_deal(self, deal_id: int, view: DealView | None) -> None:
+        if self._opening != deal_id or self.services is None:
+            return  # shown already (the read or the timer came first), or another asked for
+        self._opening = None
+        if view is None:
             screen = deal_screen(self.app, self.services, deal_id, self._currency)
-            self.app.push_screen(screen, callback=self._deal_closed)
+        else:
+            screen = await deal_screen_with(self.app, self.services, view, self._currency)
+        self.app.push_screen(screen, callback=self._deal_closed)
 
     def _deal_closed(self, closed: DealClosed | None) -> None:
         """Back from the pane: show what changed there, focus on the same deal."""

@@ -29,7 +29,7 @@ from funnel_tui.render.format import format_money, relative_time
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.render.timeline import timeline_text
 from funnel_tui.services import Services
-from funnel_tui.services.deal_view import DealView
+from funnel_tui.services.deal_view import DealView, TimelineEntry
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import deal_form_fields, parsed_draft
@@ -66,7 +66,24 @@ def deal_screen(app: App[Any], services: Services, deal_id: int, currency: str) 
     return screen
 
 
+async def deal_screen_with(
+    app: App[Any], services: Services, view: DealView, currency: str
+) -> DealScreen:
+    """As `deal_screen`, for a deal read already (BoardScreen.open_deal): the pane has it
+    filled in before it is shown, so its first frame is the deal, not "Loading…" and then a
+    second layout of the whole pane."""
+    if app.is_screen_installed(_INSTALLED_AS):
+        screen = app.get_screen(_INSTALLED_AS)
+        assert isinstance(screen, DealScreen)
+        await screen.present(view)
+        return screen
+    screen = DealScreen(services, view.deal.id, currency, view)
+    app.install_screen(screen, _INSTALLED_AS)
+    return screen
+
+
 _INSTALLED_AS = "deal"
+_NO_NOTE = object()  # no note shown yet (None is "no entry")
 
 
 class DealScreen(ContactScreen[DealClosed]):
@@ -103,12 +120,16 @@ class DealScreen(ContactScreen[DealClosed]):
     }
     """
 
-    def __init__(self, services: Services, deal_id: int, currency: str) -> None:
+    def __init__(
+        self, services: Services, deal_id: int, currency: str, view: DealView | None = None
+    ) -> None:
         super().__init__(services)
         self._deal_services = services
         self._deal_id = deal_id
         self._currency = currency
         self.view: DealView | None = None
+        self._read: DealView | None = view
+        """The deal as read before the screen was shown: shown without a read of its own."""
         self._selects_saved: dict[str, object] = {}
         """What each select showed when loaded, to tell the user's choices from ours."""
         self._checklist_shown: tuple[int, tuple[str, ...]] | None = None
@@ -116,6 +137,8 @@ class DealScreen(ContactScreen[DealClosed]):
         re-mounting them costs a layout pass)."""
         self._select_options: dict[str | None, list[tuple[str, int]]] = {}
         self._styled_for = -1
+        self._note_shown: object = _NO_NOTE
+        """The timeline entry the note under the timeline shows."""
         self._told_version: int | None = None
         """The teammate's version the user was last told about while editing."""
 
@@ -145,9 +168,13 @@ class DealScreen(ContactScreen[DealClosed]):
                     yield Static("", id="timeline-note")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one(TimelineView).focus()
-        self._load(keep_edits=False)
+        read, self._read = self._read, None
+        if read is not None and read.deal.id == self._deal_id:
+            await self._show(read, False)
+        else:
+            self._load(keep_edits=False)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Reused (see `deal_screen`), the pane's styles are still right unless the app's CSS
@@ -165,11 +192,24 @@ class DealScreen(ContactScreen[DealClosed]):
             return  # on_mount loads it
         self.view = None
         self.query_one("#deal-summary", Static).update("Loading…")
-        timeline = self.query_one(TimelineView)
+        timeline = self._reset_timeline()
         timeline.show((), self._now())
+        self._load(keep_edits=False)
+
+    async def present(self, view: DealView) -> None:
+        """Show a deal read already (see `deal_screen_with`)."""
+        self._deal_id = view.deal.id
+        if not self.is_mounted:
+            self._read = view  # on_mount shows it
+            return
+        self._reset_timeline()
+        await self._show(view, False)
+
+    def _reset_timeline(self) -> TimelineView:
+        timeline = self.query_one(TimelineView)
         timeline.cursor = 0
         timeline.focus()
-        self._load(keep_edits=False)
+        return timeline
 
     @property
     def _text_fields(self) -> list[FormField]:
@@ -218,6 +258,7 @@ class DealScreen(ContactScreen[DealClosed]):
         self.query_one("#timeline-title", Static).update(
             Text(f"Timeline · {len(view.timeline)} entries, newest first", style="bold")
         )
+        self._show_note(timeline.current)  # now, in this batch: not in a layout pass of its own
 
     def _summary(self, view: DealView) -> Text:
         deal, stage, now = view.deal, view.stage, self._now()
@@ -390,9 +431,16 @@ class DealScreen(ContactScreen[DealClosed]):
 
     @on(TimelineView.Highlighted)
     def _show_entry(self, event: TimelineView.Highlighted) -> None:
-        """The highlighted entry in full under the list: its whole note, wrapped."""
+        # What is highlighted now: the event may be older than a deal shown since.
+        self._show_note(self.query_one(TimelineView).current)
+
+    def _show_note(self, entry: TimelineEntry | None) -> None:
+        """The highlighted entry in full under the list: its whole note, wrapped. Not again
+        when it is shown already (each update costs a layout pass of the pane)."""
+        if entry == self._note_shown:
+            return
+        self._note_shown = entry
         note = self.query_one("#timeline-note", Static)
-        entry = event.entry
         note.update("" if entry is None else timeline_text(entry, self._now(), limit=None))
 
     def _write(self, write: Callable[[], Deal]) -> Deal | None:
