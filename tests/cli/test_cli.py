@@ -222,3 +222,22 @@ def test_markup_and_escapes_in_data_are_printed_literally(tmp_path: Path) -> Non
     assert "[bold red]x[/]" in result.stdout
     assert "\x1b" not in result.stdout
     assert "␛]52;c;aGk=␇" in result.stdout
+
+
+def test_the_app_s_exit_code_is_the_command_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app that failed or crashed (return code 1) makes `funnel` exit 1, not 0."""
+    import funnel_tui.bootstrap as bootstrap
+    import funnel_tui.cli.base as base
+
+    class Crashed:
+        return_code = 1
+
+        def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(base, "has_screen", lambda: True)
+    monkeypatch.setattr(bootstrap, "check_database", lambda target: None)
+    monkeypatch.setattr(bootstrap, "build_app", lambda settings, target: Crashed())
+    assert main(["--db", str(tmp_path / "a.db")]) == 1

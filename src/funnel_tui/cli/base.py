@@ -176,21 +176,25 @@ class _Group(click.Group):
 )
 @click.version_option(__version__, prog_name="funnel")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, allow_symlink: bool) -> None:
+def cli(ctx: click.Context, db: str | None, allow_symlink: bool) -> int | None:
     """Funnel: a terminal CRM for running a sales funnel.
 
     With no command, opens the app on your database.
     """
     ctx.obj = Options(db=db, settings=load_settings(), allow_symlink=allow_symlink)
     if ctx.invoked_subcommand is None:
-        _run_app(ctx.obj)
+        return _run_app(ctx.obj)
+    return None
 
 
-def _run_app(options: Options) -> None:
+def _run_app(options: Options) -> int:
+    """The app on the chosen database; its exit code (not 0 when it failed or crashed)."""
     from funnel_tui.bootstrap import build_app, check_database
 
     if not has_screen():
         raise FunnelError("the app needs a terminal; see `funnel --help` for scriptable commands")
     vet_database(options)
     check_database(options.target)
-    build_app(options.settings, options.target).run()
+    app = build_app(options.settings, options.target)
+    app.run()
+    return app.return_code or 0

@@ -762,15 +762,17 @@ class BoardScreen(Screen[None]):
     def open_deal(self, deal_id: int) -> None:
         """The deal's pane, shown once the deal has been read (a few ms): its first frame is
         then the deal, not "Loading…" followed by a second layout of the whole pane. A read
-        slower than OPEN_WAIT_S shows the pane loading instead."""
-        if self.services is None:
-            return
+        slower than OPEN_WAIT_S shows the pane loading instead. Before the store has opened
+        (the first second), the pane opens once it has."""
         self._opening = deal_id
         self.set_timer(OPEN_WAIT_S, lambda: self._push_deal(deal_id, None))
-        self._read_deal(self.services, deal_id)
+        self._read_deal(deal_id)
 
     @work(thread=True, exclusive=True, group="board-open")
-    def _read_deal(self, services: Services, deal_id: int) -> None:
+    def _read_deal(self, deal_id: int) -> None:
+        services = self._writer()  # a key pressed in the first second waits for the store
+        if services is None:
+            return
         try:
             view: DealView | None = services.deals.view(deal_id)
         except FunnelError:

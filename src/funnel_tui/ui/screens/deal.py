@@ -9,6 +9,7 @@ and nothing is overwritten until they save again.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -138,6 +139,7 @@ class DealScreen(ContactScreen[DealClosed]):
         self._select_options: dict[str | None, list[tuple[str, int]]] = {}
         self._styled_for = -1
         self._note_shown: object = _NO_NOTE
+        self._showing = asyncio.Lock()
         """The timeline entry the note under the timeline shows."""
         self._told_version: int | None = None
         """The teammate's version the user was last told about while editing."""
@@ -239,8 +241,11 @@ class DealScreen(ContactScreen[DealClosed]):
         """Show `view`; with `keep_edits`, the fields the user changed keep their text."""
         # One frame for all of it: each field, select and text below asks for its own
         # layout pass otherwise (~55 ms each on this screen, three or four per deal).
-        with self.app.batch_update():
-            await self._fill_in(view, keep_edits)
+        # One at a time: a live refresh or a reload after a save may ask while the checklist's
+        # fields of the last one are still being replaced (awaited below).
+        async with self._showing:
+            with self.app.batch_update():
+                await self._fill_in(view, keep_edits)
 
     async def _fill_in(self, view: DealView, keep_edits: bool) -> None:
         self.view = view
@@ -343,12 +348,13 @@ class DealScreen(ContactScreen[DealClosed]):
                 answer = view.answers.get(question, "")
                 (field.rebase if keep_edits else field.reset)(answer)
             return
-        self._checklist_shown = shown
+        self._checklist_shown = None  # until the new fields are all there
         await box.remove_children()
         await box.mount_all(
             FormField(f"q{index}", question, value=view.answers.get(question, ""))
             for index, question in enumerate(stage.checklist)
         )
+        self._checklist_shown = shown
 
     def _select(self, name: str) -> Select[int]:
         return self.query_one(f"#select-{name}", Select)
