@@ -275,7 +275,7 @@ def render_docs(results: dict[str, Any]) -> str:
         f"- Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, {info['os']}, "
         f"Python {info['python']}.",
         "",
-        "## How to reproduce",
+        "### How to reproduce",
         "",
         "```bash",
         ".venv/bin/pip install -e . --group bench   # or: pip install pyte",
