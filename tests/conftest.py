@@ -13,6 +13,7 @@ from funnel_tui.domain.models import Pipeline
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.pipelines import PipelineService
 from funnel_tui.storage.database import SqlStore, open_store
+from tests.postgres_server import PostgresServer, start_server, stop_server, why_not
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -75,9 +76,31 @@ class FakeClock:
         self.now = moment.astimezone(UTC)
 
 
+ENGINES = ["sqlite", "postgresql"]
+"""`@pytest.mark.parametrize("store", ENGINES, indirect=True)` runs a test on both engines."""
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server per test process (tests/postgres_server.py)."""
+    reason = why_not()
+    if reason is not None:
+        pytest.skip(reason)
+    server, root = start_server()
+    yield server
+    stop_server(root)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = open_store(tmp_path / "t.db")
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """An empty store: an SQLite file, or (parametrised with "postgresql") a fresh database
+    on the tests' PostgreSQL server."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        opened = open_store(server.new_database())
+    else:
+        opened = open_store(tmp_path / "t.db")
     yield opened
     opened.close()
 

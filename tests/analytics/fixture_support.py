@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from funnel_tui.cli import main
+from tests.postgres_server import PostgresServer
 
 
 def moment(text: str, year: int | None = None) -> str:
@@ -66,10 +69,20 @@ def deal_document(
     }
 
 
-def import_fixture(tmp_path: Path, document: dict[str, Any]) -> Path:
-    """A new database in `tmp_path` with `document` imported by `funnel import`."""
-    path = tmp_path / "crm.db"
+def import_fixture(tmp_path: Path, document: dict[str, Any], target: str | None = None) -> str:
+    """A new database (`target`, a URL; else a file in `tmp_path`) with `document` imported
+    by `funnel import`."""
+    target = target or str(tmp_path / "crm.db")
     source = tmp_path / "fixture.json"
     source.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    assert main(["--db", str(path), "import", str(source)]) == 0
-    return path
+    assert main(["--db", target, "import", str(source)]) == 0
+    return target
+
+
+def database_for(request: pytest.FixtureRequest) -> str | None:
+    """A fresh PostgreSQL database's URL when the test is parametrised with "postgresql"
+    (tests/conftest.py ENGINES), else None (an SQLite file)."""
+    if getattr(request, "param", "sqlite") != "postgresql":
+        return None
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.new_database()

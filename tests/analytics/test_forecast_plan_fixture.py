@@ -41,7 +41,8 @@ from funnel_tui.domain.money import Money
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.interchange import InterchangeService
 from funnel_tui.storage.database import SqlStore, open_store
-from tests.analytics.fixture_support import deal_document
+from tests.analytics.fixture_support import database_for, deal_document
+from tests.conftest import ENGINES
 
 NOW = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -208,10 +209,10 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    """A new database with the fixture imported."""
-    opened = open_store(tmp_path / "fixture.db")
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """A new database with the fixture imported: SQLite and PostgreSQL give the same numbers."""
+    opened = open_store(database_for(request) or tmp_path / "fixture.db")
     InterchangeService(ServiceContext(opened, login="anna")).import_document(DOCUMENT)
     yield opened
     opened.close()

@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 
 from funnel_tui.cli import main
-from tests.analytics.fixture_support import deal_document, import_fixture
+from tests.analytics.fixture_support import database_for, deal_document, import_fixture
+from tests.conftest import ENGINES
 
 pytestmark = pytest.mark.usefixtures("moscow_time")
 
@@ -177,10 +178,10 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    """A new database with the fixture imported."""
-    return str(import_fixture(tmp_path, DOCUMENT))
+@pytest.fixture(params=ENGINES)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database with the fixture imported: SQLite and PostgreSQL give the same numbers."""
+    return import_fixture(tmp_path, DOCUMENT, database_for(request))
 
 
 def report(capsys: pytest.CaptureFixture[str], db: str, *options: str) -> Any:

@@ -40,8 +40,9 @@ from funnel_tui.analytics.team import team_report
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.money import Money
 from funnel_tui.storage.database import SqlStore, open_store
-from tests.analytics.fixture_support import deal_document, import_fixture
+from tests.analytics.fixture_support import database_for, deal_document, import_fixture
 from tests.analytics.fixture_support import moment as fixture_moment
+from tests.conftest import ENGINES
 
 ZONE = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
@@ -218,10 +219,10 @@ DOCUMENT: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    """A new database with the fixture imported."""
-    opened = open_store(import_fixture(tmp_path, DOCUMENT))
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """A new database with the fixture imported: SQLite and PostgreSQL give the same numbers."""
+    opened = open_store(import_fixture(tmp_path, DOCUMENT, database_for(request)))
     yield opened
     opened.close()
 
