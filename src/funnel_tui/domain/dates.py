@@ -137,6 +137,11 @@ def format_utc(moment: datetime) -> str:
     return text + "Z"
 
 
+def format_utc_or_none(moment: datetime | None) -> str | None:
+    """`format_utc` of `moment`, None for None (optional times in the interchange format)."""
+    return format_utc(moment) if moment is not None else None
+
+
 def parse_utc(text: str, field: str = "time") -> datetime:
     """Strict reader of `format_utc` output (and any ISO 8601 with an explicit offset)."""
     try:

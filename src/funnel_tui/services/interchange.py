@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
-from funnel_tui.domain.dates import check_year, format_utc, parse_utc
+from funnel_tui.domain.dates import check_year, format_utc, format_utc_or_none, parse_utc
 from funnel_tui.domain.drafts import clean_draft, draft_fields
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.events import DealEvent, EventKind
@@ -168,10 +168,6 @@ def _pipeline_doc(pipeline: Pipeline, plans: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _stamp(moment: datetime | None) -> str | None:
-    return format_utc(moment) if moment is not None else None
-
-
 _StageIndex = dict[int, tuple[Pipeline, Stage]]
 
 
@@ -203,13 +199,13 @@ def _deal_doc(
         "source": deal.source,
         "tags": list(deal.tags),
         "expected_close": deal.expected_close.isoformat() if deal.expected_close else None,
-        "next_contact_at": _stamp(deal.next_contact_at),
+        "next_contact_at": format_utc_or_none(deal.next_contact_at),
         "next_contact_note": deal.next_contact_note,
         "loss_reason": reasons.get(deal.loss_reason_id) if deal.loss_reason_id else None,
         "loss_note": deal.loss_note,
         "created_at": format_utc(deal.created_at),
         "updated_at": format_utc(deal.updated_at),
-        "deleted_at": _stamp(deal.deleted_at),
+        "deleted_at": format_utc_or_none(deal.deleted_at),
         "external_id": deal.external_id,
         "history": [
             _stage_ref(change.to_stage_id, pipeline, stages)

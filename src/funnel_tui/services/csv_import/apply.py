@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
-from funnel_tui.domain.dates import format_utc
+from funnel_tui.domain.dates import format_utc, format_utc_or_none
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import StageKind
 from funnel_tui.services.context import ServiceContext
@@ -211,10 +211,6 @@ def _extended_pipeline(additions: Additions) -> dict[str, Any]:
     }
 
 
-def _stamp(moment: datetime | None) -> str | None:
-    return format_utc(moment) if moment is not None else None
-
-
 def _deal(deal: PlannedDeal) -> Mapping[str, Any]:
     draft = deal.row.draft
     return {
@@ -232,7 +228,7 @@ def _deal(deal: PlannedDeal) -> Mapping[str, Any]:
         "expected_close": draft.expected_close.isoformat() if draft.expected_close else None,
         "loss_reason": deal.loss_reason,
         "loss_note": deal.loss_note,
-        "next_contact_at": _stamp(deal.row.next_contact_at),
+        "next_contact_at": format_utc_or_none(deal.row.next_contact_at),
         "next_contact_note": deal.row.next_contact_note,
         "external_id": deal.row.external_id,
         "created_at": format_utc(deal.row.created_at),
