@@ -228,16 +228,21 @@ class StageColumn(ScrollView, can_focus=True):
         """Widget's own handler (skipped here) also refreshes the whole column: with both
         columns of a switch repainted that sent ~11 KB to the terminal, where the two
         highlighted cards that change (watch_has_focus) take ~1.4 KB."""
-        event.prevent_default()
-        self.has_focus = True
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
+        self._focus_changed(event, True, events.DescendantFocus)
 
     def _on_blur(self, event: events.Blur) -> None:
-        event.prevent_default()  # as _on_focus: no refresh of the whole column
-        self.has_focus = False
+        self._focus_changed(event, False, events.DescendantBlur)  # as _on_focus
+
+    def _focus_changed(
+        self,
+        event: events.Focus | events.Blur,
+        focused: bool,
+        tell: type[events.DescendantFocus] | type[events.DescendantBlur],
+    ) -> None:
+        event.prevent_default()
+        self.has_focus = focused
         if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
+            self.parent.post_message(tell(self))
 
     def watch_has_focus(self, has_focus: bool) -> None:
         """Repaint the highlighted card only: the rest of the column looks the same.
