@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,13 +95,15 @@ def funnel_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "funnel_tui"]
 
 
-def stats(samples: list[float]) -> dict[str, Any]:
-    """Median, min and max in milliseconds, and the samples."""
+def stats(samples: Sequence[float]) -> dict[str, Any]:
+    """Median, min and max of `samples` (seconds) in milliseconds, and the samples."""
+    ms = [round(seconds * 1000, 2) for seconds in samples]
     return {
-        "median_ms": round(statistics.median(samples) * 1000, 1),
-        "min_ms": round(min(samples) * 1000, 1),
-        "max_ms": round(max(samples) * 1000, 1),
-        "runs": len(samples),
+        "median_ms": round(statistics.median(ms), 2),
+        "min_ms": min(ms),
+        "max_ms": max(ms),
+        "runs": len(ms),
+        "samples": ms,
     }
 
 

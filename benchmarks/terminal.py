@@ -112,7 +112,7 @@ HERE = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script, or imported as a top-level `terminal`
     sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import database, funnel_command  # noqa: E402 - after the path set-up
+from benchmarks.common import database, funnel_command, stats  # noqa: E402 - after the path set-up
 from benchmarks.pty_session import (  # noqa: E402 - after the path set-up above
     COLUMNS,
     LINES,
@@ -139,16 +139,8 @@ TARGET_FOCUS_BYTES = 3 * 1024
 
 
 def figure_ms(seconds: Sequence[float]) -> dict[str, Any] | None:
-    """Median, min, max and the samples, in milliseconds; None when there are none."""
-    if not seconds:
-        return None
-    ms = [round(s * 1000, 2) for s in seconds]
-    return {
-        "median_ms": round(statistics.median(ms), 2),
-        "min_ms": min(ms),
-        "max_ms": max(ms),
-        "samples": ms,
-    }
+    """common.stats of `seconds`; None when there are none."""
+    return stats(seconds) if seconds else None
 
 
 def figure(values: Sequence[float], digits: int = 1) -> dict[str, Any] | None:
