@@ -28,6 +28,7 @@ from funnel_tui.domain.money import Money, normalize_currency, parse_money
 from funnel_tui.render.format import format_money
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services.plans import PlanLine, parse_month
+from funnel_tui.ui.threads import call_back
 
 MONTH_FORMAT = "%m.%Y"
 
@@ -173,9 +174,9 @@ class PlanModal(ModalScreen[PlanLine | None]):
         try:
             saved = self._save(draft)
         except FunnelError as err:
-            self.app.call_from_thread(self._refused, str(err))
+            call_back(self, self._refused, str(err))
             return
-        self.app.call_from_thread(self.dismiss, saved)
+        call_back(self, self.dismiss, saved)
 
     def _refused(self, message: str) -> None:
         self.saving = False

@@ -28,6 +28,7 @@ from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.screens.call_session import CallSessionScreen
 from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
 from funnel_tui.ui.screens.deal import deal_screen
+from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 
 TITLES = {
@@ -126,9 +127,9 @@ class AgendaScreen(ContactScreen[None]):
         try:
             known = self._board.context()
         except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
             return
-        self.app.call_from_thread(self._context_loaded, known)
+        call_back(self, self._context_loaded, known)
 
     def _context_loaded(self, known: BoardContext) -> None:
         self._known = known
@@ -143,9 +144,9 @@ class AgendaScreen(ContactScreen[None]):
         try:
             agenda = self._services.agenda.agenda(owner_id=self.owner_id, zone=self._zone)
         except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
             return
-        self.app.call_from_thread(self._show, agenda)
+        call_back(self, self._show, agenda)
 
     def _show(self, agenda: Agenda) -> None:
         self.agenda = agenda

@@ -45,6 +45,7 @@ from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.move_question import move_question
 from funnel_tui.ui.notices import Severity, tell
 from funnel_tui.ui.screens.deal import DealClosed, deal_screen, deal_screen_with
+from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.filter_input import FilterInput
 from funnel_tui.ui.widgets.kanban_board import KanbanBoard
 from funnel_tui.ui.widgets.key_footer import KeyFooter
@@ -280,16 +281,16 @@ class BoardScreen(Screen[None]):
             read = self._read(query, context=context, number=number, writes=writes, keep=keep)
         except FunnelError as err:  # e.g. the file is locked or damaged: say so, keep going
             if not live:  # a live refresh tries again at the next change
-                self.app.call_from_thread(self._tell, str(err), "warning")
+                call_back(self, self._tell, str(err), "warning")
             return
         if live and isinstance(read, _Load):
             read = replace(read, keep_current=True)
         if get_current_worker().is_cancelled:
             return  # a newer read is on its way
         if isinstance(read, BoardContext):
-            self.app.call_from_thread(self._show_empty, read)
+            call_back(self, self._show_empty, read)
         else:
-            self.app.call_from_thread(self._show, read)  # type: ignore[arg-type]
+            call_back(self, self._show, read)
 
     def _read(
         self,
@@ -364,7 +365,7 @@ class BoardScreen(Screen[None]):
         try:
             columns = self.reads.columns(query, stages, window=FIRST_WINDOW)
         except FunnelError as err:  # written, but not read back: a refresh (r) shows it
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
             return
         load = _Load(
             query,
@@ -375,7 +376,7 @@ class BoardScreen(Screen[None]):
             keep_deal=keep_deal,
             follow_stage=follow_stage,
         )
-        self.app.call_from_thread(self._show, load)  # type: ignore[arg-type]
+        call_back(self, self._show, load)
 
     async def _show(self, load: _Load) -> None:
         if not self._still_wanted(load):
@@ -478,9 +479,9 @@ class BoardScreen(Screen[None]):
         try:
             cards = self.reads.cards(query, column.stage.id, offset, limit)
         except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
             return
-        self.app.call_from_thread(column.put_window, offset, cards, generation)
+        call_back(self, column.put_window, offset, cards, generation)
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -620,9 +621,9 @@ class BoardScreen(Screen[None]):
         try:
             unanswered = services.deals.unanswered(card.deal_id)
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, err)
+            call_back(self, self._failed, err)
             return
-        self.app.call_from_thread(self._ask_or_move, card, pipeline, target, unanswered)
+        call_back(self, self._ask_or_move, card, pipeline, target, unanswered)
 
     @work(exclusive=False, group="board-confirm")
     async def _confirm_and_move(self, card: Card, target: Stage, question: Text) -> None:
@@ -652,7 +653,7 @@ class BoardScreen(Screen[None]):
             else:
                 moved = services.deals.move(card.deal_id, stage_id, expected_version=card.version)
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, err)
+            call_back(self, self._failed, err)
             return
         self._last_move = _Move(
             card.deal_id, card.title, card.stage_id, moved.stage_id, moved.version
@@ -660,7 +661,7 @@ class BoardScreen(Screen[None]):
         self._read_changed({card.stage_id, moved.stage_id}, card.deal_id, moved.stage_id)
         pipeline = self._pipeline
         if pipeline is not None and pipeline.stage(moved.stage_id).on_hold:
-            self.app.call_from_thread(self._ask_revival, moved)
+            call_back(self, self._ask_revival, moved)
 
     @work(group="board-confirm")
     async def _ask_revival(self, deal: Deal) -> None:
@@ -689,7 +690,7 @@ class BoardScreen(Screen[None]):
         try:
             revived = services.deals.set_next_contact(deal.id, choice.at, choice.note)
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, err)
+            call_back(self, self._failed, err)
             return
         move = self._last_move
         if isinstance(move, _Move) and move.deal_id == deal.id:
@@ -747,9 +748,9 @@ class BoardScreen(Screen[None]):
                 stage_id = move.from_stage_id
                 changed = {move.from_stage_id, move.to_stage_id}
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, err)
+            call_back(self, self._failed, err)
             return
-        self.app.call_from_thread(self._tell, f"Undone: {move.title}")
+        call_back(self, self._tell, f"Undone: {move.title}")
         self._read_changed(changed, move.deal_id, stage_id)
 
     # --- the deal pane ---------------------------------------------------------------------
@@ -778,7 +779,7 @@ class BoardScreen(Screen[None]):
         except FunnelError:
             view = None  # the pane reads again and says what is wrong
         # Textual's stub cannot type an async callback returning None.
-        self.app.call_from_thread(self._push_deal, deal_id, view)  # type: ignore[arg-type]
+        call_back(self, self._push_deal, deal_id, view)
 
     async def _push_deal(self, deal_id: int, view: DealView | None) -> None:
         if self._opening != deal_id or self.services is None:
@@ -824,11 +825,11 @@ class BoardScreen(Screen[None]):
             stage_id = focused.stage.id if focused and focused.stage.is_open else None
             deal = services.deals.create(draft, pipeline_id=pipeline.id, stage_id=stage_id)
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, err)
+            call_back(self, self._failed, err)
             return
-        self.app.call_from_thread(self._tell, f"Added deal {deal.id}: {deal.title}")
+        call_back(self, self._tell, f"Added deal {deal.id}: {deal.title}")
         if self._pipeline is None:
-            self.app.call_from_thread(self._reload, context=True)
+            call_back(self, self._reload, context=True)
         else:
             self._read_changed({deal.stage_id}, deal.id, deal.stage_id)
 

@@ -22,6 +22,7 @@ from funnel_tui.services import Services
 from funnel_tui.ui.modals.log_activity import ActivityInput, LogActivityModal
 from funnel_tui.ui.modals.next_contact import QUICK_PICKS, NextContactChoice, NextContactModal
 from funnel_tui.ui.notices import Severity, tell
+from funnel_tui.ui.threads import call_back
 
 ResultT = TypeVar("ResultT")
 
@@ -89,9 +90,9 @@ class ContactScreen(Screen[ResultT]):
                 body=entry.body,
             )
         except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
             return
-        self.app.call_from_thread(self._logged, target, entry.kind)
+        call_back(self, self._logged, target, entry.kind)
 
     def _logged(self, target: ContactTarget, kind: ActivityKind) -> None:
         self._tell(f"{kind.value.capitalize()} logged")
@@ -149,11 +150,11 @@ class ContactScreen(Screen[ResultT]):
         try:
             deal = self._services.deals.set_next_contact(deal_id, choice.at, choice.note)
         except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
             return
         if deal.next_contact_at is None:
             message = "Next contact cleared"
         else:
             message = f"Next contact {relative_time(deal.next_contact_at, self._now())}"
-        self.app.call_from_thread(self._tell, message)
-        self.app.call_from_thread(self.contact_done)
+        call_back(self, self._tell, message)
+        call_back(self, self.contact_done)

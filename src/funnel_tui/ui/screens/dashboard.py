@@ -46,6 +46,7 @@ from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.board_model import BoardContext
 from funnel_tui.ui.screens.report_screen import SEPARATOR, one_line, read_context
+from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.kpi_digits import KpiDigits, compact_amount, compact_ratio
 
@@ -344,7 +345,7 @@ class DashboardScreen(Screen[None]):
     def _answer(self, handler: Callable[..., None], *args: object) -> None:
         """Hand a read's outcome to the UI thread, unless the screen has gone meanwhile."""
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(handler, *args)
+            call_back(self, handler, *args)
 
     def _show(self, figures: DashboardFigures) -> None:
         if not self.is_attached:

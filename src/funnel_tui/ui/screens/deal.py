@@ -36,6 +36,7 @@ from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import deal_form_fields, parsed_draft
 from funnel_tui.ui.move_question import move_question
 from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
+from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.form_field import FormField
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.timeline import TimelineView
@@ -228,10 +229,10 @@ class DealScreen(ContactScreen[DealClosed]):
         try:
             view = self._deal_services.deals.view(self._deal_id)
         except FunnelError as err:
-            self.app.call_from_thread(self._gone, err)
+            call_back(self, self._gone, err)
             return
         # Textual's stub cannot type an async callback returning None.
-        self.app.call_from_thread(self._show, view, keep_edits)  # type: ignore[arg-type]
+        call_back(self, self._show, view, keep_edits)
 
     def _gone(self, error: FunnelError) -> None:
         self._tell(str(error), "warning")
@@ -429,11 +430,11 @@ class DealScreen(ContactScreen[DealClosed]):
         )
         if saved is None:
             return
-        self.app.call_from_thread(self._tell, "Saved")
-        self.app.call_from_thread(self._load, False)
+        call_back(self, self._tell, "Saved")
+        call_back(self, self._load, False)
         if stage_id is not None:
             stage = next(s for p in self.view.pipelines for s in p.stages if s.id == saved.stage_id)
-            self.app.call_from_thread(self.ask_revival, saved, stage)
+            call_back(self, self.ask_revival, saved, stage)
 
     @on(TimelineView.Highlighted)
     def _show_entry(self, event: TimelineView.Highlighted) -> None:
@@ -456,11 +457,11 @@ class DealScreen(ContactScreen[DealClosed]):
         try:
             return write()
         except ConflictError:
-            self.app.call_from_thread(self._conflicted)
+            call_back(self, self._conflicted)
         except ValidationError as err:
-            self.app.call_from_thread(self._invalid, err)
+            call_back(self, self._invalid, err)
         except FunnelError as err:
-            self.app.call_from_thread(self._tell, str(err), "warning")
+            call_back(self, self._tell, str(err), "warning")
         return None
 
     def _conflicted(self) -> None:
@@ -517,7 +518,7 @@ class DealScreen(ContactScreen[DealClosed]):
         except FunnelError:
             return  # deleted, or busy: the user finds out when they act on it
         if view != shown:
-            self.app.call_from_thread(self._changed_underneath, view)  # type: ignore[arg-type]
+            call_back(self, self._changed_underneath, view)
 
     async def _changed_underneath(self, view: DealView) -> None:
         shown = self.view
@@ -617,9 +618,9 @@ class DealScreen(ContactScreen[DealClosed]):
         )
         if moved is None:
             return
-        self.app.call_from_thread(self._tell, f"Moved to {target.name}")
-        self.app.call_from_thread(self._load, False)
-        self.app.call_from_thread(self.ask_revival, moved, target)
+        call_back(self, self._tell, f"Moved to {target.name}")
+        call_back(self, self._load, False)
+        call_back(self, self.ask_revival, moved, target)
 
     def action_delete(self) -> None:
         if self.view is not None:
@@ -642,6 +643,4 @@ class DealScreen(ContactScreen[DealClosed]):
         )
         if deleted is None:
             return
-        self.app.call_from_thread(
-            partial(self.dismiss, DealClosed(deal.id, deal.title, deleted.version))
-        )
+        call_back(self, partial(self.dismiss, DealClosed(deal.id, deal.title, deleted.version)))

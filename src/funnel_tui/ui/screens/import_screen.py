@@ -33,6 +33,7 @@ from funnel_tui.domain.errors import FunnelError
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.ui.modals.confirm import ConfirmModal
+from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.import_preview import (
     ImportPreview,
     Preview,
@@ -230,21 +231,21 @@ class ImportScreen(Screen[None]):
         from funnel_tui.services.csv_import import ImportProblem, read_table
 
         if path.is_dir():
-            self.app.call_from_thread(self._failed, number, f"{path} is a directory, not a file")
+            call_back(self, self._failed, number, f"{path} is a directory, not a file")
             return
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            self.app.call_from_thread(self._failed, number, f"No such file: {path}")
+            call_back(self, self._failed, number, f"No such file: {path}")
             return
         except OSError as err:
             reason = err.strerror or str(err)
-            self.app.call_from_thread(self._failed, number, f"Cannot read {path}: {reason}")
+            call_back(self, self._failed, number, f"Cannot read {path}: {reason}")
             return
         try:
             table = read_table(data, path.name)
         except ImportProblem as err:
-            self.app.call_from_thread(self._failed, number, f"{path.name}: {err}")
+            call_back(self, self._failed, number, f"{path.name}: {err}")
             return
         self._plan_in_thread(number, path, table, choice)
 
@@ -273,11 +274,11 @@ class ImportScreen(Screen[None]):
                 currency=self._currency,
             )
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, number, f"{path.name}: {err}")
+            call_back(self, self._failed, number, f"{path.name}: {err}")
             return
         loaded = Loaded(path, table, choice, preset, plan, dict(plan.columns))
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, number, loaded)
+            call_back(self, self._show, number, loaded)
 
     def _show(self, number: int, loaded: Loaded) -> None:
         if number != self._asked:
@@ -400,7 +401,7 @@ class ImportScreen(Screen[None]):
             now = time.monotonic()
             if done >= total or now - last >= PROGRESS_EVERY_S:
                 last = now
-                self.app.call_from_thread(self._progress, phase, done, total)
+                call_back(self, self._progress, phase, done, total)
 
         choice = loaded.choice
         try:
@@ -415,12 +416,12 @@ class ImportScreen(Screen[None]):
                 progress=progress,
             )
         except ImportProblem as err:
-            self.app.call_from_thread(self._import_failed, str(err))
+            call_back(self, self._import_failed, str(err))
             return
         except FunnelError as err:  # a validation error, a busy or read-only database
-            self.app.call_from_thread(self._import_failed, f"{err}; nothing was imported")
+            call_back(self, self._import_failed, f"{err}; nothing was imported")
             return
-        self.app.call_from_thread(self._imported, result.created)
+        call_back(self, self._imported, result.created)
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)

@@ -31,6 +31,7 @@ from funnel_tui.services.board_model import BoardContext, BoardQuery
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.period_range import PeriodRangeModal
 from funnel_tui.ui.notices import tell
+from funnel_tui.ui.threads import call_back
 
 NAMED_PERIODS = tuple(PeriodName)
 """What `[` and `]` cycle through: this month, last month, this quarter, the last 12 months."""
@@ -191,10 +192,10 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
         try:
             known = read_context(self._services)
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, self._asked, err)
+            call_back(self, self._failed, self._asked, err)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._context_loaded, known)
+            call_back(self, self._context_loaded, known)
 
     def _context_loaded(self, known: BoardContext) -> None:
         self._known = known
@@ -234,10 +235,10 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
         try:
             figures = self._fetch(choice, period)
         except FunnelError as err:
-            self.app.call_from_thread(self._failed, number, err)
+            call_back(self, self._failed, number, err)
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way
-            self.app.call_from_thread(self._show, number, figures)
+            call_back(self, self._show, number, figures)
 
     def _show(self, number: int, figures: FiguresT) -> None:
         if number != self._asked:
