@@ -1,7 +1,12 @@
-"""Stress benchmark (issue 8): N processes × M writes on one SQLite file, nothing lost.
+"""Stress benchmark (issues 8, 13): N processes × M writes on one database, nothing lost.
 
 Usage:  .venv/bin/python benchmarks/stress.py [--workers 6] [--ops 1000] [--shared 3]
-                                             [--db PATH] [--out benchmarks/results/stress.json]
+            [--engine sqlite|postgresql|both | --db PATH|URL] [--out benchmarks/results/stress.json]
+
+`--engine both` runs the same load on a temporary SQLite file and on a throwaway PostgreSQL
+server (initdb + pg_ctl in a temporary directory, as the tests start it; needs the server
+binaries and psycopg) and prints them side by side. `--db` names a fresh database instead:
+a file path or a `postgresql+psycopg://` URL of an empty database.
 
 Each worker process, as its own login, runs a random mix of moves, field edits, activity
 logs and next-contact changes through `DealService`, on its own deals and on a few deals all
@@ -15,7 +20,8 @@ Afterwards, against the database:
 - every acknowledged move has its stage-change row, per worker (and no more);
 - every deal's version went up by exactly its acknowledged versioned writes;
 - the last acknowledged edit of each worker's own deals is what the deal holds;
-- `PRAGMA integrity_check` is ok.
+- `PRAGMA integrity_check` is ok (SQLite; PostgreSQL checks its constraints at each write,
+  and here no deal may point to a missing stage, user or pipeline).
 Then throughput and write latency (p50, p99) are printed and written as JSON. The exit status
 is 1 if any check failed.
 """
@@ -23,16 +29,17 @@ is 1 if any check failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +54,7 @@ SHARED_SHARE = 0.25
 # --- set-up -----------------------------------------------------------------------------------
 
 
-def prepare(path: Path, workers: int, shared: int) -> dict[str, Any]:
+def prepare(path: str, workers: int, shared: int) -> dict[str, Any]:
     """A fresh database: one pipeline, `shared` deals for all, OWN_DEALS for each worker."""
     from funnel_tui.bootstrap import open_services
     from funnel_tui.domain.models import DealDraft
@@ -83,7 +90,7 @@ def prepare(path: Path, workers: int, shared: int) -> dict[str, Any]:
 # --- a worker (a process of its own) -----------------------------------------------------------
 
 
-def work(path: Path, index: int, ops: int, plan_path: Path, log_path: Path, go: Path) -> None:
+def work(path: str, index: int, ops: int, plan_path: Path, log_path: Path, go: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
     from funnel_tui.bootstrap import open_services
@@ -147,7 +154,7 @@ def work(path: Path, index: int, ops: int, plan_path: Path, log_path: Path, go: 
 # --- running and checking ----------------------------------------------------------------------
 
 
-def run(path: Path, workers: int, ops: int, shared: int) -> dict[str, Any]:
+def run(path: str, workers: int, ops: int, shared: int) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="funnel-stress-"))
     plan = prepare(path, workers, shared)
     plan_path = scratch / "plan.json"
@@ -162,7 +169,7 @@ def run(path: Path, workers: int, ops: int, shared: int) -> dict[str, Any]:
                 "--worker",
                 str(index),
                 "--db",
-                str(path),
+                path,
                 "--ops",
                 str(ops),
                 "--plan",
@@ -222,8 +229,31 @@ def run(path: Path, workers: int, ops: int, shared: int) -> dict[str, Any]:
     return report
 
 
+def _connect(target: str) -> Any:
+    """An SQLAlchemy connection to `target` (a file path or a URL), for the checks."""
+    from sqlalchemy import create_engine
+
+    url = target if "://" in target else f"sqlite:///{target}"
+    return create_engine(url).connect()
+
+
+def _integrity(db: Any) -> str:
+    from sqlalchemy import text
+
+    if db.dialect.name == "sqlite":
+        return str(db.execute(text("PRAGMA integrity_check")).scalar())
+    dangling = db.execute(
+        text(
+            "SELECT count(*) FROM deals d WHERE NOT EXISTS (SELECT 1 FROM stages s "
+            "WHERE s.id = d.stage_id AND s.pipeline_id = d.pipeline_id) "
+            "OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.owner_id)"
+        )
+    ).scalar()
+    return "ok" if dangling == 0 else f"{dangling} deals point to a missing stage or owner"
+
+
 def check(
-    path: Path, plan: dict[str, Any], records: list[dict[str, Any]], workers: int
+    path: str, plan: dict[str, Any], records: list[dict[str, Any]], workers: int
 ) -> dict[str, Any]:
     """Compare what the workers were told with what the database holds."""
     failures: list[str] = []
@@ -231,15 +261,18 @@ def check(
     locked = [r for r in errors if "locked" in r["error"].lower() or "busy" in r["error"].lower()]
     if errors:
         failures.append(f"{len(errors)} errors ({len(locked)} locked/busy): {errors[0]['error']}")
-    db = sqlite3.connect(path)
+    from sqlalchemy import text
+
+    db = _connect(path)
     try:
-        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+        integrity = _integrity(db)
         if integrity != "ok":
             failures.append(f"integrity_check: {integrity}")
-        users = dict(db.execute("SELECT login, id FROM users").fetchall())
+        users = dict(db.execute(text("SELECT login, id FROM users")).all())
         # Activities: every acknowledged one is there, once; no rejected one.
         bodies = Counter(
-            body for (body,) in db.execute("SELECT body FROM activities WHERE body LIKE 'w%-op%'")
+            body
+            for (body,) in db.execute(text("SELECT body FROM activities WHERE body LIKE 'w%-op%'"))
         )
         acked = {r["op"] for r in records if r["kind"] == "activity" and r["result"] == "ok"}
         missing = acked - set(bodies)
@@ -254,9 +287,12 @@ def check(
         for worker in range(workers):
             user_id = users.get(f"worker{worker}")
             rows = db.execute(
-                "SELECT count(*) FROM stage_changes WHERE by_user_id = ? AND from_stage_id IS NOT NULL",
-                (user_id,),
-            ).fetchone()[0]
+                text(
+                    "SELECT count(*) FROM stage_changes "
+                    "WHERE by_user_id = :user AND from_stage_id IS NOT NULL"
+                ),
+                {"user": user_id},
+            ).scalar()
             moves = sum(
                 1
                 for r in records
@@ -268,7 +304,7 @@ def check(
         versioned: Counter[int] = Counter(
             r["deal"] for r in records if r["result"] == "ok" and r["kind"] != "activity"
         )
-        finals = dict(db.execute("SELECT id, version FROM deals").fetchall())
+        finals = dict(db.execute(text("SELECT id, version FROM deals")).all())
         for deal_id, start in plan["start_versions"].items():
             grown = finals[int(deal_id)] - start
             if grown != versioned[int(deal_id)]:
@@ -281,7 +317,7 @@ def check(
             if r["kind"] == "edit" and r["result"] == "ok":
                 last_edit[r["deal"]] = r["op"]  # records of one deal come from one worker, in order
         own = {d for ds in plan["own"].values() for d in ds}
-        titles = dict(db.execute("SELECT id, title FROM deals").fetchall())
+        titles = dict(db.execute(text("SELECT id, title FROM deals")).all())
         for deal_id, title in last_edit.items():
             if deal_id in own and titles[deal_id] != title:
                 failures.append(f"deal {deal_id}: holds {titles[deal_id]!r}, last edit {title!r}")
@@ -302,36 +338,54 @@ def check(
     }
 
 
-def show(report: dict[str, Any]) -> None:
+def show(reports: dict[str, dict[str, Any]]) -> None:
+    """One table, a column per engine."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(
-        title=f"Stress: {report['workers']} processes × {report['ops_per_worker']} writes"
-    )
+    first = next(iter(reports.values()))
+    table = Table(title=f"Stress: {first['workers']} processes × {first['ops_per_worker']} writes")
     table.add_column("measure")
-    table.add_column("value", justify="right")
-    results = report["results"]
-    for name, value in (
-        ("operations", f"{report['operations']:,}"),
-        ("acknowledged", f"{results.get('ok', 0):,}"),
-        ("rejected as conflicts", f"{results.get('conflict', 0):,}"),
-        ("errors (locked/busy)", f"{report['errors']} ({report['locked_errors']})"),
-        ("lost operations", str(report["lost_operations"])),
-        ("integrity_check", report["integrity_check"]),
-        ("wall time", f"{report['wall_s']:.2f} s"),
-        ("throughput", f"{report['throughput_per_s']:,.0f} writes/s"),
-        ("latency p50", f"{report['latency_ms']['p50']:.1f} ms"),
-        ("latency p99", f"{report['latency_ms']['p99']:.1f} ms"),
-        ("latency max", f"{report['latency_ms']['max']:.1f} ms"),
-    ):
-        table.add_row(name, value)
+    for engine in reports:
+        table.add_column(engine, justify="right")
+
+    def row(name: str, cell: Any) -> None:
+        table.add_row(name, *(cell(report) for report in reports.values()))
+
+    row("operations", lambda r: f"{r['operations']:,}")
+    row("acknowledged", lambda r: f"{r['results'].get('ok', 0):,}")
+    row("rejected as conflicts", lambda r: f"{r['results'].get('conflict', 0):,}")
+    row("errors (locked/busy)", lambda r: f"{r['errors']} ({r['locked_errors']})")
+    row("lost operations", lambda r: str(r["lost_operations"]))
+    row("integrity", lambda r: r["integrity_check"])
+    row("wall time", lambda r: f"{r['wall_s']:.2f} s")
+    row("throughput", lambda r: f"{r['throughput_per_s']:,.0f} writes/s")
+    for quantile in ("p50", "p99", "max"):
+        row(f"latency {quantile}", lambda r, q=quantile: f"{r['latency_ms'][q]:.1f} ms")
     console = Console()
     console.print(table)
-    for failure in report["failures"]:
-        console.print(f"FAILED: {failure}", style="bold red", markup=False)
-    for crashed in report["crashed_workers"]:
-        console.print(f"worker {crashed['worker']} exited {crashed['code']}", style="bold red")
+    for engine, report in reports.items():
+        for failure in report["failures"]:
+            console.print(f"FAILED ({engine}): {failure}", style="bold red", markup=False)
+        for crashed in report["crashed_workers"]:
+            console.print(
+                f"{engine}: worker {crashed['worker']} exited {crashed['code']}",
+                style="bold red",
+                markup=False,
+            )
+
+
+def _fresh_sqlite() -> str:
+    return str(Path(tempfile.mkdtemp(prefix="funnel-stress-db-")) / "stress.db")
+
+
+def _is_fresh(target: str) -> bool:
+    if "://" not in target:
+        return not Path(target).exists()
+    from sqlalchemy import inspect
+
+    with _connect(target) as db:
+        return not inspect(db).has_table("funnel_meta")
 
 
 def main() -> int:
@@ -339,7 +393,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=6)
     parser.add_argument("--ops", type=int, default=1000)
     parser.add_argument("--shared", type=int, default=3)
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db", help="a fresh database: a file path or a PostgreSQL URL")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
@@ -349,14 +404,41 @@ def main() -> int:
     if args.worker is not None:
         work(args.db, args.worker, args.ops, args.plan, args.log, args.go)
         return 0
-    path = args.db or Path(tempfile.mkdtemp(prefix="funnel-stress-db-")) / "stress.db"
-    if path.exists():
-        raise SystemExit(f"{path} exists: the stress test needs a fresh database")
-    report = run(path, args.workers, args.ops, args.shared)
-    show(report)
+    if args.db is not None:
+        engine = "postgresql" if args.db.startswith("postgresql") else "sqlite"
+        if not _is_fresh(args.db):
+            raise SystemExit(f"{args.db} is not empty: the stress test needs a fresh database")
+        reports = {engine: run(args.db, args.workers, args.ops, args.shared)}
+    else:
+        engines = ("sqlite", "postgresql") if args.engine == "both" else (args.engine,)
+        reports = {}
+        for engine in engines:
+            if engine == "sqlite":
+                reports[engine] = run(_fresh_sqlite(), args.workers, args.ops, args.shared)
+                continue
+            with throwaway_postgresql() as url:
+                reports[engine] = run(url, args.workers, args.ops, args.shared)
+    show(reports)
+    ok = all(report["ok"] for report in reports.values())
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    return 0 if report["ok"] else 1
+    args.out.write_text(json.dumps({"ok": ok, "runs": reports}, indent=2) + "\n")
+    return 0 if ok else 1
+
+
+@contextlib.contextmanager
+def throwaway_postgresql() -> Iterator[str]:
+    """A fresh database on a PostgreSQL server started for this run (the tests' helper)."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from postgres_server import start_server, stop_server, why_not
+
+    reason = why_not()
+    if reason is not None:
+        raise SystemExit(f"cannot run on PostgreSQL: {reason}")
+    server, root = start_server()
+    try:
+        yield server.new_database()
+    finally:
+        stop_server(root)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
     opened.close()
 
 
+def target_of(store: SqlStore) -> str:
+    """What opens `store`'s database again, in this process or another: its file, or its URL."""
+    if store.path is not None:
+        return str(store.path)
+    return store.engine.url.render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

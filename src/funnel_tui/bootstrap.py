@@ -40,6 +40,37 @@ def open_services(
     return Services.over(context)
 
 
+def copy_database(
+    source: str, destination: str, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
+    """Copy every row of the database at `source` into the empty one at `destination` (a
+    server URL, or a file made for it); rows copied per table. A file made here is removed
+    again if the copy fails, so a failure leaves nothing behind."""
+    from funnel_tui.storage.copy import copy_database as copy_rows
+    from funnel_tui.storage.database import open_store
+
+    made = _sqlite_file(destination)
+    if made is not None and made.expanduser().exists():
+        made = None  # not ours to remove (and copy_rows refuses it unless it is empty)
+    source_store = open_store(source, create=False)
+    try:
+        target_store = open_store(destination, create=True)
+        try:
+            return copy_rows(source_store, target_store, progress).rows
+        finally:
+            target_store.close()
+    except BaseException:
+        if made is not None:
+            for leftover in (made, *(made.with_name(made.name + end) for end in _SIDECARS)):
+                leftover.expanduser().unlink(missing_ok=True)
+        raise
+    finally:
+        source_store.close()
+
+
+_SIDECARS = ("-wal", "-shm", "-journal", "-writer.lock")
+
+
 def check_database(target: str) -> None:
     """Fail fast, cheaply (no SQLAlchemy), on a database path that cannot be opened."""
     if "://" in target:

@@ -1,4 +1,4 @@
-"""Several processes on one SQLite file: no lost update, no "database is locked", no silent
+"""Several processes on one database (an SQLite file, a PostgreSQL server): no lost update, no "database is locked", no silent
 overwrite of a teammate's edit (DESIGN.md, "What must always hold")."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from funnel_tui.domain.money import Money
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.deals import DealService
 from funnel_tui.storage.database import SqlStore, open_store
+from tests.conftest import ENGINES, target_of
 
 WORKERS = 4
 INCREMENTS = 100
@@ -28,8 +29,8 @@ from dataclasses import replace
 from pathlib import Path
 from funnel_tui.storage.database import open_store
 
-path, deal_id, count, ready, go = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5])
-store = open_store(path, create=False)
+target, deal_id, count, ready, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5])
+store = open_store(target, create=False)
 ready.touch()
 deadline = time.monotonic() + 60
 while not go.exists():
@@ -46,11 +47,11 @@ print("done")
 """
 
 
+@pytest.mark.parametrize("store", ENGINES, indirect=True)
 def test_concurrent_read_modify_write_loses_nothing(
     tmp_path: Path, store: SqlStore, context: ServiceContext, pipeline: Pipeline
 ) -> None:
     deal = DealService(context).create(DealDraft("0", Money(0, "RUB")), pipeline_id=pipeline.id)
-    assert store.path is not None
     go = tmp_path / "go"
     readies = [tmp_path / f"ready-{index}" for index in range(WORKERS)]
     processes = [
@@ -59,7 +60,7 @@ def test_concurrent_read_modify_write_loses_nothing(
                 sys.executable,
                 "-c",
                 WORKER,
-                str(store.path),
+                target_of(store),
                 str(deal.id),
                 str(INCREMENTS),
                 str(ready),
@@ -97,6 +98,7 @@ def test_concurrent_read_modify_write_loses_nothing(
         assert len(uow.deals.history(deal.id)) == 1
 
 
+@pytest.mark.parametrize("store", ENGINES, indirect=True)
 def test_two_edits_from_one_version_do_not_overwrite_each_other(
     context: ServiceContext, pipeline: Pipeline
 ) -> None:
@@ -121,6 +123,7 @@ def test_two_edits_from_one_version_do_not_overwrite_each_other(
     assert stored.version == anna.version
 
 
+@pytest.mark.parametrize("store", ENGINES, indirect=True)
 def test_stale_repository_update_is_a_conflict_and_writes_nothing(
     store: SqlStore, context: ServiceContext, pipeline: Pipeline
 ) -> None:
@@ -135,11 +138,11 @@ def test_stale_repository_update_is_a_conflict_and_writes_nothing(
     assert DealService(context).get(deal.id).title == "B"
 
 
+@pytest.mark.parametrize("store", ENGINES, indirect=True)
 def test_a_second_store_sees_a_commit_at_once(
     store: SqlStore, context: ServiceContext, pipeline: Pipeline
 ) -> None:
-    assert store.path is not None
-    other = open_store(store.path, create=False)
+    other = open_store(target_of(store), create=False)
     try:
         deal = DealService(context).create(DealDraft("A", Money(1, "RUB")), pipeline_id=pipeline.id)
         with other.read() as uow:

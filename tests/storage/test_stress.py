@@ -1,5 +1,6 @@
-"""The stress benchmark, shortened (issue 8): 3 processes × 100 writes on one file, with
-conflicts on shared deals; nothing lost, nothing locked, integrity ok."""
+"""The stress benchmark, shortened (issues 8, 13): 3 processes × 100 writes on one SQLite
+file, and on a PostgreSQL database, with conflicts on shared deals; nothing lost, nothing
+locked, integrity ok."""
 
 from __future__ import annotations
 
@@ -8,10 +9,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import ENGINES
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "stress.py"
 
 
-def test_three_processes_lose_nothing_and_never_see_locked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_three_processes_lose_nothing_and_never_see_locked(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    target = (
+        str(tmp_path / "stress.db")
+        if engine == "sqlite"
+        else request.getfixturevalue("postgres_server").new_database()
+    )
     out = tmp_path / "stress.json"
     done = subprocess.run(
         [
@@ -22,7 +35,7 @@ def test_three_processes_lose_nothing_and_never_see_locked(tmp_path: Path) -> No
             "--ops",
             "100",
             "--db",
-            str(tmp_path / "stress.db"),
+            target,
             "--out",
             str(out),
         ],
@@ -30,7 +43,7 @@ def test_three_processes_lose_nothing_and_never_see_locked(tmp_path: Path) -> No
         text=True,
         timeout=60,
     )
-    report = json.loads(out.read_text())
+    report = json.loads(out.read_text())["runs"][engine]
     assert done.returncode == 0, (report["failures"], report["crashed_workers"], done.stderr)
     assert report["failures"] == [] and report["crashed_workers"] == []
     assert report["integrity_check"] == "ok"

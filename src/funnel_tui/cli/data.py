@@ -4,6 +4,7 @@ the files are."""
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -17,8 +18,10 @@ from funnel_tui.cli.base import (
     Options,
     err_console,
     open_services_for,
+    options,
     owner_id,
     say,
+    vet_database,
 )
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean, safe_json
@@ -321,18 +324,56 @@ def backup(ctx: click.Context, destination: Path | None, list_: bool) -> None:
 
     A daily automatic backup also goes to `backups/` next to the database (settings
     `auto_backup`, `backup_keep_days`, `backup_dir`); `--list` shows every backup.
+    A PostgreSQL database is dumped with pg_dump into the data directory's `backups/`
+    (restore: pg_restore --clean --if-exists -d DATABASE FILE).
     """
     if list_:
         _list_backups(ctx)
         return
     with open_services_for(ctx) as services:
         store = services.context.store
-        if destination is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            source = Path(store.label)
-            destination = source.with_name(f"{source.stem}-{stamp}{source.suffix}")
+        destination = destination or store.default_backup()
         store.backup(destination)
     say(f"Backed up to {clean(destination)}.")
+
+
+@click.command(name="copy")
+@click.argument("destination", metavar="TARGET")
+@click.pass_context
+def copy_to(ctx: click.Context, destination: str) -> None:
+    """Copy the whole database, row for row, into TARGET: an empty PostgreSQL database
+    (postgresql+psycopg://…) or a new file.
+
+    Deal numbers stay the same, and everything comes along: history, activities, the audit
+    trail, deleted deals, pipelines, users and plans. One transaction on TARGET (a failure
+    leaves it empty); the database copied from is only read.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from funnel_tui.bootstrap import copy_database
+
+    opts = options(ctx)
+    vet_database(opts)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("Copying", total=None)
+
+        def show(table: str, done: int, total: int) -> None:
+            progress.update(task, description=f"Copying {table}", completed=done, total=total)
+
+        rows = copy_database(opts.target, destination, show)
+    say(
+        f"Copied {rows.get('deals', 0)} deals ({rows.get('stage_changes', 0)} stage changes, "
+        f"{rows.get('activities', 0)} activities), {rows.get('pipelines', 0)} pipelines and "
+        f"{rows.get('users', 0)} users into {clean(_without_password(destination))}."
+    )
 
 
 def _list_backups(ctx: click.Context) -> None:
@@ -354,6 +395,11 @@ def _list_backups(ctx: click.Context) -> None:
         say(f"{when}  {kind}  {info.size / 1_048_576:8.1f} MB  {clean(str(info.path))}")
 
 
+def _without_password(target: str) -> str:
+    """A database URL as it may be shown: `postgresql://anna:secret@db/crm` → `anna:***@`."""
+    return re.sub(r"(://[^:/@?]*:)[^/]*@", r"\1***@", target)
+
+
 @click.command()
 @click.argument("what", type=click.Choice(["db", "config", "data", "log"]), default="db")
 @click.pass_context
@@ -361,7 +407,7 @@ def locate(ctx: click.Context, what: str) -> None:
     """Print where the database, config file, data directory or log file is."""
     options: Options = ctx.find_object(Options)  # type: ignore[assignment]
     where = {
-        "db": options.target,
+        "db": _without_password(options.target),
         "config": str(paths.config_file()),
         "data": str(paths.data_dir()),
         "log": str(paths.log_file()),

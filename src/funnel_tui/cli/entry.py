@@ -49,6 +49,7 @@ for _command in (
     data.import_,
     data.export,
     agenda.ics,
+    data.copy_to,
     data.backup,
     data.locate,
 ):

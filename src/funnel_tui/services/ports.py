@@ -307,6 +307,10 @@ class Store(Protocol):
         """A consistent copy of the live database."""
         ...
 
+    def default_backup(self) -> Path:
+        """Where a backup goes when the user names no destination (a new name each time)."""
+        ...
+
     def data_version(self) -> int:
         """A cheap change counter, polled by the app to refresh what it shows: it differs
         from an earlier value whenever any process (this one included) has committed a

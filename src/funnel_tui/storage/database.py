@@ -25,6 +25,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from funnel_tui import paths
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage import migrations
 from funnel_tui.storage.files import (
@@ -41,6 +43,7 @@ from funnel_tui.storage.files import (
     inspect_file,
     sqlite_failure,
 )
+from funnel_tui.storage.postgresql import ChangeListener, dump, server_engine
 from funnel_tui.storage.unit_of_work import SqlUnitOfWork, translate_error
 from funnel_tui.storage.writer_turns import WriterTurns
 
@@ -102,6 +105,7 @@ class SqlStore:
         self._write_engine = engine.execution_options(funnel_write=True)
         self._own_commits = 0
         self._watch: sqlite3.Connection | None = None
+        self._listener: ChangeListener | None = None
         self._watch_lock = threading.Lock()
         event.listen(engine, "commit", self._committed)
 
@@ -115,11 +119,17 @@ class SqlStore:
         On an SQLite file it is `PRAGMA data_version` read on a connection kept for this
         alone, which never writes: the pragma changes when *other* connections commit, and
         every connection of the pool, like every other process's, is another connection.
-        An in-memory or server database counts this store's own commits instead (on
-        PostgreSQL, LISTEN/NOTIFY will add the other processes' ones).
+        An in-memory database counts this store's own commits instead; PostgreSQL adds the
+        commits every process announces (`postgresql.ChangeListener`, started at the
+        first call: only the app asks).
         """
         if self.path is None:
-            return self._own_commits
+            if self.engine.dialect.name != "postgresql":
+                return self._own_commits
+            with self._watch_lock:
+                if self._listener is None:
+                    self._listener = ChangeListener(self.engine)
+            return self._own_commits + self._listener.count
         with self._watch_lock:
             if self._watch is None:
                 self._watch = _watch_connection(self.path)
@@ -136,16 +146,35 @@ class SqlStore:
         return SqlUnitOfWork(self.engine, self.label)
 
     def backup(self, destination: Path) -> None:
-        """A consistent copy of the live database (SQLite online backup API)."""
+        """A consistent copy of the live database: SQLite's online backup API, or
+        `pg_dump` for a PostgreSQL database."""
+        if self.engine.dialect.name == "postgresql":
+            dump(self.engine, destination)
+            return
         if self.path is None:
-            raise StoreError("backup copies SQLite files; use pg_dump for a server database")
+            raise StoreError("an in-memory database has nothing to back up")
         backup_file(self.path, destination)
+
+    def default_backup(self) -> Path:
+        """A file's copy goes next to it, a server's dump to the data directory's backups;
+        both named with the local date and time."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        if self.engine.dialect.name == "postgresql":
+            directory = paths.data_dir() / "backups"
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return directory / f"{self.engine.url.database or 'funnel'}-{stamp}.dump"
+        if self.path is None:
+            raise StoreError("an in-memory database has nothing to back up")
+        return self.path.with_name(f"{self.path.stem}-{stamp}{self.path.suffix}")
 
     def close(self) -> None:
         with self._watch_lock:
             if self._watch is not None:
                 self._watch.close()
                 self._watch = None
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
         self.engine.dispose()
 
 
@@ -291,17 +320,51 @@ def _end_turn(connection: Connection) -> None:
 
 def _open_server(url: URL) -> SqlStore:
     label = url.render_as_string(hide_password=True)
+    if url.get_backend_name() != "postgresql":
+        raise StoreError(f"cannot open {label}: Funnel runs on SQLite files and PostgreSQL")
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = server_engine(url)
         with engine.connect() as connection:
             version = migrations.stored_version(connection)
-    except (sa_exc.SQLAlchemyError, ImportError) as err:
+    except ImportError:
+        raise StoreError(
+            f"cannot open {label}: PostgreSQL needs psycopg (pip install 'funnel-tui[postgresql]')"
+        ) from None
+    except sa_exc.SQLAlchemyError as err:
         raise StoreError(f"cannot open {label}: {str(err).splitlines()[0]}") from None
     if version is not None and version > migrations.SCHEMA_VERSION:
         raise StoreError(f"{label} was written by a newer Funnel: upgrade funnel-tui")
     store = SqlStore(engine, path=None, label=label)
-    if version is None:
-        migrations.create_schema(engine)
-    elif version < migrations.SCHEMA_VERSION:
-        migrations.upgrade(engine, None, version)
+    try:
+        if version is None:
+            migrations.create_schema(engine)
+        elif version < migrations.SCHEMA_VERSION:
+            # Backed up first, as a file is; PostgreSQL's DDL is transactional besides, so
+            # a failed upgrade leaves the database as it was.
+            store.backup_path = server_upgrade_backup(engine, version)
+            migrations.upgrade(engine, None, version)
+    except sa_exc.SQLAlchemyError as err:
+        engine.dispose()
+        raise translate_error(err, label) from None
+    except StoreError:
+        engine.dispose()
+        raise
     return store
+
+
+def server_upgrade_backup(engine: Engine, version: int) -> Path:
+    """`pg_dump` of a server database about to be upgraded from schema `version`, into
+    the data directory's `backups/` (where `funnel backup --list` does not look: it lists
+    files' backups)."""
+    directory = paths.data_dir() / "backups"
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = engine.url.database or "funnel"
+    destination = migrations.backup_path_for(directory / f"{name}.dump", version)
+    try:
+        dump(engine, destination)
+    except StoreError as err:
+        raise StoreError(
+            f"{engine.url.render_as_string(hide_password=True)} needs a schema upgrade and "
+            f"Funnel backs up first, which failed: {err}"
+        ) from None
+    return destination

@@ -31,6 +31,7 @@ from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
 from funnel_tui.storage.events_repository import SqlEventRepository
 from funnel_tui.storage.search import contains_pattern
+from funnel_tui.storage.sql_dialect import reserve_ids
 from funnel_tui.storage.tables import (
     ActivityRow,
     ChecklistAnswerRow,
@@ -345,14 +346,13 @@ class SqlBulkRepository:
 
     def insert_bundles(self, bundles: Sequence[DealBundle]) -> None:
         connection = self._session.connection()
-        next_id = (connection.execute(select(func.max(_DEALS.c.id))).scalar() or 0) + 1
+        ids = reserve_ids(connection, _DEALS.c.id, len(bundles))
         deals: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
         activities: list[dict[str, Any]] = []
         answers: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
-        for offset, bundle in enumerate(bundles):
-            deal_id = next_id + offset
+        for deal_id, bundle in zip(ids, bundles, strict=True):
             values = mappers.deal_to_values(bundle.deal)
             values.update(id=deal_id, version=bundle.deal.version)
             deals.append(values)

@@ -1,12 +1,15 @@
-"""The few SQL expressions that differ between SQLite and PostgreSQL, each one construct
-compiled per dialect. Queries use these, never a dialect's own function, so every other
-statement is the same text on both."""
+"""Where SQLite and PostgreSQL differ, in one place: SQL expressions compiled per dialect
+(queries use these, never a dialect's own function, so every other statement is the same
+text on both), and drawing primary keys for rows inserted with their ids.
+
+Elsewhere: how writers take turns and hear each other (`database.py` for SQLite files,
+`postgresql.py` for a server), and migrations' SQLite-only table rebuild guards."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement
+from sqlalchemy import BigInteger, Column, ColumnElement, Connection, Table, func, select
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -46,3 +49,44 @@ def _seconds_postgresql(element: seconds_between, compiler: SQLCompiler, **kw: A
 @compiles(seconds_between)
 def _seconds_other(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
     raise CompileError(f"seconds_between has no form for {compiler.dialect.name}")
+
+
+def reserve_ids(connection: Connection, column: Column[int], count: int) -> list[int]:
+    """`count` new values of the integer primary key `column`, for rows inserted with their
+    ids given (the bulk paths, which must know the deal's id to write its history).
+
+    PostgreSQL: drawn from the column's own sequence, so a later plain INSERT (`funnel add`)
+    does not collide with them. SQLite has no sequence: the next ids after the largest,
+    which only this transaction can take (it holds the database's one write lock).
+    """
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        table = column.table
+        assert isinstance(table, Table)
+        sequence = func.pg_get_serial_sequence(table.name, column.name)
+        drawn = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        return sorted(connection.execute(drawn).scalars())
+    start = (connection.execute(select(func.max(column))).scalar() or 0) + 1
+    return list(range(start, start + count))
+
+
+def advance_id_sequence(connection: Connection, table: Table) -> None:
+    """After rows were inserted into `table` with their ids given: make the next plain
+    INSERT take an id after the largest. PostgreSQL's sequence does not see given ids;
+    SQLite takes the largest plus one anyway."""
+    if connection.dialect.name != "postgresql" or "id" not in table.c:
+        return
+    largest = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+    sequence = func.pg_get_serial_sequence(table.name, "id")
+    connection.execute(select(func.setval(sequence, largest, False)))
+
+
+def snapshot(connection: Connection) -> Connection:
+    """`connection` set to see one moment of the database across all its statements (for a
+    long read that must be consistent, such as a copy). SQLite's read transaction in WAL
+    mode does that already; PostgreSQL's default READ COMMITTED takes a new snapshot per
+    statement, so REPEATABLE READ. Call before the transaction begins."""
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection

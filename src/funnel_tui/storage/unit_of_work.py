@@ -18,6 +18,7 @@ from funnel_tui.storage.files import sqlite_failure
 from funnel_tui.storage.forecast_queries import SqlForecastReader
 from funnel_tui.storage.metrics_queries import SqlMetricsReader
 from funnel_tui.storage.plan_repository import SqlPlanRepository
+from funnel_tui.storage.postgresql import server_failure
 from funnel_tui.storage.repositories import (
     SqlActivityRepository,
     SqlBulkRepository,
@@ -30,8 +31,10 @@ from funnel_tui.storage.repositories import (
 
 def translate_error(error: sa_exc.SQLAlchemyError, where: str) -> StoreError:
     """A one-line message for a database failure a user can act on (`files.sqlite_failure`:
-    the same words as the board's reader and the look before opening use)."""
-    return sqlite_failure(getattr(error, "orig", None) or error, where)
+    the same words as the board's reader and the look before opening use; a PostgreSQL
+    failure is read by its SQLSTATE)."""
+    cause = getattr(error, "orig", None) or error
+    return server_failure(cause, where) or sqlite_failure(cause, where)
 
 
 class SqlUnitOfWork:
