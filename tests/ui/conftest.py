@@ -31,7 +31,13 @@ def frozen_clock() -> datetime:
 def board_db(tmp_path: Path) -> Path:
     """Two pipelines; in "Sales" (B2B), six deals spread over the first stages."""
     path = tmp_path / "board.db"
-    services = open_services(path, login="anna", clock=frozen_clock)
+    fill_board(str(path))
+    return path
+
+
+def fill_board(target: str) -> None:
+    """The board fixture's data, written into the database at `target` (any engine)."""
+    services = open_services(target, login="anna", clock=frozen_clock)
     sales = services.pipelines.create_from_template("b2b", "en", "Sales")
     services.pipelines.create_from_template("cold", "ru")
     with services.context.store.write() as uow:
@@ -56,7 +62,6 @@ def board_db(tmp_path: Path) -> Path:
         )
         services.deals.set_next_contact(deal.id, NOW + timedelta(hours=index - 2))
     services.close()
-    return path
 
 
 async def settle(pilot: Pilot[Any]) -> None:
