@@ -8,6 +8,7 @@ import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +26,9 @@ from funnel_tui.cli.base import (
 )
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.render.safe import clean, safe_json
+
+if TYPE_CHECKING:
+    from funnel_tui.storage.backups import BackupInfo
 
 # --- sample data ---------------------------------------------------------------------------
 
@@ -376,6 +380,22 @@ def copy_to(ctx: click.Context, destination: str) -> None:
     )
 
 
+def _server_dumps(target: str) -> tuple[list[BackupInfo], str]:
+    """`funnel backup`'s dumps of a server database (in the data directory's backups/)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from funnel_tui.storage.backups import list_dumps
+
+    try:
+        name = make_url(target).database
+    except ArgumentError:
+        raise FunnelError(f"not a database path or URL: {clean(target)}") from None
+    if not name:
+        raise FunnelError("an in-memory database has no backups")
+    return list_dumps(paths.data_dir() / "backups", name), _without_password(target)
+
+
 def _list_backups(ctx: click.Context) -> None:
     from funnel_tui.bootstrap import sqlite_file
     from funnel_tui.storage.backups import backup_dir, list_backups
@@ -383,11 +403,12 @@ def _list_backups(ctx: click.Context) -> None:
     opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
     path = sqlite_file(opts.target)
     if path is None:
-        raise FunnelError("only a database file has backups here; back up a server with its tools")
-    path = path.expanduser().absolute()
-    found = list_backups(path, backup_dir(path, opts.settings.backup_dir))
+        found, of = _server_dumps(opts.target)
+    else:
+        path = path.expanduser().absolute()
+        found, of = list_backups(path, backup_dir(path, opts.settings.backup_dir)), str(path)
     if not found:
-        say(f"No backups of {clean(str(path))} yet.")
+        say(f"No backups of {clean(of)} yet.")
         return
     for info in found:
         when = datetime.fromtimestamp(info.modified).strftime("%Y-%m-%d %H:%M")

@@ -153,6 +153,19 @@ def list_backups(database: Path, directory: Path | None = None) -> list[BackupIn
     return sorted(infos, key=lambda info: (info.modified, info.path.name))
 
 
+def list_dumps(directory: Path, database_name: str) -> list[BackupInfo]:
+    """The `pg_dump` backups of the server database `database_name` in `directory`, oldest
+    first: `funnel backup`'s (`<name>-YYYYMMDD-HHMMSS.dump`) and the ones taken before
+    schema upgrades (`<name>.dump.vN-….bak`)."""
+    ours = re.compile(re.escape(database_name) + r"(-\d{8}-\d{6}\.dump|\.dump\.v\d+-.*\.bak)\Z")
+    infos: list[BackupInfo] = []
+    with contextlib.suppress(FileNotFoundError):
+        infos.extend(
+            _info(entry, False, None) for entry in directory.iterdir() if ours.match(entry.name)
+        )
+    return sorted(infos, key=lambda info: (info.modified, info.path.name))
+
+
 def _info(path: Path, automatic: bool, day: date | None) -> BackupInfo:
     stat = path.stat()
     return BackupInfo(path, stat.st_size, stat.st_mtime, automatic, day)
