@@ -13,8 +13,8 @@ import pytest
 from funnel_tui import paths
 from funnel_tui.cli import main
 from funnel_tui.domain.errors import StoreError
-from funnel_tui.storage import postgresql
 from funnel_tui.storage.database import open_store
+from tests.postgres_server import PostgresServer
 from tests.storage.old_schema import old_database, version_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema_v7.sql"
@@ -30,10 +30,10 @@ def restorable(dump: Path) -> list[str]:
 
 
 @pytest.fixture
-def postgresql_url(postgres_server: object) -> str:
+def postgresql_url(postgres_server: PostgresServer) -> str:
     if shutil.which("pg_restore") is None:
         pytest.skip("pg_restore is not installed")
-    return postgres_server.new_database()  # type: ignore[attr-defined]
+    return postgres_server.new_database()
 
 
 def test_backup_dumps_the_database_and_lists_it(
@@ -66,7 +66,7 @@ def test_without_pg_dump_an_upgrade_is_refused_and_nothing_changes(
     tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = old_database("postgresql", FIXTURE, tmp_path, request)
-    monkeypatch.setattr(postgresql.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)  # no pg_dump on this machine
     with pytest.raises(StoreError, match=r"backs up first.*pg_dump is not installed"):
         open_store(old.url)
     assert version_of(old) == 7
