@@ -452,6 +452,7 @@ def explain(store: SqlStore, statement: str, parameters: Any) -> str:
         connection.close()
 
 
+@pytest.mark.sqlite_only("reads SQLite's EXPLAIN QUERY PLAN")
 def test_the_contact_windows_walk_the_next_contact_index(
     deals: DealService,
     agenda: AgendaService,

@@ -5,44 +5,53 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from funnel_tui.cli.base import Options
 from funnel_tui.cli.data import import_
 from funnel_tui.config import load_settings
 from funnel_tui.domain.errors import FunnelError
+from tests.analytics.fixture_support import database_for
+from tests.conftest import ENGINES
 from tests.services.test_csv_import import AMO_HEADER, amo_rows, bad_amo_rows, to_bytes
 
 
-def run(tmp_path: Path, *args: str) -> tuple[int, str, BaseException | None]:
-    options = Options(db=str(tmp_path / "funnel.db"), settings=load_settings())
+@pytest.fixture(params=ENGINES)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database imported into: an SQLite file, or a fresh PostgreSQL database."""
+    return database_for(request) or str(tmp_path / "funnel.db")
+
+
+def run(db: str, *args: str) -> tuple[int, str, BaseException | None]:
+    options = Options(db=db, settings=load_settings())
     result = CliRunner().invoke(import_, list(args), obj=options)
     return result.exit_code, result.output, result.exception
 
 
-def test_dry_run_then_import_then_again(tmp_path: Path) -> None:
+def test_dry_run_then_import_then_again(tmp_path: Path, db: str) -> None:
     file = tmp_path / "amo.csv"
     file.write_bytes(to_bytes(AMO_HEADER, amo_rows(50), "cp1251", ";"))
-    code, out, _ = run(tmp_path, str(file), "--dry-run")
+    code, out, _ = run(db, str(file), "--dry-run")
     assert code == 0, out
     assert "amoCRM" in out and "cp1251" in out and "Would import 50 deals." in out
     assert "New pipeline 'Продажи' (with --create-stages)" in out and "ivan.petrov" in out
-    code, out, error = run(tmp_path, str(file))
+    code, out, error = run(db, str(file))
     assert isinstance(error, FunnelError) and "needs 1 pipeline this database lacks" in str(error)
-    code, out, _ = run(tmp_path, str(file), "--create-stages")
+    code, out, _ = run(db, str(file), "--create-stages")
     assert code == 0 and "Imported 50 deals." in out
-    code, out, _ = run(tmp_path, str(file))
+    code, out, _ = run(db, str(file))
     assert "50 already here" in out and "Imported 0 deals." in out
 
 
-def test_bad_rows_are_listed_and_skip_bad_writes_rejects(tmp_path: Path) -> None:
+def test_bad_rows_are_listed_and_skip_bad_writes_rejects(tmp_path: Path, db: str) -> None:
     rows, bad = bad_amo_rows()
     file = tmp_path / "amo.csv"
     file.write_bytes(to_bytes(AMO_HEADER, rows, "utf-8-sig", ","))
-    code, out, error = run(tmp_path, str(file), "--create-stages")
+    code, out, error = run(db, str(file), "--create-stages")
     assert isinstance(error, FunnelError) and "nothing imported" in str(error)
     assert all(f"line {line}" in out for line in bad)
-    code, out, _ = run(tmp_path, str(file), "--skip-bad", "--create-stages")
+    code, out, _ = run(db, str(file), "--skip-bad", "--create-stages")
     assert code == 0 and "Imported 196 deals." in out
     assert "4 bad rows written to" in out
     rejects = tmp_path / "amo.rejected.csv"
@@ -59,7 +68,7 @@ def test_bad_rows_are_listed_and_skip_bad_writes_rejects(tmp_path: Path) -> None
         writer.writerow(header)
         for row in kept:
             writer.writerow([*fixed_amo_row(row[: len(AMO_HEADER)]), *row[-2:]])
-    code, out, _ = run(tmp_path, str(fixed))
+    code, out, _ = run(db, str(fixed))
     assert code == 0 and "Imported 4 deals." in out, out
 
 

@@ -6,7 +6,6 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -42,13 +41,6 @@ def snapshot(store: Store) -> tuple[list[Pipeline], list[User], list[DealBundle]
         return uow.pipelines.list(), uow.users.list(), list(uow.bulk.iter_bundles())
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    opened = open_store("sqlite://")
-    yield opened
-    opened.close()
-
-
 @pytest.fixture(scope="module")
 def demo() -> Demo:
     """One generated database, shared by the read-only tests of this module."""
@@ -78,6 +70,13 @@ def generated(seed: int, deals: int = 300) -> tuple[list[Pipeline], list[User], 
 
 def test_one_seed_gives_identical_data() -> None:
     assert generated(1) == generated(1)
+
+
+def test_each_engine_holds_the_same_data(store: Store) -> None:
+    """The store (tests/services/conftest.py: an SQLite file, a PostgreSQL database) holds
+    what an in-memory SQLite one does: ids, times to the microsecond, amounts, order."""
+    generate_demo(store, deals=DEALS, seed=1, today=TODAY)  # two chunks, as `demo` below
+    assert snapshot(store) == generated(1, deals=DEALS)
 
 
 def test_another_seed_or_day_gives_other_data() -> None:

@@ -31,6 +31,8 @@ from funnel_tui.cli.data import import_
 from funnel_tui.config import load_settings
 from funnel_tui.domain.models import StageKind
 from funnel_tui.services.csv_import import detect_preset, read_table
+from tests.analytics.fixture_support import database_for
+from tests.conftest import ENGINES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
@@ -41,8 +43,8 @@ CSV_FILES = [name for name in FILES if not name.endswith(".xlsx")]
 PROBLEM = re.compile(r"^line (\d+)(?:, column '([^']*)')?: ", re.MULTILINE)
 
 
-def run(tmp_path: Path, *args: str) -> tuple[int, str, BaseException | None]:
-    options = Options(db=str(tmp_path / "funnel.db"), settings=load_settings())
+def run(db: str, *args: str) -> tuple[int, str, BaseException | None]:
+    options = Options(db=db, settings=load_settings())
     result = CliRunner().invoke(import_, list(args), obj=options)
     return result.exit_code, result.output, result.exception
 
@@ -61,7 +63,7 @@ class Counts:
     logins: frozenset[str]
 
 
-def counts(db: Path) -> Counts:
+def counts(db: str) -> Counts:
     services = open_services(db, create=False)
     try:
         with services.context.store.read() as uow:
@@ -94,7 +96,7 @@ def reported_problems(out: str) -> dict[int, list[str]]:
     return reported
 
 
-def pipeline_names(db: Path) -> set[str]:
+def pipeline_names(db: str) -> set[str]:
     services = open_services(db, create=False)
     try:
         with services.context.store.read() as uow:
@@ -103,19 +105,25 @@ def pipeline_names(db: Path) -> set[str]:
         services.close()
 
 
+@pytest.fixture(params=ENGINES)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The target to import into: an SQLite file, or a fresh PostgreSQL database."""
+    return database_for(request) or str(tmp_path / "funnel.db")
+
+
 @pytest.mark.parametrize("name", FILES)
 def test_dry_run_names_the_bad_rows_then_the_import_counts_and_runs_once(
-    tmp_path: Path, name: str
+    tmp_path: Path, name: str, database: str
 ) -> None:
     want = EXPECTED[name]
     file = tmp_path / name
     shutil.copyfile(FIXTURES / name, file)  # --skip-bad writes FILE.rejected.csv beside it
-    db = tmp_path / "funnel.db"
+    db = database
     args = (str(file), "--preset", want["preset"], "--create-stages")
     bad = {int(line): column for line, column in want["bad"].items()}
     deals, repeated = want["deals"], want["repeated"]
 
-    code, out, error = run(tmp_path, *args, "--dry-run")
+    code, out, error = run(db, *args, "--dry-run")
     assert code == 0, (out, error)
     reported = reported_problems(out)
     assert set(reported) == set(bad), out
@@ -130,7 +138,7 @@ def test_dry_run_names_the_bad_rows_then_the_import_counts_and_runs_once(
     assert not nothing.logins & set(want["per_owner"])
     assert not pipeline_names(db) & {pipeline for pipeline, _, _ in want["per_stage"]}
 
-    code, out, error = run(tmp_path, *args, "--skip-bad")
+    code, out, error = run(db, *args, "--skip-bad")
     assert code == 0, (out, error)
     assert f"Imported {deals} deals." in out, out
     assert f"{len(bad)} bad rows written to" in out, out
@@ -142,7 +150,7 @@ def test_dry_run_names_the_bad_rows_then_the_import_counts_and_runs_once(
     assert imported.per_kind == Counter(want["per_kind"])
     assert imported.lost_with_reason == want["lost_with_reason"]
 
-    code, out, error = run(tmp_path, *args, "--skip-bad")
+    code, out, error = run(db, *args, "--skip-bad")
     assert code == 0, (out, error)
     assert f"0 new deals, {deals + repeated} already here" in out, out
     assert "Imported 0 deals." in out
@@ -157,7 +165,7 @@ def test_each_bad_row_has_one_problem_at_its_defect(tmp_path: Path, name: str) -
     file = tmp_path / name
     shutil.copyfile(FIXTURES / name, file)
     args = (str(file), "--preset", want["preset"], "--create-stages", "--dry-run")
-    code, out, error = run(tmp_path, *args)
+    code, out, error = run(str(tmp_path / "funnel.db"), *args)
     assert code == 0, (out, error)
     bad = {int(line): [column] for line, column in want["bad"].items()}
     assert reported_problems(out) == bad

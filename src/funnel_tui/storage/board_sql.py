@@ -50,7 +50,8 @@ _LOSS_REASONS = (
     "SELECT id, pipeline_id, name, position, retired_at FROM loss_reasons"
     " ORDER BY pipeline_id, position"
 )
-_USERS = "SELECT id, login, display_name, role, created_at FROM users ORDER BY login"
+_USERS = "SELECT id, login, display_name, role, created_at FROM users"
+"""In no SQL order: a server's collation would order logins its own way (`users` sorts)."""
 _PLANS = (
     "SELECT id, pipeline_id, month, stage_id, owner_id, target_count, target_amount_minor,"
     " currency FROM plan_targets WHERE month = :month AND stage_id IS NOT NULL"
@@ -120,10 +121,13 @@ class BoardQueries:
         ]
 
     def users(self) -> list[User]:
-        return [
+        """By login, in code point order (SQLite's BINARY order) whatever the server's
+        collation."""
+        users = (
             User(row[0], row[1], row[2], Role(row[3]), _utc(row[4]))
             for row in self._rows(_USERS, {})
-        ]
+        )
+        return sorted(users, key=lambda user: user.login)
 
     def plans(self, month: date) -> list[PlanTarget]:
         """Every stage's plan targets for `month` (the first day of a month), team and owners."""

@@ -31,7 +31,7 @@ from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
 from funnel_tui.storage.events_repository import SqlEventRepository
 from funnel_tui.storage.search import contains_pattern
-from funnel_tui.storage.sql_dialect import reserve_ids
+from funnel_tui.storage.sql_dialect import code_point_order, reserve_ids
 from funnel_tui.storage.tables import (
     ActivityRow,
     ChecklistAnswerRow,
@@ -49,6 +49,7 @@ _CHANGES = StageChangeRow.__table__  # type: ignore[attr-defined]
 _ACTIVITIES = ActivityRow.__table__  # type: ignore[attr-defined]
 _ANSWERS = ChecklistAnswerRow.__table__  # type: ignore[attr-defined]
 _EVENTS = DealEventRow.__table__  # type: ignore[attr-defined]
+_USERS = UserRow.__table__  # type: ignore[attr-defined]
 _BULK_CHUNK = 1000
 
 
@@ -72,7 +73,8 @@ class SqlUserRepository:
         return mappers.row_to_user(row)
 
     def list(self) -> builtins.list[User]:
-        rows = self._session.execute(select(UserRow).order_by(UserRow.login)).scalars()
+        ordered = select(UserRow).order_by(code_point_order(_USERS.c.login))
+        rows = self._session.execute(ordered).scalars()
         return [mappers.row_to_user(row) for row in rows]
 
     def update(self, user_id: int, *, display_name: str, role: Role) -> User:

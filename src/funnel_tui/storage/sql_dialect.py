@@ -42,8 +42,13 @@ def _seconds_sqlite(element: seconds_between, compiler: SQLCompiler, **kw: Any) 
 
 @compiles(seconds_between, "postgresql")
 def _seconds_postgresql(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
+    # Each moment read to the millisecond first, as julianday() does (half up), so that
+    # 1.4996 s rounds to 2 here too, not to 1.
     later, earlier = _operands(element, compiler, **kw)
-    return f"CAST(ROUND(EXTRACT(EPOCH FROM ({later}) - ({earlier}))) AS BIGINT)"
+    return (
+        f"CAST(ROUND(ROUND(CAST(EXTRACT(EPOCH FROM ({later})) AS NUMERIC), 3)"
+        f" - ROUND(CAST(EXTRACT(EPOCH FROM ({earlier})) AS NUMERIC), 3)) AS BIGINT)"
+    )
 
 
 @compiles(seconds_between)
@@ -90,3 +95,36 @@ def snapshot(connection: Connection) -> Connection:
     if connection.dialect.name == "postgresql":
         return connection.execution_options(isolation_level="REPEATABLE READ")
     return connection
+
+
+class code_point_order(FunctionElement[str]):  # lower case: it reads as an SQL expression
+    """A text column for ORDER BY, ordered by code point (Python's own string order) on
+    every server. SQLite's default BINARY collation already compares UTF-8 bytes; a
+    PostgreSQL database sorts by its own collation (en_US.UTF-8, ICU...: "anna" before
+    "Anna", punctuation skipped or before digits), so there it is COLLATE "C"."""
+
+    name = "code_point_order"
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[str]) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(code_point_order, "sqlite")
+def _code_point_order_sqlite(element: code_point_order, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = element.clauses
+    return compiler.process(column, **kw)
+
+
+@compiles(code_point_order, "postgresql")
+def _code_point_order_postgresql(
+    element: code_point_order, compiler: SQLCompiler, **kw: Any
+) -> str:
+    (column,) = element.clauses
+    return f'({compiler.process(column, **kw)}) COLLATE "C"'
+
+
+@compiles(code_point_order)
+def _code_point_order_other(element: code_point_order, compiler: SQLCompiler, **kw: Any) -> str:
+    raise CompileError(f"code_point_order has no form for {compiler.dialect.name}")
