@@ -427,14 +427,15 @@ def main() -> int:
 
 @contextlib.contextmanager
 def throwaway_postgresql() -> Iterator[str]:
-    """A fresh database on a PostgreSQL server started for this run (the tests' helper)."""
+    """A fresh database on a PostgreSQL server started for this run (the tests' helper),
+    with fsync on like any real server: commits pay their flush, as SQLite's do."""
     sys.path.insert(0, str(HERE.parent / "tests"))
     from postgres_server import start_server, stop_server, why_not
 
     reason = why_not()
     if reason is not None:
         raise SystemExit(f"cannot run on PostgreSQL: {reason}")
-    server, root = start_server()
+    server, root = start_server(durable=True)
     try:
         yield server.new_database()
     finally:

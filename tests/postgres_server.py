@@ -71,8 +71,11 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-def start_server() -> tuple[PostgresServer, Path]:
-    """initdb + pg_ctl start in a new temporary directory; the server and the directory."""
+def start_server(*, durable: bool = False) -> tuple[PostgresServer, Path]:
+    """initdb + pg_ctl start in a new temporary directory; the server and the directory.
+
+    Tests run it with fsync off (nothing there needs to survive a power cut); `durable`
+    keeps PostgreSQL's defaults, for benchmarks that compare commit costs with SQLite's."""
     binaries = server_binaries()
     assert binaries is not None
     root = Path(tempfile.mkdtemp(prefix="funnel-pg-"))
@@ -90,7 +93,8 @@ def start_server() -> tuple[PostgresServer, Path]:
         ),
         **run,  # type: ignore[call-overload]
     )
-    options = f"-k {socket_dir} -c listen_addresses='' -c fsync=off -c max_connections=200"
+    fsync = "" if durable else " -c fsync=off"
+    options = f"-k {socket_dir} -c listen_addresses=''{fsync} -c max_connections=200"
     subprocess.run(
         _as_server_user(
             [
