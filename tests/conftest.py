@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.domain.models import Pipeline
+from funnel_tui.i18n import set_language
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.pipelines import PipelineService
 from funnel_tui.storage.database import SqlStore, open_store
@@ -19,8 +20,9 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point every path Funnel (or a library) might use into the test's own directory."""
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point every path Funnel (or a library) might use into the test's own directory; the
+    interface in English whatever the machine's locale (a test asks for Russian itself)."""
     for variable, folder in (
         ("HOME", "home"),
         ("XDG_CONFIG_HOME", "xdg-config"),
@@ -33,6 +35,12 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("FUNNEL_TUI_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("FUNNEL_TUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("FUNNEL_DB", raising=False)
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")
 
 
 def _pin_zone(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:

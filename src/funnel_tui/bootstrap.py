@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import utc_now
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import set_language
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, StoreBoardSource
 from funnel_tui.services.context import Clock, ServiceContext, os_login
@@ -139,6 +140,7 @@ def build_app(
     """
     from funnel_tui.ui.app import FunnelApp
 
+    set_language(settings.effective_language)
     login = login or os_login()
     clock = clock or utc_now
     opener = partial(open_services, target, login=login, clock=clock)

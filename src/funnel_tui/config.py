@@ -23,17 +23,7 @@ from pathlib import Path
 from funnel_tui import paths
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.money import normalize_currency
-
-LANGUAGES = ("en", "ru")
-
-
-def _language_from_environment() -> str:
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            return "ru" if value.lower().startswith("ru") else "en"
-    return "en"
-
+from funnel_tui.i18n import LANGUAGES, language_from_environment
 
 START_SCREENS = ("auto", "agenda", "board")
 
@@ -60,7 +50,7 @@ class Settings:
 
     @property
     def effective_language(self) -> str:
-        return self.language or _language_from_environment()
+        return self.language or language_from_environment()
 
     @property
     def effective_currency(self) -> str:

@@ -35,3 +35,8 @@ def default_database() -> Path:
 def log_file() -> Path:
     """Where unexpected errors are written in full (the user sees one line)."""
     return data_dir() / "funnel.log"
+
+
+def cache_dir() -> Path:
+    """Files Funnel can make again (compiled message catalogs)."""
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from funnel_tui import __version__
 from funnel_tui.config import Settings, database_target, load_settings
 from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
+from funnel_tui.i18n import LANGUAGES, set_language
 from funnel_tui.render.safe import safe_text
 from funnel_tui.services import Services
 
@@ -174,17 +175,36 @@ class _Group(click.Group):
     is_flag=True,
     help="Open a database through a symbolic link even in a directory others can write to.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    is_eager=True,  # before --help, so that `funnel --lang ru --help` is in Russian
+    callback=lambda ctx, _param, value: _switch_language(ctx, value),
+    help="Interface language (default: `language` in the config, else LC_ALL/LC_MESSAGES/LANG).",
+)
 @click.version_option(__version__, prog_name="funnel")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, allow_symlink: bool) -> int | None:
+def cli(ctx: click.Context, db: str | None, allow_symlink: bool, lang: str | None) -> int | None:
     """Funnel: a terminal CRM for running a sales funnel.
 
     With no command, opens the app on your database.
     """
-    ctx.obj = Options(db=db, settings=load_settings(), allow_symlink=allow_symlink)
+    settings = load_settings()
+    if lang is not None:
+        settings = replace(settings, language=lang)
+    ctx.obj = Options(db=db, settings=settings, allow_symlink=allow_symlink)
     if ctx.invoked_subcommand is None:
         return _run_app(ctx.obj)
     return None
+
+
+def _switch_language(ctx: click.Context, language: str | None) -> str | None:
+    if language is not None:
+        from funnel_tui.cli.localized import translate_help
+
+        set_language(language)
+        translate_help(ctx.find_root().command)
+    return language
 
 
 def _run_app(options: Options) -> int:

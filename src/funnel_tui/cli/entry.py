@@ -23,7 +23,10 @@ from funnel_tui.cli import (
     users,
 )
 from funnel_tui.cli.base import cli, err_console
+from funnel_tui.cli.localized import route_click_messages, translate_help
+from funnel_tui.config import load_settings
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import language_from_environment, set_language
 from funnel_tui.render.safe import safe_text
 
 # `funnel --help` lists the commands in this order (the group keeps the order they are added in).
@@ -62,6 +65,7 @@ for _command in (
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     try:
+        _speak_the_users_language()
         result = cli.main(args=argv, prog_name="funnel", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
@@ -87,6 +91,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _speak_the_users_language() -> None:
+    """The language of the config or the environment from the first word (help included);
+    `--lang`, parsed eagerly, may change it before anything else is printed."""
+    route_click_messages()
+    try:
+        language = load_settings().effective_language
+    except FunnelError:
+        language = language_from_environment()  # the group reports the bad config itself
+    set_language(language)
+    translate_help(cli)
 
 
 def _log_crash() -> str:

@@ -31,12 +31,14 @@ from funnel_tui.config import Settings
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import Role
+from funnel_tui.i18n import N_
 from funnel_tui.render.agenda_text import todo
 from funnel_tui.render.safe import safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
 from funnel_tui.ui.commands import DealSearch
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
@@ -66,15 +68,15 @@ within this plus one read (DESIGN.md: within 2 s)."""
 """How long the store waits for the board's first paint before opening anyway."""
 
 
-class FunnelApp(App[None]):
+class FunnelApp(Localized, App[None]):
     """Funnel's terminal UI."""
 
     TITLE = "Funnel"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DealSearch}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "toggle_help", "Keys", id="app.help"),
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
+        Binding("question_mark", "toggle_help", N_("Keys"), id="app.help"),
     ]
 
     def __init__(

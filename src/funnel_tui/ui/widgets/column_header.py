@@ -6,7 +6,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from funnel_tui.domain.models import StageKind
+from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.format import format_amounts, format_money
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import clean
 from funnel_tui.services.board_model import ColumnTotals
 
@@ -32,13 +34,19 @@ class ColumnHeader(Static):
         self.set_class(stage.is_key, "-key")
         self.set_class(stage.kind is StageKind.WON, "-won")
         self.set_class(stage.kind is StageKind.LOST, "-lost")
-        count = f"{totals.count:,} deals"
+        count = ngettext("{n} deal", "{n} deals", totals.count).format(
+            n=format_number(totals.count)
+        )
         probability = f" · {stage.probability}%" if stage.is_open and stage.probability else ""
         plan = totals.plan
-        count_plan = f" of {plan.target_count:,} planned" if plan and plan.target_count else ""
+        count_plan = ""
+        if plan and plan.target_count:
+            count_plan = _(" of {n} planned").format(n=format_number(plan.target_count))
         amount_plan = ""
         if plan and plan.target_amount:
-            amount_plan = f" of {format_money(plan.target_amount, compact=True)} planned"
+            amount_plan = _(" of {amount} planned").format(
+                amount=format_money(plan.target_amount, compact=True)
+            )
         # Textual's own Content, not Rich Text: it renders ~5x faster, and every filter
         # keystroke redraws the headers. Built from plain strings: names are never markup.
         lines = Content.assemble(
