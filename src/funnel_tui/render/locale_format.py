@@ -7,13 +7,17 @@ English follows British conventions where English-speaking countries differ (day
 month, 24-hour clock): a CRM's dates are read across borders, and 12/11 must not be
 ambiguous. Russian weeks start on Monday; English (British) ones too.
 
-Babel's data is loaded on the first call for a language (~30 ms), never at import.
+Numbers and money are on every card and column header, so they are formatted from
+`NUMBER_STYLES`, the few CLDR values they need (a test checks them against Babel's data):
+loading Babel and a locale costs ~40 ms, paid only by what shows month names or needs
+other calendar data, when it first does.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -26,6 +30,23 @@ if TYPE_CHECKING:
 NBSP = "\u00a0"
 CLDR_LOCALE = {"en": "en_GB", "ru": "ru_RU"}
 """The CLDR locale each interface language formats with."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    group: str
+    decimal: str
+    symbol_first: bool
+    """The currency symbol before the digits (`₽1,500`) or after them (`1 500 ₽`)."""
+    percent: str
+    """How a percentage reads, `{}` for the number: `{}%` / `{} %`."""
+
+
+NUMBER_STYLES = {
+    "en": NumberStyle(group=",", decimal=".", symbol_first=True, percent="{}%"),
+    "ru": NumberStyle(group=NBSP, decimal=",", symbol_first=False, percent=f"{{}}{NBSP}%"),
+}
+"""CLDR's en_GB and ru_RU number symbols and patterns (tests/i18n compares them with Babel)."""
 
 NARROW_SYMBOLS = {
     "RUB": "₽",
@@ -60,17 +81,21 @@ def _locale(language_code: str) -> Locale:
 
 
 def format_number(value: int | Decimal | float, *, decimals: int = 0) -> str:
-    """`1,234,567` / `1 234 567`; `decimals` fixed digits after the point."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_locale(language()))
+    """`1,234,567` / `1 234 567`; `decimals` fixed digits after the point (half to even,
+    as Babel rounds)."""
+    style = NUMBER_STYLES[language()]
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    sign = "-" if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", style.group)
+    return f"{sign}{grouped}{style.decimal}{fraction}" if decimals else f"{sign}{grouped}"
 
 
 def format_percent(fraction: float, *, decimals: int = 0) -> str:
-    """`42 %` for 0.42 (a space before the sign, as both languages' style guides want
-    it in tables); `—` for None is the caller's business."""
-    return f"{format_number(round(fraction * 100, decimals), decimals=decimals)}{NBSP}%"
+    """`42%` / `42 %` for 0.42."""
+    number = format_number(Decimal(str(fraction)) * 100, decimals=decimals)
+    return NUMBER_STYLES[language()].percent.format(number)
 
 
 def money_symbol(currency: str) -> str:
@@ -89,16 +114,10 @@ def format_money(money: Money, *, compact: bool = False) -> str:
     sign = ""
     if number.startswith("-"):
         sign, number = "-", number[1:]
-    if _symbol_first(language()):
+    if NUMBER_STYLES[language()].symbol_first:
         gap = NBSP if symbol[-1].isalpha() else ""
         return f"{sign}{symbol}{gap}{number}"
     return f"{sign}{number}{NBSP}{symbol}"
-
-
-@cache
-def _symbol_first(language_code: str) -> bool:
-    pattern = str(_locale(language_code).currency_formats["standard"].pattern)
-    return bool(pattern.lstrip("-").startswith("¤"))
 
 
 def format_amounts(amounts: tuple[Money, ...], *, compact: bool = True) -> str:

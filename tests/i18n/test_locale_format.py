@@ -1,0 +1,90 @@
+"""Numbers, money and days as each language writes them: the fast path agrees with CLDR
+(Babel) everywhere, and what is written reads back."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from babel import Locale
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnel_tui.domain.money import Money, parse_money
+from funnel_tui.i18n import set_language
+from funnel_tui.render.locale_format import (
+    CLDR_LOCALE,
+    NUMBER_STYLES,
+    first_weekday,
+    format_day,
+    format_money,
+    format_number,
+    format_percent,
+)
+
+LANGUAGES = ["en", "ru"]
+CURRENCIES = ["RUB", "USD", "EUR", "KZT", "JPY", "CHF", "BHD"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_number_styles_are_cldrs(language: str) -> None:
+    locale = Locale.parse(CLDR_LOCALE[language])
+    symbols = locale.number_symbols["latn"]
+    style = NUMBER_STYLES[language]
+    assert (style.group, style.decimal) == (symbols["group"], symbols["decimal"])
+    pattern = str(locale.currency_formats["standard"].pattern)
+    assert style.symbol_first == pattern.startswith("¤")
+    assert style.percent.format("#,##0") == str(locale.percent_formats[None].pattern)
+
+
+@given(
+    st.sampled_from(LANGUAGES),
+    st.decimals(min_value=-(10**12), max_value=10**12, places=3, allow_nan=False),
+    st.integers(min_value=0, max_value=3),
+)
+def test_numbers_read_as_babel_writes_them(language: str, value: Decimal, decimals: int) -> None:
+    set_language(language)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(value, format=pattern, locale=CLDR_LOCALE[language])
+    if not any(digit in expected for digit in "123456789"):
+        expected = expected.lstrip("-")  # a negative that rounds to zero reads as zero
+    assert format_number(value, decimals=decimals) == expected
+
+
+@given(
+    st.sampled_from(LANGUAGES),
+    st.integers(min_value=0, max_value=10**13),
+    st.sampled_from(CURRENCIES),
+    st.booleans(),
+)
+def test_money_as_written_parses_back(
+    language: str, minor: int, currency: str, compact: bool
+) -> None:
+    set_language(language)
+    money = Money(minor, currency)
+    written = format_money(money, compact=compact)
+    assert parse_money(written, "USD") == money
+
+
+def test_money_in_each_language() -> None:
+    set_language("en")
+    assert format_money(Money(150050, "RUB")) == "₽1,500.50"
+    assert format_money(Money(150000, "RUB"), compact=True) == "₽1,500"
+    assert format_money(Money(150050, "CHF")) == "CHF\u00a01,500.50"
+    assert format_percent(0.42) == "42%"
+    set_language("ru")
+    assert format_money(Money(150050, "RUB")) == "1\u00a0500,50\u00a0₽"
+    assert format_money(Money(150000, "USD"), compact=True) == "1\u00a0500\u00a0$"
+    assert format_percent(0.425, decimals=1) == "42,5\u00a0%"
+
+
+def test_days_and_weeks() -> None:
+    day = date(2026, 11, 25)
+    set_language("en")
+    assert (format_day(day), format_day(day, with_year=False)) == ("25 Nov 2026", "25 Nov")
+    assert first_weekday() == 0
+    set_language("ru")
+    assert (format_day(day), format_day(day, with_year=False)) == ("25.11.2026", "25 нояб.")
+    assert first_weekday() == 0  # Monday
