@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from funnel_tui.bootstrap import build_app, open_services
 from funnel_tui.config import Settings
@@ -20,13 +19,13 @@ from funnel_tui.services import Services
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.modals.log_activity import LogActivityModal
 from funnel_tui.ui.modals.next_contact import NextContactModal
-from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen
 from funnel_tui.ui.screens.funnel import FunnelScreen
 from funnel_tui.ui.widgets.stage_column import StageColumn
 from tests.conftest import ENGINES
 
 from .conftest import NOW, fill_board, frozen_clock, settle, shown
+from .test_live_refresh import opened, totals
 
 pytestmark = pytest.mark.usefixtures("moscow_time")
 MSK = timedelta(hours=3)
@@ -54,20 +53,6 @@ def make_app(target: str) -> FunnelApp:
     return build_app(
         Settings(currency="RUB", start_screen="board"), target, login="anna", clock=frozen_clock
     )
-
-
-async def opened(app: FunnelApp, pilot: Pilot[None]) -> None:
-    deadline = time.monotonic() + 10
-    while app.services is None:
-        assert time.monotonic() < deadline, "the store did not open"
-        await pilot.pause(0.05)
-    await settle(pilot)
-
-
-def totals(app: FunnelApp) -> list[int]:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, BoardScreen)
-    return [column.total for column in screen.query(StageColumn).results(StageColumn)]
 
 
 async def test_the_board_moves_a_deal_and_records_it(target: str, teammate: Services) -> None:
