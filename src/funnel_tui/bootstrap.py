@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import utc_now
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.i18n import set_language
+from funnel_tui.i18n import _, set_language
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, StoreBoardSource
 from funnel_tui.services.context import Clock, ServiceContext, os_login
@@ -175,7 +175,7 @@ def auto_backup(target: str | Path, settings: Settings, *, today: date) -> str |
             directory=backup_dir(path, settings.backup_dir),
         )
     except (FunnelError, OSError) as err:
-        return f"automatic backup not written: {err}"
+        return _("automatic backup not written: {error}").format(error=err)
     return None
 
 

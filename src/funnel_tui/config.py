@@ -23,7 +23,7 @@ from pathlib import Path
 from funnel_tui import paths
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.money import normalize_currency
-from funnel_tui.i18n import LANGUAGES, language_from_environment
+from funnel_tui.i18n import LANGUAGES, _, language_from_environment
 
 START_SCREENS = ("auto", "agenda", "board")
 
@@ -67,29 +67,43 @@ def load_settings(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError) as err:
-        raise FunnelError(f"cannot read {path}: {err}") from None
+        raise FunnelError(_("cannot read {path}: {error}").format(path=path, error=err)) from None
     except tomllib.TOMLDecodeError as err:
         raise FunnelError(f"{path}: {err}") from None
     known = {field.name for field in fields(Settings)}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise FunnelError(
-            f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            _("{path}: unknown setting {setting} (known: {known})").format(
+                path=path, setting=repr(unknown[0]), known=", ".join(sorted(known))
+            )
         )
     for key, value in raw.items():
         if key == "auto_backup":
             if not isinstance(value, bool):
-                raise FunnelError(f"{path}: auto_backup must be true or false")
+                raise FunnelError(_("{path}: auto_backup must be true or false").format(path=path))
         elif key == "backup_keep_days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise FunnelError(f"{path}: backup_keep_days must be a whole number, 1 or more")
+                raise FunnelError(
+                    _("{path}: backup_keep_days must be a whole number, 1 or more").format(
+                        path=path
+                    )
+                )
         elif not isinstance(value, str):
-            raise FunnelError(f"{path}: {key} must be a string")
+            raise FunnelError(_("{path}: {key} must be a string").format(path=path, key=key))
     settings = Settings(**raw)
     if settings.start_screen not in START_SCREENS:
-        raise FunnelError(f"{path}: start_screen must be one of {', '.join(START_SCREENS)}")
+        raise FunnelError(
+            _("{path}: start_screen must be one of {choices}").format(
+                path=path, choices=", ".join(START_SCREENS)
+            )
+        )
     if settings.language and settings.language not in LANGUAGES:
-        raise FunnelError(f"{path}: language must be one of {', '.join(LANGUAGES)}")
+        raise FunnelError(
+            _("{path}: language must be one of {choices}").format(
+                path=path, choices=", ".join(LANGUAGES)
+            )
+        )
     if settings.currency:
         try:
             normalize_currency(settings.currency)

@@ -69,9 +69,21 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalog(_current).ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, where the same English means different things:
+    `pgettext("call outcome", "reached")` (дозвонились) vs `_("reached")` in the funnel
+    (дошли)."""
+    return _catalog(_current).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it yet (it is translated with
     `_()` where it is shown, in the language of that moment)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` with a context: shown with `pgettext(context, message)`."""
     return message
 
 

@@ -146,7 +146,7 @@ def filter_to(terminal: Terminal, deal: Deal) -> None:
         "the filter box, focused",
     )
     terminal.type(deal.title)
-    terminal.wait_for(f"1 open deals matching “{deal.title}”", f"the board filtered to {deal}")
+    terminal.wait_for(f"1 open deal matching “{deal.title}”", f"the board filtered to {deal}")
     terminal.press("Enter")
     terminal.wait_for(
         lambda screen: "⏎ Open" in screen.splitlines()[-1], "the board's keys (focus on a card)"
@@ -274,7 +274,7 @@ def back_to_the_board(terminal: Terminal, deal: Deal, plan: Plan, days: set[date
     """esc: the board, the deal's card in its new column with the next contact's day."""
     terminal.press("Escape")
     terminal.wait_for(
-        lambda s: f"1 open deals matching “{deal.title}”" in s and "⏎ Open" in s.splitlines()[-1],
+        lambda s: f"1 open deal matching “{deal.title}”" in s and "⏎ Open" in s.splitlines()[-1],
         "the board again",
     )
     badges = {f"◷{day.strftime('%d.%m')}" for day in days}

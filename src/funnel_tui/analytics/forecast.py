@@ -27,6 +27,7 @@ from funnel_tui.analytics.ports import Cohort
 from funnel_tui.domain.errors import NotFoundError, ValidationError
 from funnel_tui.domain.models import Pipeline
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import _
 from funnel_tui.services.ports import Store, UnitOfWork
 
 MIN_MONTHS = 3
@@ -40,7 +41,9 @@ def forecast_report(
     months before it (in `zone`); `fallback_currency`: the amounts' currency when the query
     names none and no open deal tells."""
     if not MIN_MONTHS <= query.months <= MAX_MONTHS:
-        raise ValidationError("months", f"must be {MIN_MONTHS} to {MAX_MONTHS}")
+        raise ValidationError(
+            "months", _("must be {low} to {high}").format(low=MIN_MONTHS, high=MAX_MONTHS)
+        )
     first = month_of(query.first_month)
     bounds = [shift_month(first, index) for index in range(query.months + 1)]
     with store.read() as uow:
@@ -77,7 +80,7 @@ def pipelines_in_view(uow: UnitOfWork, pipeline_id: int | None) -> list[Pipeline
         return uow.pipelines.list()
     pipeline = uow.pipelines.get(pipeline_id)
     if pipeline is None:
-        raise NotFoundError(f"no pipeline #{pipeline_id}")
+        raise NotFoundError(_("no pipeline #{number}").format(number=pipeline_id))
     return [pipeline]
 
 

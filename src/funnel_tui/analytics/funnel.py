@@ -26,6 +26,7 @@ from funnel_tui.analytics.ports import Cohort, LossSum, StageSum
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.models import Pipeline
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import _
 from funnel_tui.services.ports import Store
 
 BOTTLENECK_MIN_REACHED = 5
@@ -76,7 +77,7 @@ def funnel_report(
     with store.read() as uow:
         pipeline = uow.pipelines.get(query.pipeline_id)
         if pipeline is None:
-            raise NotFoundError(f"no pipeline #{query.pipeline_id}")
+            raise NotFoundError(_("no pipeline #{number}").format(number=query.pipeline_id))
         owner = uow.users.get(query.owner_id) if query.owner_id is not None else None
         open_ids = [stage.id for stage in pipeline.open_stages]
         reader = uow.analytics

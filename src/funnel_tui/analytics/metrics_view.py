@@ -12,6 +12,7 @@ from funnel_tui.analytics.metrics_model import MetricsQuery
 from funnel_tui.analytics.metrics_ports import Scope, StageRank
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.models import Pipeline
+from funnel_tui.i18n import _
 from funnel_tui.services.ports import UnitOfWork
 
 
@@ -41,13 +42,13 @@ def metrics_view(uow: UnitOfWork, query: MetricsQuery) -> MetricsView:
     if query.pipeline_id is not None:
         pipeline = uow.pipelines.get(query.pipeline_id)
         if pipeline is None:
-            raise NotFoundError(f"no pipeline #{query.pipeline_id}")
+            raise NotFoundError(_("no pipeline #{number}").format(number=query.pipeline_id))
         pipelines: tuple[Pipeline, ...] = (pipeline,)
     else:
         pipelines = tuple(uow.pipelines.list())
     owner = uow.users.get(query.owner_id) if query.owner_id is not None else None
     if query.owner_id is not None and owner is None:
-        raise NotFoundError(f"no user #{query.owner_id}")
+        raise NotFoundError(_("no user #{number}").format(number=query.owner_id))
     scope = Scope(
         pipeline_ids=tuple(pipeline.id for pipeline in pipelines),
         stage_ids=tuple(stage.id for pipeline in pipelines for stage in pipeline.stages),

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from funnel_tui.domain.dates import local_midnight
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.i18n import N_, _
 
 
 class PeriodName(enum.StrEnum):
@@ -21,11 +22,12 @@ class PeriodName(enum.StrEnum):
 
 
 PERIOD_LABELS = {
-    PeriodName.THIS_MONTH: "This month",
-    PeriodName.LAST_MONTH: "Last month",
-    PeriodName.THIS_QUARTER: "This quarter",
-    PeriodName.LAST_12_MONTHS: "Last 12 months",
+    PeriodName.THIS_MONTH: N_("This month"),
+    PeriodName.LAST_MONTH: N_("Last month"),
+    PeriodName.THIS_QUARTER: N_("This quarter"),
+    PeriodName.LAST_12_MONTHS: N_("Last 12 months"),
 }
+"""How each named period reads (translated where shown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,10 @@ def named_period(name: PeriodName, today: date) -> Period:
 def custom_period(first: date, last: date) -> Period:
     if last < first:
         raise ValidationError(
-            "period", f"ends ({last:%d.%m.%Y}) before it starts ({first:%d.%m.%Y})"
+            "period",
+            _("ends ({last}) before it starts ({first})").format(
+                last=f"{last:%d.%m.%Y}", first=f"{first:%d.%m.%Y}"
+            ),
         )
     return Period(first, last)
 

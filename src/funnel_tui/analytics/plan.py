@@ -27,6 +27,7 @@ from funnel_tui.domain.dates import local_midnight
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.models import Pipeline
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import _
 from funnel_tui.services.ports import Store
 
 
@@ -62,7 +63,7 @@ def plan_report(
     with store.read() as uow:
         pipeline = uow.pipelines.get(query.pipeline_id)
         if pipeline is None:
-            raise NotFoundError(f"no pipeline #{query.pipeline_id}")
+            raise NotFoundError(_("no pipeline #{number}").format(number=query.pipeline_id))
         owner = uow.users.get(query.owner_id) if query.owner_id is not None else None
         target = uow.plans.in_effect(pipeline.id, query.owner_id, month)
         known = {entry.stage_id: entry for entry in odds or ()}

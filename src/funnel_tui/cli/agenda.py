@@ -23,6 +23,7 @@ from funnel_tui.cli.base import (
 )
 from funnel_tui.domain.dates import format_utc, local_zone
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.agenda_text import todo
 from funnel_tui.render.safe import safe_json, safe_text
 from funnel_tui.services.agenda_model import AgendaItem, AgendaSection, Section
@@ -46,7 +47,7 @@ def agenda_(
     Times are local; "today" ends at local midnight. Exits 0 whether or not anything is due.
     """
     if quiet and fmt == "json":
-        raise click.UsageError("--quiet prints one line of text; leave out --format json")
+        raise click.UsageError(_("--quiet prints one line of text; leave out --format json"))
     zone = local_zone()
     with open_services_for(ctx, as_of=as_of) as services:
         agenda = services.agenda.agenda(owner_id=owner_id(services, owner), zone=zone)
@@ -62,12 +63,19 @@ def agenda_(
         sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         sys.stdout.flush()
         return
-    summary = f"{overdue.total} overdue, {today.total} today"
+    summary = _("{overdue}, {today}").format(
+        overdue=ngettext("{n} overdue", "{n} overdue", overdue.total).format(n=overdue.total),
+        today=ngettext("{n} today", "{n} today", today.total).format(n=today.total),
+    )
     if not quiet:
         local_today = agenda.now.astimezone(zone).date()
         for section in (overdue, today):
             _print_section(section, local_today, zone)
-    say(summary if overdue.total or today.total else f"Nothing due: {summary}")
+    say(
+        summary
+        if overdue.total or today.total
+        else _("Nothing due: {summary}").format(summary=summary)
+    )
 
 
 def _item_json(item: AgendaItem) -> dict[str, Any]:
@@ -91,22 +99,26 @@ def _item_json(item: AgendaItem) -> dict[str, Any]:
     }
 
 
+AGENDA_COLUMNS = (N_("when"), N_("#"), N_("deal"), N_("company"), N_("what to do"), N_("owner"))
+"""The agenda tables' columns (the first two never wrap)."""
+
+
 def _print_section(section: AgendaSection, today: date, zone: tzinfo) -> None:
     from rich import box
     from rich.table import Table
 
     if not section.items:
         return
-    title = "Overdue" if section.section is Section.OVERDUE else "Today"
+    title = _("Overdue ({n})") if section.section is Section.OVERDUE else _("Today ({n})")
     table = Table(
-        title=f"{title} ({section.total})",
+        title=title.format(n=section.total),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
     )
-    for header in ("when", "#", "deal", "company", "what to do", "owner"):
-        table.add_column(header, overflow="fold", no_wrap=header in ("when", "#"))
+    for index, header in enumerate(AGENDA_COLUMNS):
+        table.add_column(_(header), overflow="fold", no_wrap=index < 2)
     for item in section.items:
         when = item.next_contact_at.astimezone(zone) if item.next_contact_at else None
         if when is None:
@@ -125,7 +137,8 @@ def _print_section(section: AgendaSection, today: date, zone: tzinfo) -> None:
         )
     out_console.print(table)
     if section.total > len(section.items):
-        say(f"… and {section.total - len(section.items)} more")
+        more = section.total - len(section.items)
+        say(ngettext("… and {n} more", "… and {n} more", more).format(n=more))
     out_console.print()
 
 
@@ -163,4 +176,6 @@ def ics(ctx: click.Context, owner: str | None, output: Path | None) -> None:
     try:
         output.write_bytes(calendar)
     except OSError as err:
-        raise FunnelError(f"cannot write {output}: {err.strerror or err}") from None
+        raise FunnelError(
+            _("cannot write {path}: {reason}").format(path=output, reason=err.strerror or err)
+        ) from None

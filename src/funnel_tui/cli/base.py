@@ -4,6 +4,7 @@ and the way to open the services over the chosen database."""
 from __future__ import annotations
 
 import os
+import string
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,8 +20,8 @@ from funnel_tui import __version__
 from funnel_tui.config import Settings, database_target, load_settings
 from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
-from funnel_tui.i18n import LANGUAGES, set_language
-from funnel_tui.render.safe import safe_text
+from funnel_tui.i18n import LANGUAGES, N_, NP_, _, pgettext, set_language
+from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
 
 out_console = Console(highlight=False, soft_wrap=True)
@@ -76,7 +77,7 @@ def back_up_at_exit(opts: Options) -> None:
     opts.backed_up = True
     warning = auto_backup(opts.target, opts.settings, today=date.today())
     if warning is not None:
-        err_console.print(Text("funnel: warning: ") + safe_text(warning))
+        warn(warning)
 
 
 def vet_database(opts: Options, target: str | None = None) -> None:
@@ -91,7 +92,12 @@ def vet_database(opts: Options, target: str | None = None) -> None:
         return
     opts.vetted.add(target)
     for warning in database_warnings(target, allow_symlink=opts.allow_symlink):
-        err_console.print(Text("funnel: warning: ") + safe_text(warning))
+        warn(warning)
+
+
+def warn(warning: object) -> None:
+    """A one-line warning on stderr: `funnel: warning: …`."""
+    err_console.print(fill(_("funnel: warning: {warning}"), warning=warning))
 
 
 def has_screen() -> bool:
@@ -105,6 +111,48 @@ def say(*parts: str | Text) -> None:
     for part in parts:
         line.append(part if isinstance(part, Text) else Text(part))
     out_console.print(line)
+
+
+def fill(template: str, **fields: object) -> Text:
+    """A (translated) sentence with its `{fields}` filled in: a `Text` field keeps its style,
+    anything else is shown literally (`clean`); `{name!r}` and format specs work as in
+    `str.format`. The template's own words are never markup."""
+    line = Text()
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            line.append(literal)
+        if name is None:
+            continue
+        value = fields[name]
+        if isinstance(value, Text):
+            line.append_text(value)
+            continue
+        if conversion == "r":
+            value = repr(value)
+        elif conversion == "s":
+            value = str(value)
+        elif conversion == "a":
+            value = ascii(value)
+        line.append(clean(format(value, spec or "")))
+    return line
+
+
+STAGE_KINDS = {
+    "open": NP_("stage kind", "open"),
+    "won": NP_("stage kind", "won"),
+    "lost": NP_("stage kind", "lost"),
+}
+"""A stage's kind as a user reads it (the values are `StageKind`'s)."""
+ROLES = {"lead": N_("lead"), "rep": N_("rep")}
+"""A user's role as a user reads it (the values are `Role`'s)."""
+
+
+def shown_kind(kind: str) -> str:
+    return pgettext("stage kind", STAGE_KINDS[kind]) if kind in STAGE_KINDS else kind
+
+
+def shown_role(role: str) -> str:
+    return _(ROLES[role]) if role in ROLES else role
 
 
 # --- parameter types: parsing errors become usage errors at the right option --------------
@@ -149,8 +197,10 @@ def owner_id(services: Services, login: str | None) -> int | None:
     with services.context.store.read() as uow:
         user = uow.users.by_login(login.strip())
         if user is None:
-            known = ", ".join(user.login for user in uow.users.list()) or "none yet"
-            raise NotFoundError(f"no user {login!r} (users: {known})")
+            known = ", ".join(user.login for user in uow.users.list()) or _("none yet")
+            raise NotFoundError(
+                _("no user {login!r} (users: {known})").format(login=login, known=known)
+            )
     return user.id
 
 
@@ -158,10 +208,29 @@ def owner_id(services: Services, login: str | None) -> int | None:
 
 
 class _Group(click.Group):
-    """Lists commands in the order they are defined, not alphabetically."""
+    """Lists commands in the order they are defined, not alphabetically; keeps every
+    command's `--help` line in the current language."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        _retranslate_help_options(self)
+        return option
+
+
+def _retranslate_help_options(root: click.Command) -> None:
+    """click makes each command's `--help` option once, with its help in the language of
+    that moment, and keeps it: the root's is made before `--lang` is read, and one made in
+    an earlier run of `main()` may be in the other language. Called whenever the root's
+    is asked for (before any `--help` is shown)."""
+    from funnel_tui.cli.localized import walk
+
+    for command in walk(root):
+        option = getattr(command, "_help_option", None)
+        if option is not None:
+            option.help = _("Show this message and exit.")
 
 
 @click.group(
@@ -182,7 +251,14 @@ class _Group(click.Group):
     callback=lambda ctx, _param, value: _switch_language(ctx, value),
     help="Interface language (default: `language` in the config, else LC_ALL/LC_MESSAGES/LANG).",
 )
-@click.version_option(__version__, prog_name="funnel")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="Show the version and exit.",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, allow_symlink: bool, lang: str | None) -> int | None:
     """Funnel: a terminal CRM for running a sales funnel.
@@ -207,12 +283,22 @@ def _switch_language(ctx: click.Context, language: str | None) -> str | None:
     return language
 
 
+def _show_version(ctx: click.Context, wanted: bool) -> None:
+    """`--version` (click's own says it in the language of the moment it was imported)."""
+    if not wanted or ctx.resilient_parsing:
+        return
+    click.echo(_("%(prog)s, version %(version)s") % {"prog": "funnel", "version": __version__})
+    ctx.exit()
+
+
 def _run_app(options: Options) -> int:
     """The app on the chosen database; its exit code (not 0 when it failed or crashed)."""
     from funnel_tui.bootstrap import build_app, check_database
 
     if not has_screen():
-        raise FunnelError("the app needs a terminal; see `funnel --help` for scriptable commands")
+        raise FunnelError(
+            _("the app needs a terminal; see `funnel --help` for scriptable commands")
+        )
     vet_database(options)
     check_database(options.target)
     app = build_app(options.settings, options.target)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.base import Options, err_console, open_services_for, say
+from funnel_tui.cli.base import Options, err_console, fill, open_services_for, say, shown_kind
 from funnel_tui.domain.errors import FunnelError, ValidationError
+from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.safe import clean
 from funnel_tui.services.csv_import import ImportProblem, RowProblem, Table, read_table
 from funnel_tui.services.csv_import.apply import CHECKING, CsvImportResult, import_table
@@ -39,7 +40,9 @@ def import_csv(
     try:
         data = file.read_bytes()
     except OSError as err:
-        raise FunnelError(f"cannot read {file}: {err.strerror or err}") from None
+        raise FunnelError(
+            _("cannot read {path}: {reason}").format(path=file, reason=err.strerror or err)
+        ) from None
     try:
         table = read_table(data, file.name)
     except ImportProblem as err:
@@ -76,12 +79,24 @@ def import_csv(
             _problems(err.problems)
             raise FunnelError(f"{file}: {err}") from None
         except ValidationError as err:
-            raise FunnelError(f"{file}: {err}; nothing was imported") from None
+            raise FunnelError(
+                _("{path}: {error}; nothing was imported").format(path=file, error=err)
+            ) from None
     _report(file, table.encoding, table.delimiter, result, dry_run, create_stages)
     if skip_bad and result.rejected and not dry_run:
         rejects = file.with_name(file.stem + ".rejected.csv")
         count = _write_rejects(rejects, table, result.rejected)
-        say(f"{count} bad rows written to {clean(rejects)} (fix them and import that file)")
+        say(
+            fill(
+                ngettext(
+                    "{count} bad row written to {path} (fix it and import that file)",
+                    "{count} bad rows written to {path} (fix them and import that file)",
+                    count,
+                ),
+                count=count,
+                path=rejects,
+            )
+        )
 
 
 def services_currency(ctx: click.Context) -> str:
@@ -94,7 +109,8 @@ def _problems(problems: tuple[RowProblem, ...]) -> None:
     for problem in problems[:MAX_SHOWN]:
         say(clean(str(problem)))
     if len(problems) > MAX_SHOWN:
-        say(f"… and {len(problems) - MAX_SHOWN} more problems")
+        more = len(problems) - MAX_SHOWN
+        say(ngettext("… and {n} more problem", "… and {n} more problems", more).format(n=more))
 
 
 def _report(
@@ -107,33 +123,77 @@ def _report(
 ) -> None:
     plan: ImportPlan = result.plan
     shown_delimiter = {"\t": "tab", "": "-"}.get(delimiter, delimiter)
+    new_deals = len(plan.deals)
+    if plan.duplicates_in_file:
+        summary = ngettext(
+            "{file}: {preset}, {encoding}, delimiter {delimiter!r}; {new} new deal, "
+            "{present} already here, {repeated} repeated in the file, {bad} bad rows.",
+            "{file}: {preset}, {encoding}, delimiter {delimiter!r}; {new} new deals, "
+            "{present} already here, {repeated} repeated in the file, {bad} bad rows.",
+            new_deals,
+        )
+    else:
+        summary = ngettext(
+            "{file}: {preset}, {encoding}, delimiter {delimiter!r}; {new} new deal, "
+            "{present} already here, {bad} bad rows.",
+            "{file}: {preset}, {encoding}, delimiter {delimiter!r}; {new} new deals, "
+            "{present} already here, {bad} bad rows.",
+            new_deals,
+        )
     say(
-        f"{clean(file)}: {result.preset.label}, {encoding}, delimiter {shown_delimiter!r}; "
-        f"{len(plan.deals)} new deals, {plan.already_present} already here"
-        + (f", {plan.duplicates_in_file} repeated in the file" if plan.duplicates_in_file else "")
-        + f", {len({p.line for p in plan.problems})} bad rows."
+        fill(
+            summary,
+            file=file,
+            preset=result.preset.label,
+            encoding=encoding,
+            delimiter=shown_delimiter,
+            new=new_deals,
+            present=plan.already_present,
+            repeated=plan.duplicates_in_file,
+            bad=len({p.line for p in plan.problems}),
+        )
     )
     if dry_run:
         _problems(tuple(plan.problems))
-    asks = "" if create_stages else " (with --create-stages)"
+    if create_stages:
+        new_pipeline, new_stages = (
+            _("New pipeline {name!r}: {stages}"),
+            _("New stages in {name!r}: {stages}"),
+        )
+    else:
+        new_pipeline = _("New pipeline {name!r} (with --create-stages): {stages}")
+        new_stages = _("New stages in {name!r} (with --create-stages): {stages}")
     for new in plan.new_pipelines.values():
-        stages = ", ".join(f"{name} ({kind.value})" for name, kind in new.stages())
-        say(clean(f"New pipeline {new.name!r}{asks}: {stages}"))
+        stages = ", ".join(
+            _("{stage} ({kind})").format(stage=name, kind=shown_kind(kind.value))
+            for name, kind in new.stages()
+        )
+        say(fill(new_pipeline, name=new.name, stages=stages))
         if new.loss_reasons:
-            say(clean(f"  loss reasons: {', '.join(new.loss_reasons)}"))
+            say(fill(_("  loss reasons: {reasons}"), reasons=", ".join(new.loss_reasons)))
     for additions in plan.additions.values():
         if additions.open_stages:
             stages = ", ".join(additions.open_stages)
-            say(clean(f"New stages in {additions.name!r}{asks}: {stages}"))
+            say(fill(new_stages, name=additions.name, stages=stages))
         if additions.loss_reasons:
             reasons = ", ".join(additions.loss_reasons)
-            say(clean(f"New loss reasons in {additions.name!r}: {reasons}"))
+            say(
+                fill(
+                    _("New loss reasons in {name!r}: {reasons}"),
+                    name=additions.name,
+                    reasons=reasons,
+                )
+            )
     for login, name in sorted(plan.new_owners.items()):
-        say(clean(f"New user {login} ({name})"))
+        say(fill(_("New user {login} ({name})"), login=login, name=name))
     for (pipeline, stage), count in sorted(plan.per_stage().items()):
         say(clean(f"  {pipeline} / {stage}: {count}"))
-    verb = "Would import" if dry_run else "Imported"
-    say(f"{verb} {len(plan.deals) if dry_run else result.created} deals.")
+    if dry_run:
+        count = len(plan.deals)
+        say(ngettext("Would import {n} deal.", "Would import {n} deals.", count).format(n=count))
+    else:
+        count = result.created
+        say(ngettext("Imported {n} deal.", "Imported {n} deals.", count).format(n=count))
 
 
 def _write_rejects(path: Path, table: Table, problems: tuple[RowProblem, ...]) -> int:
@@ -151,5 +211,7 @@ def _write_rejects(path: Path, table: Table, problems: tuple[RowProblem, ...]) -
             writer.writerow([*table.header, REJECT_LINE, REJECT_REASON])
             writer.writerows([*cells, line, "; ".join(why[line])] for line, cells in bad)
     except OSError as err:
-        raise FunnelError(f"cannot write {path}: {err.strerror or err}") from None
+        raise FunnelError(
+            _("cannot write {path}: {reason}").format(path=path, reason=err.strerror or err)
+        ) from None
     return len(bad)

@@ -8,6 +8,7 @@ import click
 
 from funnel_tui.cli.base import err_console, has_screen, open_services_for, options, owner_id
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import safe_text
 
 # The UI is imported on use (in the command), as for the plain `funnel`: the other commands
@@ -34,8 +35,9 @@ def parse_interval(raw: str) -> float:
         seconds = math.nan
     if not math.isfinite(seconds) or not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
         raise OneLineUsageError(
-            f"--interval: {raw!r} is not a number of seconds from {MIN_INTERVAL:g} "
-            f"to {MAX_INTERVAL:g}"
+            _("--interval: {value!r} is not a number of seconds from {low} to {high}").format(
+                value=raw, low=f"{MIN_INTERVAL:g}", high=f"{MAX_INTERVAL:g}"
+            )
         )
     return seconds
 
@@ -66,7 +68,7 @@ def dashboard(ctx: click.Context, pipeline: str | None, owner: str | None, inter
         pipeline_id = services.pipelines.find(pipeline).id if pipeline is not None else None
         owner_number = owner_id(services, owner)
     if not has_screen():
-        raise FunnelError("the dashboard needs a terminal; `funnel report` prints the figures")
+        raise FunnelError(_("the dashboard needs a terminal; `funnel report` prints the figures"))
     start = DashboardStart(
         pipeline_id=pipeline_id,
         owner_id=owner_number,

@@ -18,6 +18,7 @@ from funnel_tui.cli.base import (
     OWNER,
     Options,
     err_console,
+    fill,
     open_services_for,
     options,
     owner_id,
@@ -25,6 +26,7 @@ from funnel_tui.cli.base import (
     vet_database,
 )
 from funnel_tui.domain.errors import FunnelError, ValidationError
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.safe import clean, safe_json
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def demo(ctx: click.Context, deals: int, seed: int, today: date | None) -> None:
             disable=not err_console.is_terminal,
         ) as progress,
     ):
-        task = progress.add_task("Generating deals", total=deals)
+        task = progress.add_task(_("Generating deals"), total=deals)
         summary = generate_demo(
             services.context.store,
             deals=deals,
@@ -66,8 +68,19 @@ def demo(ctx: click.Context, deals: int, seed: int, today: date | None) -> None:
             viewer=services.context.login,
         )
     say(
-        f"Created {summary.deals} deals in {summary.pipelines} pipelines for {summary.users} "
-        f"users, with {summary.stage_changes} stage changes and {summary.activities} activities."
+        ngettext(
+            "Created {deals} deal in {pipelines} pipelines for {users} users, with "
+            "{stage_changes} stage changes and {activities} activities.",
+            "Created {deals} deals in {pipelines} pipelines for {users} users, with "
+            "{stage_changes} stage changes and {activities} activities.",
+            summary.deals,
+        ).format(
+            deals=summary.deals,
+            pipelines=summary.pipelines,
+            users=summary.users,
+            stage_changes=summary.stage_changes,
+            activities=summary.activities,
+        )
     )
 
 
@@ -130,7 +143,7 @@ def import_(
         return
     if preset or maps or pipeline or dry_run or skip_bad:
         raise click.UsageError(
-            "--preset, --map, --pipeline, --dry-run and --skip-bad are for csv/xlsx files"
+            _("--preset, --map, --pipeline, --dry-run and --skip-bad are for csv/xlsx files")
         )
     _import_json(ctx, file)
 
@@ -139,16 +152,32 @@ def _import_json(ctx: click.Context, file: Path) -> None:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
-        raise FunnelError(f"cannot read {file}: {getattr(err, 'strerror', None) or err}") from None
+        raise FunnelError(
+            _("cannot read {path}: {reason}").format(
+                path=file, reason=getattr(err, "strerror", None) or err
+            )
+        ) from None
     with open_services_for(ctx, create=True) as services:
         try:
             summary = services.interchange.import_json(text)
         except ValidationError as err:
-            raise FunnelError(f"{file}: {err}; nothing was imported") from None
+            raise FunnelError(
+                _("{path}: {error}; nothing was imported").format(path=file, error=err)
+            ) from None
     say(
-        f"Imported {summary.deals} deals ({summary.stage_changes} stage changes, "
-        f"{summary.activities} activities), {summary.pipelines_created} new pipelines, "
-        f"{summary.users_created} new users."
+        ngettext(
+            "Imported {deals} deal ({stage_changes} stage changes, {activities} activities), "
+            "{pipelines} new pipelines, {users} new users.",
+            "Imported {deals} deals ({stage_changes} stage changes, {activities} activities), "
+            "{pipelines} new pipelines, {users} new users.",
+            summary.deals,
+        ).format(
+            deals=summary.deals,
+            stage_changes=summary.stage_changes,
+            activities=summary.activities,
+            pipelines=summary.pipelines_created,
+            users=summary.users_created,
+        )
     )
 
 
@@ -235,7 +264,9 @@ def export(
     }
     given = [name for name, used in csv_only.items() if used]
     if given:
-        raise click.UsageError(f"{given[0]} is for --format csv (json exports everything)")
+        raise click.UsageError(
+            _("{option} is for --format csv (json exports everything)").format(option=given[0])
+        )
     with open_services_for(ctx) as services:
         document = safe_json(services.interchange.export_json())
     if output is None:
@@ -245,7 +276,9 @@ def export(
     try:
         output.write_text(document, encoding="utf-8")
     except OSError as err:
-        raise FunnelError(f"cannot write {output}: {err.strerror or err}") from None
+        raise FunnelError(
+            _("cannot write {path}: {reason}").format(path=output, reason=err.strerror or err)
+        ) from None
 
 
 _Where = tuple[str | None, str | None, str | None, str | None, date | None, date | None]
@@ -274,10 +307,10 @@ def _export_csv(
     pipeline, owner, stage, status, first, last = where
     start = end = None
     if (first is None) != (last is None):
-        raise click.UsageError("--from and --to go together")
+        raise click.UsageError(_("--from and --to go together"))
     if first is not None and last is not None:
         if last < first:
-            raise click.UsageError("--to is before --from")
+            raise click.UsageError(_("--to is before --from"))
         start, end = custom_period(first, last).bounds(local_zone())
     with open_services_for(ctx) as services:
         chosen = DealFilter(
@@ -316,7 +349,9 @@ def _write_csv(target: Path | None, rows: list[list[str]], *, bom: bool, delimit
         with target.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
             csv.writer(handle, delimiter=delimiter).writerows(rows)
     except OSError as err:
-        raise FunnelError(f"cannot write {target}: {err.strerror or err}") from None
+        raise FunnelError(
+            _("cannot write {path}: {reason}").format(path=target, reason=err.strerror or err)
+        ) from None
 
 
 @click.command()
@@ -338,7 +373,7 @@ def backup(ctx: click.Context, destination: Path | None, list_: bool) -> None:
         store = services.context.store
         destination = destination or store.default_backup()
         store.backup(destination)
-    say(f"Backed up to {clean(destination)}.")
+    say(fill(_("Backed up to {path}."), path=destination))
 
 
 @click.command(name="copy")
@@ -367,16 +402,30 @@ def copy_to(ctx: click.Context, destination: str) -> None:
         transient=True,
         disable=not err_console.is_terminal,
     ) as progress:
-        task = progress.add_task("Copying", total=None)
+        task = progress.add_task(_("Copying"), total=None)
 
         def show(table: str, done: int, total: int) -> None:
-            progress.update(task, description=f"Copying {table}", completed=done, total=total)
+            description = _("Copying {table}").format(table=table)
+            progress.update(task, description=description, completed=done, total=total)
 
         rows = copy_database(opts.target, destination, show)
+    deals = rows.get("deals", 0)
     say(
-        f"Copied {rows.get('deals', 0)} deals ({rows.get('stage_changes', 0)} stage changes, "
-        f"{rows.get('activities', 0)} activities), {rows.get('pipelines', 0)} pipelines and "
-        f"{rows.get('users', 0)} users into {clean(_without_password(destination))}."
+        fill(
+            ngettext(
+                "Copied {deals} deal ({stage_changes} stage changes, {activities} activities), "
+                "{pipelines} pipelines and {users} users into {target}.",
+                "Copied {deals} deals ({stage_changes} stage changes, {activities} activities), "
+                "{pipelines} pipelines and {users} users into {target}.",
+                deals,
+            ),
+            deals=deals,
+            stage_changes=rows.get("stage_changes", 0),
+            activities=rows.get("activities", 0),
+            pipelines=rows.get("pipelines", 0),
+            users=rows.get("users", 0),
+            target=_without_password(destination),
+        )
     )
 
 
@@ -390,9 +439,11 @@ def _server_dumps(target: str) -> tuple[list[BackupInfo], str]:
     try:
         name = make_url(target).database
     except ArgumentError:
-        raise FunnelError(f"not a database path or URL: {clean(target)}") from None
+        raise FunnelError(
+            _("not a database path or URL: {target}").format(target=clean(target))
+        ) from None
     if not name:
-        raise FunnelError("an in-memory database has no backups")
+        raise FunnelError(_("an in-memory database has no backups"))
     return list_dumps(paths.data_dir() / "backups", name), _without_password(target)
 
 
@@ -408,12 +459,26 @@ def _list_backups(ctx: click.Context) -> None:
         path = path.expanduser().absolute()
         found, of = list_backups(path, backup_dir(path, opts.settings.backup_dir)), str(path)
     if not found:
-        say(f"No backups of {clean(of)} yet.")
+        say(fill(_("No backups of {database} yet."), database=of))
         return
+    width = max(len(_(kind)) for kind in BACKUP_KINDS)
     for info in found:
         when = datetime.fromtimestamp(info.modified).strftime("%Y-%m-%d %H:%M")
-        kind = "auto  " if info.automatic else "manual"
-        say(f"{when}  {kind}  {info.size / 1_048_576:8.1f} MB  {clean(str(info.path))}")
+        kind = _(BACKUP_KINDS[0] if info.automatic else BACKUP_KINDS[1]).ljust(width)
+        size = f"{info.size / 1_048_576:8.1f}"
+        say(
+            fill(
+                _("{when}  {kind}  {size} MB  {path}"),
+                when=when,
+                kind=kind,
+                size=size,
+                path=str(info.path),
+            )
+        )
+
+
+BACKUP_KINDS = (N_("auto"), N_("manual"))
+"""How a backup was made, as `backup --list` shows it (automatic, then by hand)."""
 
 
 def _without_password(target: str) -> str:

@@ -14,6 +14,7 @@ from funnel_tui.cli.base import (
     DURATION,
     FORMAT,
     Options,
+    fill,
     open_services_for,
     out_console,
     say,
@@ -22,9 +23,18 @@ from funnel_tui.domain.dates import local_zone, utc_now
 from funnel_tui.domain.models import ActivityKind, Deal, DealDraft, Direction, Outcome
 from funnel_tui.domain.money import parse_money
 from funnel_tui.domain.when import describe, parse_when
-from funnel_tui.render.safe import clean, safe_text
+from funnel_tui.i18n import N_, _
 from funnel_tui.services import Services
 from funnel_tui.services.deals import find_stage
+
+LOGGED = {
+    ActivityKind.CALL: N_("Logged a call on deal {number}."),
+    ActivityKind.MEETING: N_("Logged a meeting on deal {number}."),
+    ActivityKind.EMAIL: N_("Logged a email on deal {number}."),
+    ActivityKind.MESSAGE: N_("Logged a message on deal {number}."),
+    ActivityKind.NOTE: N_("Logged a note on deal {number}."),
+}
+"""What `funnel log` says it recorded, for each kind of activity."""
 
 # --- scriptable edits ----------------------------------------------------------------------
 
@@ -93,9 +103,10 @@ def add(
             )
         if created:
             say(
-                "Created pipeline ",
-                safe_text(found.name),
-                " (B2B template): the database had none.",
+                fill(
+                    _("Created pipeline {name} (B2B template): the database had none."),
+                    name=found.name,
+                )
             )
         stage_id = None
         if stage:
@@ -106,7 +117,14 @@ def add(
     if fmt == "json":
         out_console.print_json(json.dumps({"id": deal.id, "version": deal.version}))
     else:
-        say(f"Added deal {deal.id}: ", safe_text(deal.title), f" in {clean(found.name)}.")
+        say(
+            fill(
+                _("Added deal {number}: {title} in {pipeline}."),
+                number=deal.id,
+                title=deal.title,
+                pipeline=found.name,
+            )
+        )
 
 
 def _move_report(services: Services, moved: Deal) -> None:
@@ -115,7 +133,14 @@ def _move_report(services: Services, moved: Deal) -> None:
     pipeline = services.pipelines.find(str(moved.pipeline_id))
     source = pipeline.stage(change.from_stage_id).name if change.from_stage_id else "—"
     target = pipeline.stage(change.to_stage_id).name
-    say(f"Deal {moved.id}: ", safe_text(source), " → ", safe_text(target), ".")
+    say(
+        fill(
+            _("Deal {number}: {source} → {target}."),
+            number=moved.id,
+            source=source,
+            target=target,
+        )
+    )
 
 
 @click.command()
@@ -232,7 +257,7 @@ def log(
             at=at,
             by=by,
         )
-    say(f"Logged a {kind} on deal {deal_id}.")
+    say(_(LOGGED[activity_kind]).format(number=deal_id))
 
 
 @click.command(name="next")
@@ -255,7 +280,7 @@ def next_contact(
     """Set the next contact of a deal. WHEN as you would say it: tomorrow 10:00, fri, +3d,
     in 2 hours, 25.12 14:30, 2026-12-25 15:30, завтра, через 3 дня."""
     if clear == bool(when):
-        raise click.UsageError("give either WHEN or --clear")
+        raise click.UsageError(_("give either WHEN or --clear"))
     now = at or utc_now()
     understood = parse_when(" ".join(when), now, local_zone()) if when else None
     with open_services_for(ctx) as services:
@@ -263,9 +288,15 @@ def next_contact(
             deal_id, understood.at if understood else None, note, at=at, by=by
         )
     if understood is None:
-        say(f"Deal {deal_id}: next contact cleared.")
+        say(_("Deal {number}: next contact cleared.").format(number=deal_id))
     else:
-        say(f"Deal {deal_id}: next contact {describe(understood, now)}.")
+        say(
+            fill(
+                _("Deal {number}: next contact {when}."),
+                number=deal_id,
+                when=describe(understood, now),
+            )
+        )
 
 
 @click.command()
@@ -276,7 +307,11 @@ def delete(ctx: click.Context, deal_id: int, by: str | None) -> None:
     """Delete a deal (softly: `funnel restore` brings it back)."""
     with open_services_for(ctx) as services:
         services.deals.delete(deal_id, by=by)
-    say(f"Deleted deal {deal_id} (`funnel restore {deal_id}` brings it back).")
+    say(
+        _("Deleted deal {number} (`funnel restore {number}` brings it back).").format(
+            number=deal_id
+        )
+    )
 
 
 @click.command()
@@ -287,4 +322,4 @@ def restore(ctx: click.Context, deal_id: int, by: str | None) -> None:
     """Bring back a deleted deal."""
     with open_services_for(ctx) as services:
         services.deals.restore(deal_id, by=by)
-    say(f"Restored deal {deal_id}.")
+    say(_("Restored deal {number}.").format(number=deal_id))

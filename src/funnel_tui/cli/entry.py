@@ -22,11 +22,11 @@ from funnel_tui.cli import (
     team,
     users,
 )
-from funnel_tui.cli.base import cli, err_console
+from funnel_tui.cli.base import cli, err_console, fill
 from funnel_tui.cli.localized import route_click_messages, translate_help
 from funnel_tui.config import load_settings
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.i18n import language_from_environment, set_language
+from funnel_tui.i18n import _, language_from_environment, set_language
 from funnel_tui.render.safe import safe_text
 
 # `funnel --help` lists the commands in this order (the group keeps the order they are added in).
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         err.show()
         return err.exit_code
     except click.exceptions.Abort:
-        err_console.print("Aborted.")
+        err_console.print(_("Aborted."))
         return 1
     except FunnelError as err:
         err_console.print(Text("funnel: ") + safe_text(err))
@@ -85,9 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
         where = _log_crash()
         err_console.print(
-            Text("funnel: internal error: ")
-            + safe_text(f"{type(err).__name__}: {err}")
-            + Text(f" (details in {where})")
+            fill(
+                _("funnel: internal error: {error} (details in {where})"),
+                error=f"{type(err).__name__}: {err}",
+                where=Text(where),
+            )
         )
         return 1
     return result if isinstance(result, int) else 0
@@ -112,5 +114,5 @@ def _log_crash() -> str:
         logging.basicConfig(filename=path, level=logging.ERROR)
         logging.getLogger("funnel").error("unexpected error\n%s", traceback.format_exc())
     except OSError:
-        return "the terminal: could not write the log"
+        return _("the terminal: could not write the log")
     return str(path)

@@ -43,6 +43,7 @@ from funnel_tui.analytics.team import team_report
 from funnel_tui.cli.base import out_console, owner_id
 from funnel_tui.cli.report import REPORT_NAMES
 from funnel_tui.domain.money import Money, normalize_currency
+from funnel_tui.i18n import _
 from funnel_tui.render.forecast_chart import ForecastChart, odds_table
 from funnel_tui.render.kpi_tiles import KPIS, KpiTiles, kpi_change
 from funnel_tui.render.loss_bars import LossBars
@@ -134,7 +135,7 @@ def _text(result: MetricsResult, zone: tzinfo) -> RenderableType:
     if isinstance(result, KpiReport):
         return KpiTiles(result, zone)
     if isinstance(result, ForecastReport):
-        title = Text("Win odds by stage", "bold")
+        title = Text(_("Win odds by stage"), "bold")
         return Group(ForecastChart(result), Text(), title, odds_table(result))
     if isinstance(result, PlanReport):
         return PlanChart(result, no_plan_hint=_plan_hint(result))
@@ -149,7 +150,7 @@ def _plan_hint(report: PlanReport) -> str:
     command += ["--month", f"{report.month:%Y-%m}"]
     if report.owner_login is not None:
         command += ["--owner", report.owner_login]
-    return f"set one with `{shlex.join(command)}`"
+    return _("set one with `{command}`").format(command=shlex.join(command))
 
 
 # --- JSON ----------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ import sys
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import FORMAT, open_services_for, say
+from funnel_tui.cli.base import FORMAT, fill, open_services_for, say, shown_kind
 from funnel_tui.domain.models import Pipeline, Stage
 from funnel_tui.domain.templates import LANGUAGES, TEMPLATES
+from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.safe import safe_json, safe_text
 
 
@@ -32,7 +33,7 @@ def list_(ctx: click.Context, fmt: str) -> None:
         sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         return
     if not pipelines:
-        say("No pipelines yet: `funnel pipeline add --template b2b` adds one.")
+        say(_("No pipelines yet: `funnel pipeline add --template b2b` adds one."))
     for shown in pipelines:
         say(Text(f"#{shown.id} ", style="dim"), safe_text(shown.name, "bold"))
         for stage in shown.stages:
@@ -53,22 +54,32 @@ def add(ctx: click.Context, name: str | None, template: str, lang: str) -> None:
     """Add a pipeline made from a built-in template (NAME: the template's own by default)."""
     with open_services_for(ctx, create=True) as services:
         added = services.pipelines.create_from_template(template, lang, name)
-    say(f"Added pipeline #{added.id} ", safe_text(added.name, "bold"), ":")
+    say(
+        fill(
+            _("Added pipeline #{number} {name}:"),
+            number=added.id,
+            name=safe_text(added.name, "bold"),
+        )
+    )
     for stage in added.stages:
         say("  ", _stage_line(stage))
 
 
 def _stage_line(stage: Stage) -> Text:
     line = safe_text(stage.name)
-    notes = [stage.kind.value]
+    notes = [shown_kind(stage.kind.value)]
     if stage.is_open:
-        notes.append(f"{stage.probability} %")
+        notes.append(_("{percent} %").format(percent=stage.probability))
         if stage.is_key:
-            notes.append("key stage")
+            notes.append(_("key stage"))
         if stage.on_hold:
-            notes.append("holds deals until their revival date")
+            notes.append(_("holds deals until their revival date"))
         elif stage.rot_days:
-            notes.append(f"rots after {stage.rot_days} d")
+            notes.append(
+                ngettext("rots after {n} d", "rots after {n} d", stage.rot_days).format(
+                    n=stage.rot_days
+                )
+            )
     line.append(f"  ({', '.join(notes)})", style="dim")
     return line
 

@@ -10,8 +10,17 @@ from datetime import date
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import FORMAT, open_services_for, options, owner_id, say, value_type
+from funnel_tui.cli.base import (
+    FORMAT,
+    fill,
+    open_services_for,
+    options,
+    owner_id,
+    say,
+    value_type,
+)
 from funnel_tui.domain.dates import local_zone
+from funnel_tui.i18n import _
 from funnel_tui.render.format import format_money
 from funnel_tui.render.safe import safe_json, safe_text
 from funnel_tui.services import Services
@@ -66,7 +75,7 @@ def set_(
             or (current.currency if current else options(ctx).settings.effective_currency),
             owner_id=user,
         )
-    say("Plan ", _described(line))
+    say(fill(_("Plan {plan}"), plan=_described(line)))
 
 
 @plan.command(name="clear")
@@ -81,7 +90,7 @@ def clear(ctx: click.Context, pipeline: str | None, owner: str | None, month: da
         line = services.plans.clear_plan(
             found.id, month=month or _this_month(services), owner_id=owner_id(services, owner)
         )
-    say("Cleared: ", _described(line))
+    say(fill(_("Cleared: {plan}"), plan=_described(line)))
 
 
 @plan.command(name="list")
@@ -99,7 +108,7 @@ def list_(ctx: click.Context, pipeline: str | None, fmt: str) -> None:
         sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         return
     if not lines:
-        say("No plans yet: `funnel plan set AMOUNT --pipeline NAME` sets one.")
+        say(_("No plans yet: `funnel plan set AMOUNT --pipeline NAME` sets one."))
     for line in lines:
         say(_described(line))
 
@@ -110,17 +119,21 @@ def _this_month(services: Services) -> date:
 
 def _described(line: PlanLine) -> Text:
     """`New clients (anna) from 2026-10: 1,500,000.00 RUB a month`."""
-    text = safe_text(line.pipeline_name, "bold")
-    if line.owner_login is not None:
-        text.append(" (")
-        text.append_text(safe_text(line.owner_login))
-        text.append(")")
-    text.append(f" from {line.month:%Y-%m}: ")
     if line.amount is None:
-        text.append("no plan", style="dim")
+        amount = Text(_("no plan"), style="dim")
     else:
-        text.append(f"{format_money(line.amount)} a month")
-    return text
+        amount = Text(_("{amount} a month").format(amount=format_money(line.amount)))
+    if line.owner_login is None:
+        template = _("{pipeline} from {month}: {amount}")
+    else:
+        template = _("{pipeline} ({owner}) from {month}: {amount}")
+    return fill(
+        template,
+        pipeline=safe_text(line.pipeline_name, "bold"),
+        owner=line.owner_login,
+        month=f"{line.month:%Y-%m}",
+        amount=amount,
+    )
 
 
 def _line_json(line: PlanLine) -> dict[str, object]:

@@ -24,6 +24,7 @@ from funnel_tui.cli.base import (
     owner_id,
 )
 from funnel_tui.domain.dates import local_zone
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import safe_json, safe_text
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ class MonthCount(click.ParamType[int]):
         text = str(value).strip()
         if not text.isdigit() or not MIN_MONTHS <= int(text) <= MAX_MONTHS:
             raise ReportUsageError(
-                f"--months: {value!r} is not a number of months from {MIN_MONTHS} to {MAX_MONTHS}"
+                _("--months: {value!r} is not a number of months from {low} to {high}").format(
+                    value=value, low=MIN_MONTHS, high=MAX_MONTHS
+                )
             )
         return int(text)
 
@@ -82,7 +85,11 @@ def check_choice(reports: tuple[str, ...], fmt: str) -> None:
     """JSON and CSV are one document of one shape: one report at a time."""
     if fmt != "text" and len(reports) > 1:
         flags = ", ".join(f"--{name}" for name in reports)
-        raise ReportUsageError(f"--format {fmt} takes one report at a time (got {flags})")
+        raise ReportUsageError(
+            _("--format {format} takes one report at a time (got {flags})").format(
+                format=fmt, flags=flags
+            )
+        )
 
 
 def _chosen_reports(ctx: click.Context, flags: dict[str, bool]) -> tuple[str, ...]:
@@ -95,11 +102,11 @@ def _chosen_reports(ctx: click.Context, flags: dict[str, bool]) -> tuple[str, ..
         return source is not None and source is not click.core.ParameterSource.DEFAULT
 
     if chosen and given("view"):
-        raise ReportUsageError("--view is for the funnel report (no --kpi, --forecast, …)")
+        raise ReportUsageError(_("--view is for the funnel report (no --kpi, --forecast, …)"))
     if given("months") and "forecast" not in chosen:
-        raise ReportUsageError("--months goes with --forecast")
+        raise ReportUsageError(_("--months goes with --forecast"))
     if given("month") and "plan" not in chosen:
-        raise ReportUsageError("--month goes with --plan")
+        raise ReportUsageError(_("--month goes with --plan"))
     return chosen
 
 
@@ -167,9 +174,9 @@ def report(
     from funnel_tui.domain.money import normalize_currency
 
     if period is not None and (first or last):
-        raise click.UsageError("give either --period or --from/--to, not both")
+        raise click.UsageError(_("give either --period or --from/--to, not both"))
     if (first is None) != (last is None):
-        raise click.UsageError("--from and --to go together")
+        raise click.UsageError(_("--from and --to go together"))
     flags = {"kpi": kpi, "forecast": forecast, "plan": plan, "team": team, "losses": losses}
     chosen_reports = _chosen_reports(ctx, flags)
     if chosen_reports:
@@ -361,5 +368,5 @@ def _print_text(report: Any) -> None:
     losses = loss_table(report)
     if losses is not None:
         out_console.print()
-        out_console.print(Text("Losses by stage and reason", style="bold"))
+        out_console.print(Text(_("Losses by stage and reason"), style="bold"))
         out_console.print(losses)

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
-from rich.text import Text
 
-from funnel_tui.cli.base import err_console, options, say, vet_database
+from funnel_tui.cli.base import err_console, options, say, vet_database, warn
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import safe_text
 
 if TYPE_CHECKING:
@@ -73,11 +73,13 @@ def resolve_address(host: str, port: int) -> Address:
     error at `--host`."""
     name = host.strip().removeprefix("[").removesuffix("]")
     if not name:
-        raise OneLineUsageError("--host: give an address or a name, e.g. 127.0.0.1")
+        raise OneLineUsageError(_("--host: give an address or a name, e.g. 127.0.0.1"))
     try:
         found = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise OneLineUsageError(f"--host: {host!r} is not an address or a known name") from None
+        raise OneLineUsageError(
+            _("--host: {host!r} is not an address or a known name").format(host=host)
+        ) from None
     addresses = tuple(dict.fromkeys(str(info[4][0]).split("%")[0] for info in found))
     return Address(host=name, port=port, addresses=addresses)
 
@@ -88,19 +90,21 @@ def check_exposure(address: Address, *, public: bool) -> str | None:
         return None
     if not public:
         raise OneLineUsageError(
-            f"--host {address.host} lets other machines in and there is no login; "
-            "add --public if that is what you want"
+            _(
+                "--host {host} lets other machines in and there is no login; "
+                "add --public if that is what you want"
+            ).format(host=address.host)
         )
-    return (
-        f"serving on {address.host}:{address.port} with no login: anyone who can reach this "
+    return _(
+        "serving on {host}:{port} with no login: anyone who can reach this "
         "port can read and change the data"
-    )
+    ).format(host=address.host, port=address.port)
 
 
 def check_port_free(address: Address) -> None:
     """Bind and release the port on each address first: a port in use, or an address that is
     not this machine's, is a one-line error before anything is printed."""
-    for family, kind, proto, _, sockaddr in socket.getaddrinfo(
+    for family, kind, proto, _name, sockaddr in socket.getaddrinfo(
         address.host, address.port, type=socket.SOCK_STREAM
     ):
         with socket.socket(family, kind, proto) as probe:
@@ -114,14 +118,18 @@ def check_port_free(address: Address) -> None:
 def _bind_error(address: Address, err: OSError) -> str:
     where = f"{address.host}:{address.port}"
     if err.errno == errno.EADDRINUSE:
-        return (
-            f"port {address.port} is already in use on {address.host}; choose another with --port"
+        return _("port {port} is already in use on {host}; choose another with --port").format(
+            port=address.port, host=address.host
         )
     if err.errno == errno.EACCES:
-        return f"no permission to listen on {where} (ports below 1024 need root)"
+        return _("no permission to listen on {where} (ports below 1024 need root)").format(
+            where=where
+        )
     if err.errno == errno.EADDRNOTAVAIL:
-        return f"cannot listen on {where}: {address.host} is not an address of this machine"
-    return f"cannot listen on {where}: {err.strerror or err}"
+        return _("cannot listen on {where}: {host} is not an address of this machine").format(
+            where=where, host=address.host
+        )
+    return _("cannot listen on {where}: {reason}").format(where=where, reason=err.strerror or err)
 
 
 def served_target(target: str) -> str:
@@ -130,8 +138,10 @@ def served_target(target: str) -> str:
     if "://" in target:
         if target.split("?")[0] in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
             raise FunnelError(
-                "an in-memory database cannot be served: each browser tab would get its own, "
-                "empty one; give a file with --db"
+                _(
+                    "an in-memory database cannot be served: each browser tab would get its "
+                    "own, empty one; give a file with --db"
+                )
             )
         return target
     return str(Path(target).expanduser().absolute())
@@ -188,20 +198,21 @@ def serve(ctx: click.Context, host: str, port: int, dashboard: bool, public: boo
     check_database(opts.target)
     check_port_free(address)
     if warning is not None:
-        err_console.print(Text("funnel: warning: ") + safe_text(warning))
+        warn(warning)
+    title = _("Funnel dashboard") if dashboard else "Funnel"
     try:
-        server = build_server(
-            command, address, title="Funnel dashboard" if dashboard else "Funnel", public=public
-        )
+        server = build_server(command, address, title=title, public=public)
     except ImportError as err:
         raise FunnelError(
-            f"serving needs textual-serve ({err.name or err}): pip install textual-serve"
+            _("serving needs textual-serve ({module}): pip install textual-serve").format(
+                module=err.name or err
+            )
         ) from None
     try:
         server.serve()
     except OSError as err:  # lost a race for the port since check_port_free
         raise FunnelError(_bind_error(address, err)) from None
-    say("Stopped.")
+    say(_("Stopped."))
 
 
 def build_server(command: str, address: Address, *, title: str, public: bool) -> Server:
@@ -218,7 +229,7 @@ def build_server(command: str, address: Address, *, title: str, public: bool) ->
             self._sessions: set[asyncio.Task[object]] = set()
 
         async def on_startup(self, app: web.Application) -> None:
-            say(f"Serving {title} at {address.url}  (Ctrl+C stops)")
+            say(_("Serving {title} at {url}  (Ctrl+C stops)").format(title=title, url=address.url))
 
         async def on_shutdown(self, app: web.Application) -> None:
             # Open websockets would hold the shutdown for a minute: end them (each one's

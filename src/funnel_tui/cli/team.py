@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import err_console, options, say, vet_database
+from funnel_tui.cli.base import fill, options, say, shown_role, vet_database, warn
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import safe_text
 
 
@@ -44,15 +45,27 @@ def init_team(ctx: click.Context, path: Path, group: str) -> None:
     fix_team_modes(path, gid)
     vet_database(options(ctx), str(path))
     for warning in prepared.warnings:
-        err_console.print(Text("funnel: warning: ") + safe_text(warning))
-    done = "Kept the Funnel database at " if prepared.existing_funnel else "Created "
-    say(done, safe_text(path, "bold"), f" for group {group} (file mode 0660).")
+        warn(warning)
+    if prepared.existing_funnel:
+        done = _("Kept the Funnel database at {path} for group {group} (file mode 0660).")
+    else:
+        done = _("Created {path} for group {group} (file mode 0660).")
+    say(fill(done, path=safe_text(path, "bold"), group=Text(group)))
     if prepared.created_directory:
-        say(f"Created {path.parent} (group {group}, setgid, mode 2770).")
+        say(
+            _("Created {directory} (group {group}, setgid, mode 2770).").format(
+                directory=path.parent, group=group
+            )
+        )
     say(
-        "You (",
-        safe_text(lead.login),
-        f") are a {lead.role.value}. Add teammates: funnel --db {path} users add LOGIN "
-        '--role rep --name "Full Name"',
+        fill(
+            _(
+                "You ({login}) are a {role}. Add teammates: funnel --db {path} users add LOGIN "
+                '--role rep --name "Full Name"'
+            ),
+            login=lead.login,
+            role=Text(shown_role(lead.role.value)),
+            path=Text(str(path)),
+        )
     )
-    say(f"Everyone opens it with `funnel --db {path}` or FUNNEL_DB={path}.")
+    say(_("Everyone opens it with `funnel --db {path}` or FUNNEL_DB={path}.").format(path=path))

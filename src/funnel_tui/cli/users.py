@@ -12,8 +12,9 @@ import sys
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import FORMAT, open_services_for, say
+from funnel_tui.cli.base import FORMAT, ROLES, fill, open_services_for, say, shown_role
 from funnel_tui.domain.models import User
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import safe_json, safe_text
 
 ROLE = click.Choice(["lead", "rep"], case_sensitive=False)
@@ -36,13 +37,17 @@ def list_(ctx: click.Context, fmt: str) -> None:
         sys.stdout.write(safe_json(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         return
     if not everyone:
-        say("No users yet: `funnel users add LOGIN --role lead` adds one.")
+        say(_("No users yet: `funnel users add LOGIN --role lead` adds one."))
     width = max((len(user.login) for user in everyone), default=0)
+    role_width = max(len(shown_role(role)) for role in ROLES)
     for user in everyone:
         say(
             safe_text(user.login.ljust(width), "bold"),
             "  ",
-            Text(user.role.value.ljust(4), style="cyan" if user.role.value == "lead" else ""),
+            Text(
+                shown_role(user.role.value).ljust(role_width),
+                style="cyan" if user.role.value == "lead" else "",
+            ),
             "  ",
             safe_text(user.display_name),
         )
@@ -58,7 +63,7 @@ def add(ctx: click.Context, login: str, role: str, name: str | None) -> None:
     lead may add users."""
     with open_services_for(ctx) as services:
         added = services.users.add(login, role=role, name=name)
-    say("Added ", _describe(added), ".")
+    say(fill(_("Added {user}."), user=_describe(added)))
 
 
 @users.command(name="set")
@@ -69,17 +74,18 @@ def add(ctx: click.Context, login: str, role: str, name: str | None) -> None:
 def set_(ctx: click.Context, login: str, role: str | None, name: str | None) -> None:
     """Change LOGIN's role or display name."""
     if role is None and name is None:
-        raise click.UsageError("give --role, --name or both")
+        raise click.UsageError(_("give --role, --name or both"))
     with open_services_for(ctx) as services:
         changed = services.users.change(login, role=role, name=name)
-    say("Now ", _describe(changed), ".")
+    say(fill(_("Now {user}."), user=_describe(changed)))
 
 
 def _describe(user: User) -> Text:
-    return (
-        safe_text(user.login, "bold")
-        + Text(f" ({user.role.value}, ")
-        + (safe_text(user.display_name) + Text(")"))
+    return fill(
+        _("{login} ({role}, {name})"),
+        login=safe_text(user.login, "bold"),
+        role=shown_role(user.role.value),
+        name=user.display_name,
     )
 
 

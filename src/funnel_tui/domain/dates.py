@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.validation import shown
+from funnel_tui.i18n import _
 
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -32,13 +33,18 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 def check_year(moment: date, field: str = "date") -> None:
     """Refuse a date (or datetime) outside the years MIN_YEAR..MAX_YEAR."""
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise ValidationError(field, f"year {moment.year} is not between {MIN_YEAR} and {MAX_YEAR}")
+        raise ValidationError(
+            field,
+            _("year {year} is not between {first} and {last}").format(
+                year=moment.year, first=MIN_YEAR, last=MAX_YEAR
+            ),
+        )
 
 
 def check_moment(moment: datetime, field: str = "time") -> datetime:
     """An aware instant within the allowed years (in its own zone), as UTC."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValidationError(field, "needs a time zone")
+        raise ValidationError(field, _("needs a time zone"))
     check_year(moment, field)
     return moment.astimezone(UTC)
 
@@ -91,7 +97,7 @@ def parse_date(text: str, field: str = "date", *, check_years: bool = True) -> d
             parsed = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(
-            field, f"{shown(text)} is not a date (use 2026-12-25 or 25.12.2026)"
+            field, _("{text} is not a date (use 2026-12-25 or 25.12.2026)").format(text=shown(text))
         ) from None
     if check_years:
         check_year(parsed, field)
@@ -104,7 +110,7 @@ def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) 
     A form without an offset is local time; a date alone means midnight local time.
     """
     raw = text.strip()
-    date_part, _, time_part = raw.replace("T", " ", 1).partition(" ")
+    date_part, _sep, time_part = raw.replace("T", " ", 1).partition(" ")
     if _DMY.match(date_part):
         day = parse_date(date_part, field)
         clock = _parse_time(time_part.strip(), field) if time_part.strip() else time()
@@ -114,7 +120,9 @@ def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) 
     except ValueError:
         raise ValidationError(
             field,
-            f"{shown(text)} is not a date and time (use 2026-12-25 15:30 or 25.12.2026 15:30)",
+            _("{text} is not a date and time (use 2026-12-25 15:30 or 25.12.2026 15:30)").format(
+                text=shown(text)
+            ),
         ) from None
     check_year(moment, field)
     return to_utc(moment, local)
@@ -123,12 +131,14 @@ def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) 
 def _parse_time(text: str, field: str) -> time:
     match = _TIME.match(text)
     if not match:
-        raise ValidationError(field, f"{shown(text)} is not a time (use 15:30)")
+        raise ValidationError(field, _("{text} is not a time (use 15:30)").format(text=shown(text)))
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     try:
         return time(hour, minute, second)
     except ValueError:
-        raise ValidationError(field, f"{shown(text)} is not a time (use 15:30)") from None
+        raise ValidationError(
+            field, _("{text} is not a time (use 15:30)").format(text=shown(text))
+        ) from None
 
 
 def format_utc(moment: datetime) -> str:
@@ -147,9 +157,13 @@ def parse_utc(text: str, field: str = "time") -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except (ValueError, TypeError):
-        raise ValidationError(field, f"{shown(text)} is not an ISO 8601 timestamp") from None
+        raise ValidationError(
+            field, _("{text} is not an ISO 8601 timestamp").format(text=shown(text))
+        ) from None
     if moment.tzinfo is None:
-        raise ValidationError(field, f"{shown(text)} has no time zone (add Z for UTC)")
+        raise ValidationError(
+            field, _("{text} has no time zone (add Z for UTC)").format(text=shown(text))
+        )
     return check_moment(moment, field)
 
 
@@ -165,4 +179,6 @@ def parse_duration(text: str, field: str = "duration") -> int:
     if raw and parts and any(parts.groups()):
         hours, minutes, seconds = (int(group or 0) for group in parts.groups())
         return hours * 3600 + minutes * 60 + seconds
-    raise ValidationError(field, f"{shown(text)} is not a duration (use 90s, 3m, 1h30m or 2:30)")
+    raise ValidationError(
+        field, _("{text} is not a duration (use 90s, 3m, 1h30m or 2:30)").format(text=shown(text))
+    )

@@ -19,12 +19,15 @@ from funnel_tui.domain.validation import (
     clean_tags,
     clean_title,
 )
+from funnel_tui.i18n import _
 
 
 def clean_draft(draft: DealDraft) -> DealDraft:
     """Return `draft` with every field validated and normalised (stripped, empties to None)."""
     if not isinstance(draft.value, Money):
-        raise ValidationError("value", f"{draft.value!r} is not an amount")
+        raise ValidationError(
+            "value", _("{value} is not an amount").format(value=repr(draft.value))
+        )
     value = check_money(draft.value)
     if draft.expected_close is not None:
         check_year(draft.expected_close, "expected_close")

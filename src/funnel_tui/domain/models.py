@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import _
 
 
 class StageKind(enum.StrEnum):
@@ -120,7 +121,11 @@ class Pipeline:
         for stage in self.stages:
             if stage.id == stage_id:
                 return stage
-        raise NotFoundError(f"stage {stage_id} is not in pipeline {self.name!r}")
+        raise NotFoundError(
+            _("stage {stage} is not in pipeline {pipeline}").format(
+                stage=stage_id, pipeline=repr(self.name)
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)

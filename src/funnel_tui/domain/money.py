@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.validation import shown
+from funnel_tui.i18n import N_, _
 
 # Active ISO 4217 codes (2024 list, without funds and precious metals).
 _ISO_CODES = frozenset(
@@ -221,7 +222,12 @@ _SYMBOLS = {
 # Largest amount we accept, in minor units (10^13: a hundred billion roubles or dollars); a
 # signed 64-bit integer holds the sum of nearly a million such deals.
 MAX_MINOR = 10**13
-_TOO_LARGE = f"is too large (more than {MAX_MINOR:,} minor units, the most Funnel accepts)"
+_TOO_LARGE = N_("is too large (more than {limit} minor units, the most Funnel accepts)")
+
+
+def _too_large() -> str:
+    return _(_TOO_LARGE).format(limit=f"{MAX_MINOR:,}")
+
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -239,7 +245,9 @@ def currency_exponent(code: str) -> int:
 def normalize_currency(code: str) -> str:
     """Return the ISO 4217 code for `code` (a code in any case, or a common symbol)."""
     if not isinstance(code, str):
-        raise ValidationError("currency", f"{shown(code)} is not a currency code")
+        raise ValidationError(
+            "currency", _("{code} is not a currency code").format(code=shown(code))
+        )
     cleaned = code.strip()
     symbol = _SYMBOLS.get(cleaned.lower())
     if symbol:
@@ -247,7 +255,10 @@ def normalize_currency(code: str) -> str:
     upper = cleaned.upper()
     if upper not in _ISO_CODES:
         raise ValidationError(
-            "currency", f"unknown currency {shown(code)} (use an ISO code such as RUB, USD, EUR)"
+            "currency",
+            _("unknown currency {code} (use an ISO code such as RUB, USD, EUR)").format(
+                code=shown(code)
+            ),
         )
     return upper
 
@@ -268,19 +279,23 @@ class Money:
         if isinstance(amount, float | bool) or not isinstance(amount, Decimal | int | str):
             raise ValidationError(
                 "value",
-                f"{shown(amount)} is not an exact amount (give text or an integer, not a float)",
+                _("{amount} is not an exact amount (give text or an integer, not a float)").format(
+                    amount=shown(amount)
+                ),
             )
         try:
             value = Decimal(amount.strip() if isinstance(amount, str) else amount)
         except (InvalidOperation, ValueError):
-            raise ValidationError("value", f"not a number: {shown(amount)}") from None
+            raise ValidationError(
+                "value", _("not a number: {amount}").format(amount=shown(amount))
+            ) from None
         if not value.is_finite():
-            raise ValidationError("value", f"not a number: {shown(amount)}")
+            raise ValidationError("value", _("not a number: {amount}").format(amount=shown(amount)))
         if value < 0:
-            raise ValidationError("value", "must not be negative")
+            raise ValidationError("value", _("must not be negative"))
         # The bound first: a huge number would overflow the decimal context below.
         if value.adjusted() > 20 or value.scaleb(exponent) > MAX_MINOR:
-            raise ValidationError("value", _TOO_LARGE)
+            raise ValidationError("value", _too_large())
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             number = str(amount).strip()  # a valid number by now: no quotes needed
@@ -307,11 +322,13 @@ def check_money(money: Money, field: str = "value") -> Money:
     or a bool), not negative, at most MAX_MINOR, in an ISO 4217 currency (normalised)."""
     minor = money.minor
     if isinstance(minor, bool) or not isinstance(minor, int):
-        raise ValidationError(field, f"{shown(minor)} is not a whole number of minor units")
+        raise ValidationError(
+            field, _("{minor} is not a whole number of minor units").format(minor=shown(minor))
+        )
     if minor < 0:
-        raise ValidationError(field, "must not be negative")
+        raise ValidationError(field, _("must not be negative"))
     if minor > MAX_MINOR:
-        raise ValidationError(field, _TOO_LARGE)
+        raise ValidationError(field, _too_large())
     try:
         code = normalize_currency(money.currency)
     except ValidationError as err:
@@ -328,11 +345,11 @@ def parse_money(text: str, default_currency: str) -> Money:
     """
     raw = text.strip().replace("\u2212", "-")  # a typographic minus is a minus
     if not raw:
-        raise ValidationError("value", "is empty")
+        raise ValidationError("value", _("is empty"))
     currency, number = _split_currency(raw, default_currency)
     number = _SPACES.sub("", number)
     if not _NUMBER.match(number):
-        raise ValidationError("value", f"not an amount: {shown(text)}")
+        raise ValidationError("value", _("not an amount: {text}").format(text=shown(text)))
     exponent = currency_exponent(currency)
     return Money.from_major(_to_decimal_string(number, exponent, text), currency)
 
@@ -344,13 +361,13 @@ def _split_currency(raw: str, default_currency: str) -> tuple[str, str]:
     )
     if match is None:
         if raw.lstrip().startswith("-"):
-            raise ValidationError("value", "must not be negative")
-        raise ValidationError("value", f"not an amount: {shown(raw)}")
+            raise ValidationError("value", _("must not be negative"))
+        raise ValidationError("value", _("not an amount: {text}").format(text=shown(raw)))
     if match["num"].endswith((",", ".")) or match["post"] == ".":
-        raise ValidationError("value", f"not an amount: {shown(raw)}")
+        raise ValidationError("value", _("not an amount: {text}").format(text=shown(raw)))
     pre, num, post = match["pre"], match["num"], match["post"]
     if pre and post:
-        raise ValidationError("value", f"not an amount: {shown(raw)}")
+        raise ValidationError("value", _("not an amount: {text}").format(text=shown(raw)))
     label = pre or post
     currency = normalize_currency(label) if label else normalize_currency(default_currency)
     return currency, num
@@ -375,17 +392,19 @@ def _to_decimal_string(number: str, exponent: int, original: str) -> str:
     else:
         return number
     if decimal_sep:
-        integer, _, fraction = number.rpartition(decimal_sep)
+        integer, _sep, fraction = number.rpartition(decimal_sep)
     else:
         integer, fraction = number, ""
     if (decimal_sep and decimal_sep in integer) or (group_sep and group_sep in fraction):
-        raise ValidationError("value", f"not an amount: {shown(original)}")
+        raise ValidationError("value", _("not an amount: {text}").format(text=shown(original)))
     groups = integer.split(group_sep) if group_sep else [integer]
     if len(groups) > 1 and (
         not 1 <= len(groups[0]) <= 3
         or groups[0] == "0"
         or any(len(group) != 3 for group in groups[1:])
     ):
-        raise ValidationError("value", f"misplaced thousands separator in {shown(original)}")
+        raise ValidationError(
+            "value", _("misplaced thousands separator in {text}").format(text=shown(original))
+        )
     joined = "".join(groups)
     return f"{joined}.{fraction}" if fraction else joined

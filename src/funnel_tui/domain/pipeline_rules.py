@@ -7,6 +7,23 @@ from collections.abc import Iterable, Mapping
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import PipelineSpec, Stage, StageKind
 from funnel_tui.domain.validation import MAX_TEXT, clean_text
+from funnel_tui.i18n import N_, _
+
+_NAME_TAKEN = {
+    "pipeline": (
+        N_("a pipeline named {name} exists"),
+        N_("a pipeline named {name} exists ({other})"),
+    ),
+    "stage in this pipeline": (
+        N_("a stage in this pipeline named {name} exists"),
+        N_("a stage in this pipeline named {name} exists ({other})"),
+    ),
+    "loss reason in this pipeline": (
+        N_("a loss reason in this pipeline named {name} exists"),
+        N_("a loss reason in this pipeline named {name} exists ({other})"),
+    ),
+}
+"""What `check_name_free` says, by what is named: (the same spelling, another spelling)."""
 
 MAX_LABEL = 100
 """Longest pipeline, stage or loss-reason name."""
@@ -47,7 +64,12 @@ def clean_answers(stage: Stage, answers: Mapping[str, str]) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for question, answer in answers.items():
         if question not in stage.checklist:
-            raise ValidationError("checklist", f"{question!r} is not a question of {stage.name!r}")
+            raise ValidationError(
+                "checklist",
+                _("{question} is not a question of {stage}").format(
+                    question=repr(question), stage=repr(stage.name)
+                ),
+            )
         cleaned[question] = clean_text("checklist", answer) or ""
     return cleaned
 
@@ -62,9 +84,12 @@ def clean_label(field: str, name: str) -> str:
     one line."""
     cleaned = clean_text(field, name, limit=MAX_LABEL)
     if cleaned is None:
-        raise ValidationError(field, "name is empty")
+        raise ValidationError(field, _("name is empty"))
     if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
-        raise ValidationError(field, f"{cleaned!r}: a name is one line without control characters")
+        raise ValidationError(
+            field,
+            _("{name}: a name is one line without control characters").format(name=repr(cleaned)),
+        )
     return cleaned
 
 
@@ -76,8 +101,14 @@ def check_name_free(field: str, name: str, taken: Iterable[str], what: str) -> N
     for other in taken:
         if name_key(other) == wanted:
             shown = name.strip()
-            same = "" if other.strip() == shown else f" ({other.strip()!r})"
-            raise ValidationError(field, f"a {what} named {shown!r} exists{same}")
+            if what not in _NAME_TAKEN:
+                same = "" if other.strip() == shown else f" ({other.strip()!r})"
+                raise ValidationError(field, f"a {what} named {shown!r} exists{same}")
+            alike, differently = _NAME_TAKEN[what]
+            message = alike if other.strip() == shown else differently
+            raise ValidationError(
+                field, _(message).format(name=repr(shown), other=repr(other.strip()))
+            )
 
 
 def check_unique_names(field: str, names: Iterable[str], what: str) -> None:
@@ -93,22 +124,30 @@ def check_pipeline_spec(spec: PipelineSpec) -> None:
     clean_label("pipeline", spec.name)
     kinds = [stage.kind for stage in spec.stages]
     if kinds.count(StageKind.WON) != 1 or kinds.count(StageKind.LOST) != 1:
-        raise ValidationError("pipeline", "needs exactly one won and one lost stage")
+        raise ValidationError("pipeline", _("needs exactly one won and one lost stage"))
     if StageKind.OPEN not in kinds:
-        raise ValidationError("pipeline", "needs at least one open stage")
+        raise ValidationError("pipeline", _("needs at least one open stage"))
     for stage in spec.stages:
         clean_label("stage", stage.name)
         for question in stage.checklist:
             if clean_text("checklist", question, limit=MAX_TEXT) is None:
-                raise ValidationError("checklist", f"{stage.name!r}: a question is empty")
+                raise ValidationError(
+                    "checklist", _("{stage}: a question is empty").format(stage=repr(stage.name))
+                )
     check_unique_names("stage", (stage.name for stage in spec.stages), "stage in this pipeline")
     for stage in spec.stages:
         if not 0 <= stage.probability <= 100:
-            raise ValidationError("probability", f"{stage.probability} is not within 0–100")
+            raise ValidationError(
+                "probability",
+                _("{probability} is not within 0–100").format(probability=stage.probability),
+            )
         if stage.rot_days is not None and stage.rot_days < 1:
-            raise ValidationError("rot_days", "must be at least 1 day")
+            raise ValidationError("rot_days", _("must be at least 1 day"))
         if stage.on_hold and stage.kind is not StageKind.OPEN:
-            raise ValidationError("on_hold", f"{stage.name!r}: only an open stage can hold deals")
+            raise ValidationError(
+                "on_hold",
+                _("{stage}: only an open stage can hold deals").format(stage=repr(stage.name)),
+            )
     for reason in spec.loss_reasons:
         clean_label("loss_reasons", reason)
     check_unique_names("loss_reasons", spec.loss_reasons, "loss reason in this pipeline")

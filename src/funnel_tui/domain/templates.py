@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import PipelineSpec, StageKind, StageSpec
+from funnel_tui.i18n import _
 
 LANGUAGES = ("en", "ru")
 
@@ -157,9 +158,14 @@ def template_spec(key: str, lang: str = "en", name: str | None = None) -> Pipeli
     template = TEMPLATES.get(key)
     if template is None:
         known = ", ".join(TEMPLATES)
-        raise ValidationError("template", f"unknown template {key!r} (one of: {known})")
+        raise ValidationError(
+            "template",
+            _("unknown template {key} (one of: {known})").format(key=repr(key), known=known),
+        )
     if lang not in LANGUAGES:
-        raise ValidationError("language", f"unknown language {lang!r} (en or ru)")
+        raise ValidationError(
+            "language", _("unknown language {language} (en or ru)").format(language=repr(lang))
+        )
     russian = lang == "ru"
     stages = [
         StageSpec(

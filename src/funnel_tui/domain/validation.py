@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.i18n import _, ngettext
 
 MAX_TITLE = 200
 MAX_TEXT = 500
@@ -43,12 +44,17 @@ def clean_text(field: str, value: str | None, *, limit: int = MAX_TEXT) -> str |
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationError(field, f"{shown(value)} is not text")
+        raise ValidationError(field, _("{value} is not text").format(value=shown(value)))
     stripped = value.strip()
     if not stripped:
         return None
     if len(stripped) > limit:
-        raise ValidationError(field, f"is longer than {limit} characters")
+        raise ValidationError(
+            field,
+            ngettext(
+                "is longer than {limit} character", "is longer than {limit} characters", limit
+            ).format(limit=limit),
+        )
     return stripped
 
 
@@ -58,21 +64,26 @@ def clean_external_id(value: str | None) -> str | None:
     if cleaned is not None and not all(
         char.isprintable() and not char.isspace() for char in cleaned
     ):
-        raise ValidationError("external_id", f"{shown(cleaned)} has spaces or control characters")
+        raise ValidationError(
+            "external_id",
+            _("{value} has spaces or control characters").format(value=shown(cleaned)),
+        )
     return cleaned
 
 
 def clean_title(title: str) -> str:
     cleaned = clean_text("title", title, limit=MAX_TITLE)
     if cleaned is None:
-        raise ValidationError("title", "is empty")
+        raise ValidationError("title", _("is empty"))
     return cleaned
 
 
 def clean_email(email: str | None) -> str | None:
     cleaned = clean_text("email", email, limit=MAX_EMAIL)
     if cleaned is not None and not _EMAIL.match(cleaned):
-        raise ValidationError("email", f"{cleaned!r} is not an e-mail address")
+        raise ValidationError(
+            "email", _("{value} is not an e-mail address").format(value=repr(cleaned))
+        )
     return cleaned
 
 
@@ -87,7 +98,10 @@ def clean_phone(phone: str | None) -> str | None:
     digits = sum("0" <= ch <= "9" for ch in number)
     if match is None or not 5 <= digits <= 17:
         raise ValidationError(
-            "phone", f"{cleaned!r} is not a phone number (digits, spaces, + ( ) - .)"
+            "phone",
+            _("{value} is not a phone number (digits, spaces, + ( ) - .)").format(
+                value=repr(cleaned)
+            ),
         )
     return cleaned
 
@@ -117,19 +131,27 @@ def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         if cleaned is None:
             continue
         if "," in cleaned:
-            raise ValidationError("tags", f"{cleaned!r}: a tag cannot contain a comma")
+            raise ValidationError(
+                "tags", _("{value}: a tag cannot contain a comma").format(value=repr(cleaned))
+            )
         seen.setdefault(cleaned.casefold(), cleaned)
     if len(seen) > MAX_TAGS:
-        raise ValidationError("tags", f"at most {MAX_TAGS} tags")
+        raise ValidationError(
+            "tags", ngettext("at most {n} tag", "at most {n} tags", MAX_TAGS).format(n=MAX_TAGS)
+        )
     return tuple(seen.values())
 
 
 def clean_login(login: str) -> str:
     if not isinstance(login, str):
-        raise ValidationError("login", f"{shown(login)} is not a valid login name")
+        raise ValidationError(
+            "login", _("{login} is not a valid login name").format(login=shown(login))
+        )
     cleaned = login.strip()
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}", cleaned):
-        raise ValidationError("login", f"{shown(login)} is not a valid login name")
+        raise ValidationError(
+            "login", _("{login} is not a valid login name").format(login=shown(login))
+        )
     return cleaned
 
 
@@ -137,7 +159,7 @@ def clean_duration(seconds: int | None) -> int | None:
     if seconds is not None and (
         isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= 24 * 3600
     ):
-        raise ValidationError("duration", "must be between 0 and 24 hours")
+        raise ValidationError("duration", _("must be between 0 and 24 hours"))
     return seconds
 
 
@@ -146,7 +168,7 @@ def clean_note(body: str | None, *, required: bool) -> str | None:
     (a note that is only a note must say something)."""
     cleaned = clean_text("note", body, limit=MAX_BODY)
     if required and cleaned is None:
-        raise ValidationError("note", "is empty")
+        raise ValidationError("note", _("is empty"))
     return cleaned
 
 
@@ -158,7 +180,7 @@ def clean_display_name(name: str) -> str:
     characters (the same rule for `funnel users` and for imported users)."""
     cleaned = clean_text("name", name, limit=MAX_DISPLAY_NAME)
     if cleaned is None:
-        raise ValidationError("name", "is empty")
+        raise ValidationError("name", _("is empty"))
     if any(ord(char) < 32 or ord(char) == 127 for char in cleaned):
-        raise ValidationError("name", "contains control characters")
+        raise ValidationError("name", _("contains control characters"))
     return cleaned

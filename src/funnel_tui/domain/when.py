@@ -37,23 +37,37 @@ from funnel_tui.domain.dates import (
     to_utc,
 )
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.i18n import N_, _, ngettext
 
 DEFAULT_HOUR = 10  # a day without a time means 10:00 local
 
 MAX_YEARS_AHEAD = 5
-_PAST = "is in the past (the next contact is now or later)"
+_PAST = N_("{text} is in the past (the next contact is now or later)")
 # A minute of slack: "now" is rounded down to the minute, and typing takes a moment.
 _PAST_GRACE = timedelta(minutes=1)
 
-_EXAMPLES = (
+_EXAMPLES = N_(
     "try: now, today 15:00, tomorrow, fri 10:00, +3d, in 2 hours, 15:00, 25.12 14:30, "
     "2026-12-25 15:30, завтра в 15:00, через 3 дня"
 )
 
 # English names are spelled out here, not taken from strftime's %a/%b, which follow the
 # process locale (a Russian locale would print "Пт" in an otherwise English line).
-_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+_MONTH_NAMES = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 _WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(("mon", "monday", "пн", "понедельник"), 0),
@@ -140,8 +154,17 @@ class _Context:
         second = to_utc(datetime.combine(day, clock.replace(fold=1)), self.local)
         return second if second >= self.now else first
 
-    def error(self, message: str) -> ValidationError:
-        return ValidationError(self.field, f"{_quote(self.text)} {message}")
+    def error(self, message: str, **fields: object) -> ValidationError:
+        """`message` (translated, with `{text}` for what was typed) filled with `fields`."""
+        return ValidationError(self.field, message.format(text=_quote(self.text), **fields))
+
+    def more_ahead(self) -> ValidationError:
+        message = ngettext(
+            "{text} is more than {years} year ahead",
+            "{text} is more than {years} years ahead",
+            MAX_YEARS_AHEAD,
+        )
+        return self.error(message, years=MAX_YEARS_AHEAD)
 
 
 _Handler = Callable[[re.Match[str], time | None, _Context], tuple[datetime, bool]]
@@ -159,14 +182,14 @@ def parse_when(
         raise ValueError("parse_when needs an aware `now`")
     normalized = _normalize(text)
     if not normalized:
-        raise ValidationError(field, f"is empty ({_EXAMPLES})")
+        raise ValidationError(field, _("is empty ({examples})").format(examples=_(_EXAMPLES)))
     context = _Context(_floor_minute(now.astimezone(UTC)), local, field, text)
     try:
         at, has_time = _parse(normalized, context)
         at = _floor_minute(at.astimezone(UTC))
     except OverflowError:
         # Only reachable with years near 1 or 9999, where datetime arithmetic gives up.
-        raise context.error("is out of range") from None
+        raise context.error(_("{text} is out of range")) from None
     _check_range(at, now.astimezone(UTC), context)
     return Understood(at=at, local=at.astimezone(local), has_time=has_time)
 
@@ -178,16 +201,19 @@ def describe(understood: Understood, now: datetime) -> str:
     days = (moment.date() - local_now.date()).days
     clock = f"{moment.hour:02d}:{moment.minute:02d}"
     if days == 1:
-        return f"tomorrow {clock}"  # the word already says how far; "(in 19 h)" is noise
+        # the word already says how far; "(in 19 h)" is noise
+        return _("tomorrow {clock}").format(clock=clock)
     if days == 0:
-        head = f"today {clock}"
         minutes = round((understood.at - _floor_minute(now.astimezone(UTC))).total_seconds() / 60)
-        return f"{head} ({_minutes_away(minutes)})"
-    head = (
-        f"{_WEEKDAY_NAMES[moment.weekday()]} {moment.day} {_MONTH_NAMES[moment.month - 1]}"
-        f" {moment.year}, {clock}"
+        return _("today {clock} ({away})").format(clock=clock, away=_minutes_away(minutes))
+    return _("{weekday} {day} {month} {year}, {clock} ({away})").format(
+        weekday=_(_WEEKDAY_NAMES[moment.weekday()]),
+        day=moment.day,
+        month=_(_MONTH_NAMES[moment.month - 1]),
+        year=moment.year,
+        clock=clock,
+        away=_days_away(days),
     )
-    return f"{head} ({_days_away(days)})"
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -208,7 +234,7 @@ def _parse(normalized: str, context: _Context) -> tuple[datetime, bool]:
         match = pattern.match(day_text)
         if match:
             return handler(match, clock, context)
-    raise context.error(f"is not a date or time ({_EXAMPLES})")
+    raise context.error(_("{text} is not a date or time ({examples})"), examples=_(_EXAMPLES))
 
 
 def _clock(text: str, context: _Context) -> time:
@@ -217,7 +243,10 @@ def _clock(text: str, context: _Context) -> time:
         return _parse_time(text, context.field).replace(second=0)
     hour, minute = int(ampm[1]), int(ampm[2] or 0)
     if not 1 <= hour <= 12 or minute > 59:
-        raise ValidationError(context.field, f"{text!r} is not a time (use 3pm, 3:30pm or 15:30)")
+        raise ValidationError(
+            context.field,
+            _("{text} is not a time (use 3pm, 3:30pm or 15:30)").format(text=repr(text)),
+        )
     # 12am is midnight and 12pm is noon: the 12 wraps to 0 before the pm shift.
     return time(hour % 12 + (12 if ampm[3] == "pm" else 0), minute)
 
@@ -230,12 +259,13 @@ def _bare_clock(clock: time, context: _Context) -> datetime:
     return context.at(context.today + timedelta(days=1), clock)
 
 
-def _now(_: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
-    _refuse_clock(clock, context, "now")
+def _now(_match: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
+    if clock is not None:
+        raise context.error(_("{text} has a time of day after now (a time can follow a day only)"))
     return context.now, True
 
 
-def _today(_: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
+def _today(_match: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
     if clock is not None:
         return context.at(context.today, clock), True
     # "today" typed after 10:00 means "some time today", not an error: use the current minute.
@@ -243,7 +273,9 @@ def _today(_: re.Match[str], clock: time | None, context: _Context) -> tuple[dat
 
 
 def _days_ahead(days: int) -> _Handler:
-    def handler(_: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
+    def handler(
+        _match: re.Match[str], clock: time | None, context: _Context
+    ) -> tuple[datetime, bool]:
         return _on_day(context.today + timedelta(days=days), clock, context)
 
     return handler
@@ -259,20 +291,24 @@ def _weekday(match: re.Match[str], clock: time | None, context: _Context) -> tup
 def _relative(match: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
     unit = _UNITS.get(match["unit"])
     if unit is None:
-        raise context.error(f"is not a date or time ({_EXAMPLES})")
+        raise context.error(_("{text} is not a date or time ({examples})"), examples=_(_EXAMPLES))
     text = match["number"] or match["amount"]
     if text is None and match["unit"] not in _SINGULAR_UNITS:
-        raise context.error(f"needs a number ({_EXAMPLES})")  # "in days", "через дней"
+        # "in days", "через дней"
+        raise context.error(_("{text} needs a number ({examples})"), examples=_(_EXAMPLES))
     amount = _amount(text)
     if amount == 0:
-        raise context.error("needs an amount of at least 1 (e.g. +1d, in 2 hours)")
+        raise context.error(_("{text} needs an amount of at least 1 (e.g. +1d, in 2 hours)"))
     if amount > _MAX_RELATIVE / unit:
-        raise context.error(f"is more than {MAX_YEARS_AHEAD} years ahead")
+        raise context.more_ahead()
     delta = unit * amount
     if unit < timedelta(days=1):
         # Hours and minutes are elapsed time: "+2h" at 01:30 on a spring-forward night is
         # 04:30, two real hours later, not 03:30.
-        _refuse_clock(clock, context, "hours or minutes")
+        if clock is not None:
+            raise context.error(
+                _("{text} has a time of day after hours or minutes (a time can follow a day only)")
+            )
         return context.now + delta, True
     # Days and weeks move the calendar: same local time-of-day (or the time typed).
     local_now = context.now.astimezone(context.local)
@@ -295,7 +331,7 @@ def _day_month(
     try:
         date(2000, month, day)  # a leap year: if it fails here, it fails every year
     except ValueError:
-        raise context.error("is not a date (use 25.12 or 25.12.2026)") from None
+        raise context.error(_("{text} is not a date (use 25.12 or 25.12.2026)")) from None
     for year in range(context.today.year, context.today.year + MAX_YEARS_AHEAD + 1):
         try:
             candidate = date(year, month, day)
@@ -304,7 +340,7 @@ def _day_month(
         at, has_time = _on_day(candidate, clock, context)
         if at >= context.now:
             return at, has_time
-    raise context.error(f"is more than {MAX_YEARS_AHEAD} years ahead")
+    raise context.more_ahead()
 
 
 def _full_date(
@@ -314,9 +350,9 @@ def _full_date(
     # 1900 and 2200", and those years are out of this field's range whatever `now` is.
     day = parse_date(match[0], context.field, check_years=False)
     if day.year < MIN_YEAR:
-        raise context.error(_PAST)
+        raise context.error(_(_PAST))
     if day.year > MAX_YEAR:
-        raise context.error(f"is more than {MAX_YEARS_AHEAD} years ahead")
+        raise context.more_ahead()
     return _on_day(day, clock, context)
 
 
@@ -324,11 +360,6 @@ def _on_day(day: date, clock: time | None, context: _Context) -> tuple[datetime,
     if clock is None:
         return context.at(day, time(DEFAULT_HOUR)), False
     return context.at(day, clock), True
-
-
-def _refuse_clock(clock: time | None, context: _Context, what: str) -> None:
-    if clock is not None:
-        raise context.error(f"has a time of day after {what} (a time can follow a day only)")
 
 
 _WEEKDAY_WORDS = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
@@ -362,9 +393,9 @@ def _normalize(text: str) -> str:
 
 def _check_range(at: datetime, now: datetime, context: _Context) -> None:
     if at < now - _PAST_GRACE:
-        raise context.error(_PAST)
+        raise context.error(_(_PAST))
     if at > _years_later(now, MAX_YEARS_AHEAD):
-        raise context.error(f"is more than {MAX_YEARS_AHEAD} years ahead")
+        raise context.more_ahead()
 
 
 def _years_later(moment: datetime, years: int) -> datetime:
@@ -388,35 +419,43 @@ def _quote(text: str, limit: int = 40) -> str:
 
 def _minutes_away(minutes: int) -> str:
     if minutes == 0:
-        return "now"
+        return _("now")
     if minutes < 0:
-        return f"{_hours_and_minutes(-minutes)} ago"
-    return f"in {_hours_and_minutes(minutes)}"
+        return _("{duration} ago").format(duration=_hours_and_minutes(-minutes))
+    return _("in {duration}").format(duration=_hours_and_minutes(minutes))
 
 
 def _hours_and_minutes(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if hours == 0:
-        return f"{rest} min"
-    return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
+        return _("{minutes} min").format(minutes=rest)
+    if rest == 0:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
 
 
 def _days_away(days: int) -> str:
     """Calendar days, coarsened as they grow: nobody needs "in 412 days"."""
     count = abs(days)
+    ahead = days > 0
     if count < 14:
-        amount = _plural(count, "day")
-    elif count < 60:
-        amount = _plural(round(count / 7), "week")
-    elif count < 730:
-        amount = _plural(round(count / 30.44), "month")
-    else:
-        amount = _plural(round(count / 365.25), "year")
-    return f"in {amount}" if days > 0 else f"{amount} ago"
-
-
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+        if ahead:
+            return ngettext("in {n} day", "in {n} days", count).format(n=count)
+        return ngettext("{n} day ago", "{n} days ago", count).format(n=count)
+    if count < 60:
+        weeks = round(count / 7)
+        if ahead:
+            return ngettext("in {n} week", "in {n} weeks", weeks).format(n=weeks)
+        return ngettext("{n} week ago", "{n} weeks ago", weeks).format(n=weeks)
+    if count < 730:
+        months = round(count / 30.44)
+        if ahead:
+            return ngettext("in {n} month", "in {n} months", months).format(n=months)
+        return ngettext("{n} month ago", "{n} months ago", months).format(n=months)
+    years = round(count / 365.25)
+    if ahead:
+        return ngettext("in {n} year", "in {n} years", years).format(n=years)
+    return ngettext("{n} year ago", "{n} years ago", years).format(n=years)
 
 
 def pushed(current: datetime | None, days: int, now: datetime, local: tzinfo) -> datetime:

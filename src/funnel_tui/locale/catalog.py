@@ -8,45 +8,62 @@ import importlib
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from funnel_tui.i18n import DOMAIN, LOCALE_DIR
 
 SOURCE = LOCALE_DIR.parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+}
 
 MessageId = str | tuple[str, str]
 """A message's id: its English text, or (singular, plural) for one with a count."""
 
 
-def marked() -> dict[MessageId, list[str]]:
+class Key(NamedTuple):
+    """A message as the catalog keys it: its context (None for most) and its id."""
+
+    context: str | None
+    id: MessageId
+
+    @property
+    def text(self) -> str:
+        """The English text (the singular of a message with a count)."""
+        return self.id if isinstance(self.id, str) else self.id[0]
+
+
+def key_of(message: str | tuple[str, ...] | list[str], context: str | None = None) -> Key:
+    return Key(context, message if isinstance(message, str) else (message[0], message[1]))
+
+
+def marked() -> dict[Key, list[str]]:
     """Every message to translate, with where it comes from."""
-    found: dict[MessageId, list[str]] = {}
-
-    def add(message: str | tuple[str, ...], where: str) -> None:
-        key: MessageId = message if isinstance(message, str) else (message[0], message[1])
-        found.setdefault(key, []).append(where)
-
-    for filename, line, message, _comments, _context in extract_from_dir(
+    found: dict[Key, list[str]] = {}
+    for filename, line, message, _comments, context in extract_from_dir(
         str(SOURCE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        add(message, f"{filename}:{line}")
+        found.setdefault(key_of(message, context), []).append(f"{filename}:{line}")
     for key, where in marked_cli().items():
         found.setdefault(key, []).append(where)
     return found
 
 
-def marked_cli() -> dict[MessageId, str]:
+def marked_cli() -> dict[Key, str]:
     """The commands' help texts and click's own messages (not marked in our code)."""
-    found: dict[MessageId, str] = {}
+    found: dict[Key, str] = {}
     for where, message in _click_messages():
-        key: MessageId = message if isinstance(message, str) else (message[0], message[1])
-        found.setdefault(key, where)
+        found.setdefault(key_of(message), where)
     for text in _help_texts():
-        found.setdefault(text, "command help")
+        found.setdefault(key_of(text), "command help")
     return found
 
 
@@ -76,6 +93,20 @@ def catalog_path(language: str) -> Path:
 def read_catalog(language: str) -> Catalog:
     with catalog_path(language).open("rb") as handle:
         return read_po(handle, locale=language)
+
+
+def entry_key(message: Message) -> Key:
+    """The key of a catalog entry."""
+    return key_of(message.id, message.context)
+
+
+def translated(catalog: Catalog, key: Key) -> bool:
+    """Whether `catalog` translates `key` (every plural form, not fuzzy)."""
+    message = catalog.get(key.text, context=key.context)
+    if message is None or message.fuzzy:
+        return False
+    forms = texts(message.string)
+    return bool(forms) and all(forms)
 
 
 def texts(value: object) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from funnel_tui.locale.catalog import catalog_path, read_catalog, texts
+from funnel_tui.locale.catalog import catalog_path, entry_key, read_catalog, texts
 from funnel_tui.locale.update import update
 
 
@@ -24,10 +24,10 @@ def merge(fragments: list[Path], language: str = "ru") -> int:
         for message in part:
             if not message.id or not all(texts(message.string)):
                 continue
-            catalog.delete(message.id if isinstance(message.id, str) else message.id[0])
-            catalog.add(
-                message.id, message.string, flags=[f for f in message.flags if f != "fuzzy"]
-            )
+            key = entry_key(message)
+            catalog.delete(key.text, context=key.context)
+            flags = [flag for flag in message.flags if flag != "fuzzy"]
+            catalog.add(message.id, message.string, flags=flags, context=key.context)
             merged += 1
     with catalog_path(language).open("wb") as handle:
         write_po(handle, catalog, width=100, no_location=True)

@@ -13,42 +13,32 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
-from funnel_tui.locale.catalog import KEYWORDS, MessageId, marked_cli, read_catalog, texts
+from funnel_tui.locale.catalog import KEYWORDS, Key, key_of, marked_cli, read_catalog, translated
 
 
-def marked_in(paths: list[Path]) -> dict[MessageId, str]:
-    found: dict[MessageId, str] = {}
+def marked_in(paths: list[Path]) -> dict[Key, str]:
+    found: dict[Key, str] = {}
     for path in paths:
         if path.is_dir():
-            entries = (
-                (f"{path / name}:{line}", message)
-                for name, line, message, _c, _x in extract_from_dir(
+            entries = [
+                (f"{path / name}:{line}", message, context)
+                for name, line, message, _c, context in extract_from_dir(
                     str(path), method_map=[("**.py", "python")], keywords=KEYWORDS
                 )
-            )
+            ]
         else:
-            entries = (
-                (f"{path}:{line}", message)
-                for line, message, _c, _x in extract_from_file(
+            entries = [
+                (f"{path}:{line}", message, context)
+                for line, message, _c, context in extract_from_file(
                     "python", str(path), keywords=KEYWORDS
                 )
-            )
-        for where, message in entries:
-            key: MessageId = message if isinstance(message, str) else (message[0], message[1])
-            found.setdefault(key, where)
+            ]
+        for where, message, context in entries:
+            found.setdefault(key_of(message, context), where)
     return found
-
-
-def translated(catalog: Catalog, key: MessageId) -> bool:
-    message = catalog.get(key if isinstance(key, str) else key[0])
-    if message is None or message.fuzzy:
-        return False
-    forms = texts(message.string)
-    return bool(forms) and all(forms)
 
 
 def main() -> None:
@@ -68,10 +58,12 @@ def main() -> None:
         if any(translated(catalog, key) for catalog in catalogs):
             continue
         print(f"#: {where}")
-        if isinstance(key, str):
-            print(f'msgid {_quoted(key)}\nmsgstr ""\n')
+        if key.context is not None:
+            print(f"msgctxt {_quoted(key.context)}")
+        if isinstance(key.id, str):
+            print(f'msgid {_quoted(key.id)}\nmsgstr ""\n')
         else:
-            print(f"msgid {_quoted(key[0])}\nmsgid_plural {_quoted(key[1])}")
+            print(f"msgid {_quoted(key.id[0])}\nmsgid_plural {_quoted(key.id[1])}")
             print('msgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n')
 
 

@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from funnel_tui import __version__
-from funnel_tui.locale.catalog import catalog_path, marked, read_catalog, texts
+from funnel_tui.locale.catalog import catalog_path, entry_key, marked, read_catalog
 
 
 def update(language: str) -> tuple[int, int]:
@@ -34,17 +34,15 @@ def update(language: str) -> tuple[int, int]:
         fuzzy=False,  # a fuzzy header is left out of the compiled catalog, plural rule and all
     )
     added = 0
-    for key in sorted(wanted, key=lambda k: k if isinstance(k, str) else k[0]):
-        lookup = key if isinstance(key, str) else key[0]
-        existing = old.get(lookup)
+    for key in sorted(wanted, key=lambda k: (k.text, k.context or "")):
+        existing = old.get(key.text, context=key.context)
         if existing is None:
             added += 1
-            string: object = "" if isinstance(key, str) else ("",) * new.num_plurals
+            string: object = "" if isinstance(key.id, str) else ("",) * new.num_plurals
         else:
             string = existing.string
-        new.add(key, string)  # type: ignore[arg-type]
-    kept = {key if isinstance(key, str) else key[0] for key in wanted}
-    dropped = sum(1 for message in old if message.id and texts(message.id)[0] not in kept)
+        new.add(key.id, string, context=key.context)  # type: ignore[arg-type]
+    dropped = sum(1 for message in old if message.id and entry_key(message) not in wanted)
     with catalog_path(language).open("wb") as handle:
         write_po(handle, new, width=100, omit_header=False, no_location=True)
     return added, dropped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import clean
 from funnel_tui.services.agenda_model import AgendaItem
 
@@ -12,4 +13,6 @@ def todo(item: AgendaItem) -> str:
     note = clean(item.next_contact_note or "")
     if not item.on_hold:
         return note
-    return f"Revive: {note}" if note else "Revive (set aside until now)"
+    if note:
+        return _("Revive: {note}").format(note=note)
+    return _("Revive (set aside until now)")

@@ -12,7 +12,9 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
 from fractions import Fraction
+from string import Formatter
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -20,7 +22,8 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from funnel_tui.domain.money import Money
-from funnel_tui.render.format import format_money
+from funnel_tui.i18n import _, ngettext
+from funnel_tui.render.locale_format import format_amount, format_number
 from funnel_tui.render.safe import safe_text
 
 BAR = "█"
@@ -82,6 +85,23 @@ def wrapped(text: Text, console: Console, width: int) -> Iterator[Text]:
         yield finish(line, width)
 
 
+def sentence(message: str, style: str = "", **fields: Text | str) -> Text:
+    """A translated `message` as `Text` in `style`, its `{fields}` filled in wherever the
+    language puts them; a `Text` field (data, through `safe_text`) keeps its own style."""
+    text = Text(style=style)
+    for literal, name, _spec, _conversion in Formatter().parse(message):
+        if literal:
+            text.append(literal)
+        if name is None:
+            continue
+        value = fields[name]
+        if isinstance(value, Text):
+            text.append_text(value)
+        else:
+            text.append(value)
+    return text
+
+
 def spread(left: Text, right: Text, width: int) -> Text:
     """`left` and `right` on one line, `right` flush with the right edge; `left` is cut
     with "…" when both do not fit."""
@@ -114,12 +134,12 @@ def scope_parts(
     deals (`owners`: False for a report that is about every owner by nature)."""
     parts = [Text(title, "bold")]
     parts.append(
-        safe_text(pipeline_name, "bold") if pipeline_name is not None else Text("all pipelines")
+        safe_text(pipeline_name, "bold") if pipeline_name is not None else Text(_("all pipelines"))
     )
     if period is not None:
         parts.append(Text(period))
     if owners:
-        parts.append(safe_text(owner_login) if owner_login is not None else Text("all owners"))
+        parts.append(safe_text(owner_login) if owner_login is not None else Text(_("all owners")))
     return parts
 
 
@@ -151,28 +171,29 @@ def currency_note(currency: str, other_currencies: Sequence[str]) -> Text | None
     """What the amounts leave unsaid: deals in other currencies are counted, not summed."""
     if not other_currencies:
         return None
-    note = Text("amounts in ", MUTED)
-    note.append_text(safe_text(currency, MUTED))
-    note.append("; deals in ", MUTED)
-    note.append_text(safe_text(", ".join(other_currencies), MUTED))
-    note.append(" are counted but not summed", MUTED)
-    return note
+    return sentence(
+        _("amounts in {currency}; deals in {currencies} are counted but not summed"),
+        MUTED,
+        currency=safe_text(currency, MUTED),
+        currencies=safe_text(", ".join(other_currencies), MUTED),
+    )
 
 
 # --- figures as text -----------------------------------------------------------------------
 
 
 def number(value: int) -> str:
-    return f"{value:,}"
+    """A count as the language groups its digits: `1,234` / `1 234`."""
+    return format_number(value)
 
 
 def deals(count: int) -> str:
-    return f"{count:,} deal" + ("" if count == 1 else "s")
+    return ngettext("{n} deal", "{n} deals", count).format(n=format_number(count))
 
 
 def amount(money: Money) -> str:
     """The amount without its currency code, for columns whose heading names it."""
-    return format_money(money, compact=True).rsplit(" ", 1)[0]
+    return format_amount(money, compact=True)
 
 
 def round_half_up(value: Fraction) -> int:
@@ -184,16 +205,21 @@ def one_decimal_under_ten(value: Fraction) -> str:
     """`3.5` under ten, where a tenth matters, `23` from ten on; halves round up."""
     tenths = round_half_up(value * 10)
     if tenths < 100:
-        return f"{tenths // 10}.{tenths % 10}"
-    return f"{round_half_up(value):,}"
+        return format_number(Decimal(tenths) / 10, decimals=1)
+    return format_number(round_half_up(value))
 
 
 def format_days(days: Fraction | None) -> str:
     """A duration in days: `3.5 days`, `23 days`; "—" when undefined."""
     if days is None:
         return UNDEFINED
-    shown = one_decimal_under_ten(days)
-    return f"{shown} day" if shown == "1.0" else f"{shown} days"
+    tenths = round_half_up(days * 10)
+    if tenths < 100:
+        # A fraction of days: one form in Russian ("1,0 дня", "3,5 дня"), so no ngettext.
+        shown = one_decimal_under_ten(days)
+        return (_("{days} day") if tenths == 10 else _("{days} days")).format(days=shown)
+    whole = round_half_up(days)
+    return ngettext("{n} day", "{n} days", whole).format(n=format_number(whole))
 
 
 MINUTE = 60
@@ -208,10 +234,12 @@ def format_duration(duration: timedelta | None) -> str:
         return UNDEFINED
     seconds = Fraction(round(duration.total_seconds() * 1_000_000), 1_000_000)
     if seconds < HOUR:
-        return f"{round_half_up(seconds / MINUTE)} min"
+        minutes = round_half_up(seconds / MINUTE)
+        return ngettext("{n} min", "{n} min", minutes).format(n=format_number(minutes))
+    # Abbreviated units read the same whatever the number: no plural forms.
     if seconds < 2 * DAY:
-        return f"{one_decimal_under_ten(seconds / HOUR)} h"
-    return f"{one_decimal_under_ten(seconds / DAY)} d"
+        return _("{hours} h").format(hours=one_decimal_under_ten(seconds / HOUR))
+    return _("{days} d").format(days=one_decimal_under_ten(seconds / DAY))
 
 
 # --- labelled horizontal bars --------------------------------------------------------------

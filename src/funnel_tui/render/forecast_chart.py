@@ -9,6 +9,7 @@ line names them, so the chart reads the same under NO_COLOR.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -17,6 +18,7 @@ from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import ForecastMonth, ForecastReport
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.chart_parts import (
     MUTED,
     BarRow,
@@ -32,7 +34,7 @@ from funnel_tui.render.chart_parts import (
     stacked_bars,
     wrapped,
 )
-from funnel_tui.render.format import format_money
+from funnel_tui.render.format import date_in_words, format_money
 from funnel_tui.render.funnel_chart import format_conversion
 from funnel_tui.render.safe import safe_text
 
@@ -41,6 +43,17 @@ HISTORICAL_GLYPH = "▒"
 WEIGHTED_STYLE = "cyan"
 HISTORICAL_STYLE = "magenta"
 MONTH_FORMAT = "%b %Y"
+MONTH_PATTERN = "LLL y"
+"""The same in other languages (CLDR, LDML): `нояб. 2026`."""
+WEIGHTED = N_("weighted")
+HISTORICAL = N_("historical")
+WEIGHTED_AMOUNT = N_("weighted {amount}")
+HISTORICAL_AMOUNT = N_("historical {amount}")
+"""The two kinds of forecast, alone and with an amount (translated where shown)."""
+
+
+def month_label(month: date) -> str:
+    return date_in_words(month, MONTH_FORMAT, MONTH_PATTERN)
 
 
 class ForecastChart(ReportChart):
@@ -57,9 +70,9 @@ class ForecastChart(ReportChart):
         months = None
         if report.months:
             first, last = report.months[0].month, report.months[-1].month
-            months = f"{first:{MONTH_FORMAT}} – {last:{MONTH_FORMAT}}"
-        parts = scope_parts("Forecast", report.pipeline_name, report.owner_login, period=months)
-        parts.append(Text(f"amounts in {report.currency}", MUTED))
+            months = f"{month_label(first)} – {month_label(last)}"
+        parts = scope_parts(_("Forecast"), report.pipeline_name, report.owner_login, period=months)
+        parts.append(Text(_("amounts in {currency}").format(currency=report.currency), MUTED))
         return parts
 
     def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
@@ -75,8 +88,8 @@ class ForecastChart(ReportChart):
 
 def _legend() -> list[Text]:
     return [
-        Text.assemble((WEIGHTED_GLYPH, WEIGHTED_STYLE), " weighted (stage probabilities)"),
-        Text.assemble((HISTORICAL_GLYPH, HISTORICAL_STYLE), " historical (measured odds)"),
+        Text.assemble((WEIGHTED_GLYPH, WEIGHTED_STYLE), " " + _("weighted (stage probabilities)")),
+        Text.assemble((HISTORICAL_GLYPH, HISTORICAL_STYLE), " " + _("historical (measured odds)")),
     ]
 
 
@@ -96,20 +109,27 @@ def _month_bars(months: Sequence[ForecastMonth], width: int) -> list[Text]:
 def _rows(months: Sequence[ForecastMonth], *, kinds: bool) -> list[BarRow]:
     rows = []
     for month in months:
-        label = Text(f"{month.month:{MONTH_FORMAT}}", "bold")
+        label = Text(month_label(month.month), "bold")
         count = Text(deals(month.deals), MUTED)
-        for labels, money, glyph, style, kind in (
-            ((label,), month.weighted, WEIGHTED_GLYPH, WEIGHTED_STYLE, "weighted"),
-            ((count,), month.historical, HISTORICAL_GLYPH, HISTORICAL_STYLE, "historical"),
+        for labels, money, glyph, style, kind, with_amount in (
+            ((label,), month.weighted, WEIGHTED_GLYPH, WEIGHTED_STYLE, WEIGHTED, WEIGHTED_AMOUNT),
+            (
+                (count,),
+                month.historical,
+                HISTORICAL_GLYPH,
+                HISTORICAL_STYLE,
+                HISTORICAL,
+                HISTORICAL_AMOUNT,
+            ),
         ):
             rows.append(
                 BarRow(
-                    labels=(*labels, Text(kind, MUTED)) if kinds else labels,
+                    labels=(*labels, Text(_(kind), MUTED)) if kinds else labels,
                     value=money.minor,
                     style=style,
                     glyph=glyph,
                     figures=(Text(amount(money)),),
-                    stacked_figures=(Text(f"{kind} {amount(money)}"),),
+                    stacked_figures=(Text(_(with_amount).format(amount=amount(money))),),
                 )
             )
     return rows
@@ -120,24 +140,34 @@ def _totals(report: ForecastReport) -> list[Text]:
     total = Money(sum(month.amount.minor for month in months), report.currency)
     weighted = Money(sum(month.weighted.minor for month in months), report.currency)
     historical = Money(sum(month.historical.minor for month in months), report.currency)
+    due = sum(month.deals for month in months)
     return [
-        Text(f"{deals(sum(month.deals for month in months))} due to close", "bold"),
-        Text(f"worth {format_money(total, compact=True)}"),
-        Text(f"weighted {amount(weighted)}", WEIGHTED_STYLE),
-        Text(f"historical {amount(historical)}", HISTORICAL_STYLE),
+        Text(
+            ngettext("{n} deal due to close", "{n} deals due to close", due).format(n=number(due)),
+            "bold",
+        ),
+        Text(_("worth {amount}").format(amount=format_money(total, compact=True))),
+        Text(_(WEIGHTED_AMOUNT).format(amount=amount(weighted)), WEIGHTED_STYLE),
+        Text(_(HISTORICAL_AMOUNT).format(amount=amount(historical)), HISTORICAL_STYLE),
     ]
 
 
 def _notes(report: ForecastReport) -> Iterator[Text]:
     """The open deals no month counts, so the totals are not mistaken for the whole pipeline."""
     if report.overdue_deals:
-        yield Text(
-            f"{deals(report.overdue_deals)} expected to close before these months, "
-            "still open: in no month",
-            MUTED,
+        overdue = ngettext(
+            "{n} deal expected to close before these months, still open: in no month",
+            "{n} deals expected to close before these months, still open: in no month",
+            report.overdue_deals,
         )
+        yield Text(overdue.format(n=number(report.overdue_deals)), MUTED)
     if report.undated_deals:
-        yield Text(f"{deals(report.undated_deals)} with no expected close: in no month", MUTED)
+        undated = ngettext(
+            "{n} deal with no expected close: in no month",
+            "{n} deals with no expected close: in no month",
+            report.undated_deals,
+        )
+        yield Text(undated.format(n=number(report.undated_deals)), MUTED)
     note = currency_note(report.currency, report.other_currencies)
     if note is not None:
         yield note
@@ -148,10 +178,10 @@ def odds_table(report: ForecastReport) -> Table:
     closed over the last 12 months, and how many deals those odds rest on. Stages of several
     pipelines are grouped under each pipeline's name."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("stage", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
-    table.add_column("set", justify="right", no_wrap=True)
-    table.add_column("measured", justify="right", no_wrap=True)
-    table.add_column("of deals", justify="right", no_wrap=True)
+    table.add_column(_("stage"), no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    table.add_column(_("set"), justify="right", no_wrap=True)
+    table.add_column(_("measured"), justify="right", no_wrap=True)
+    table.add_column(_("of deals"), justify="right", no_wrap=True)
     grouped = len({odds.pipeline_name for odds in report.odds}) > 1
     pipeline = None
     for odds in report.odds:

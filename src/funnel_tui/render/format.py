@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import _, language, ngettext
+from funnel_tui.render import locale_format
 
 
 def format_money(money: Money, *, compact: bool = False) -> str:
-    """`1,500.50 RUB`; with `compact`, whole amounts drop their decimals: `1,500 RUB`."""
+    """Money as the interface language writes it (`locale_format.format_money`: `1 500 ₽`).
+
+    English still reads `1,500.50 RUB` / compact `1,500 RUB`: its move to CLDR's `₽1,500.50`
+    changes every English snapshot and the tests that read amounts, and is done on its own
+    (issue 14's next step)."""
+    if language() != "en":
+        return locale_format.format_money(money, compact=compact)
     major = money.major
     if compact and major == major.to_integral_value():
         return f"{int(major):,} {money.currency}"
@@ -41,23 +49,42 @@ def relative_time(moment: datetime, now: datetime) -> str:
     days = (local_now.date() - local.date()).days
     clock = local.strftime("%H:%M")
     if abs(seconds) < 60:
-        return "just now"
+        return _("just now")
     if seconds > 0:
         if seconds < 3600:
-            return f"{int(seconds // 60)} min ago"
+            minutes = int(seconds // 60)
+            return ngettext("{n} min ago", "{n} min ago", minutes).format(n=minutes)
         if days == 0:
-            return f"{int(seconds // 3600)} h ago"
+            hours = int(seconds // 3600)
+            return ngettext("{n} h ago", "{n} h ago", hours).format(n=hours)
         if days == 1:
-            return f"yesterday {clock}"
+            return _("yesterday {clock}").format(clock=clock)
         if days < 7:
-            return f"{days} days ago"
+            return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
     else:
         if -seconds < 3600:
-            return f"in {int(-seconds // 60) or 1} min"
+            minutes = int(-seconds // 60) or 1
+            return ngettext("in {n} min", "in {n} min", minutes).format(n=minutes)
         if days == 0:
-            return f"in {int(-seconds // 3600)} h"
+            hours = int(-seconds // 3600)
+            return ngettext("in {n} h", "in {n} h", hours).format(n=hours)
         if days == -1:
-            return f"tomorrow {clock}"
+            return _("tomorrow {clock}").format(clock=clock)
         if days > -7:
-            return f"in {-days} days"
-    return local.strftime("%d.%m.%Y" if local.year != local_now.year else "%d %b")
+            return ngettext("in {n} day", "in {n} days", -days).format(n=-days)
+    if local.year != local_now.year:
+        return local.strftime("%d.%m.%Y")
+    return date_in_words(local.date(), "%d %b", "d MMM")
+
+
+def date_in_words(day: date, english: str, pattern: str) -> str:
+    """A date that names its month (`25 Nov`, `November 2026`): in English as `strftime`
+    writes it with the `english` format, in another language from CLDR's data with the
+    `pattern` (LDML: `d MMM` 5 нояб., `LLLL y` ноябрь 2026, `LLL y` нояб. 2026)."""
+    if language() == "en":
+        return day.strftime(english)
+    from babel.dates import format_date
+
+    from funnel_tui.render.locale_format import CLDR_LOCALE
+
+    return format_date(day, pattern, locale=CLDR_LOCALE.get(language(), "en_GB"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
+from decimal import Decimal
 from fractions import Fraction
 
 from rich.cells import cell_len
@@ -23,6 +24,7 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView, StageFigures
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.chart_parts import (
     MUTED,
     deals,
@@ -31,9 +33,11 @@ from funnel_tui.render.chart_parts import (
     flow,
     number,
     round_half_up,
+    sentence,
     wrapped,
 )
 from funnel_tui.render.format import format_money
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import safe_text
 
 BAR = "█"
@@ -41,7 +45,8 @@ ZERO_BAR = "│"
 """A stage nobody reached keeps its row: a thin line where the bar would be."""
 KEY_MARK = "★"
 INVERSE_MARK = "▲"
-BOTTLENECK_MARK = "⚠ bottleneck"
+BOTTLENECK_MARK = N_("⚠ bottleneck")
+"""Translated where shown."""
 UNDEFINED = "—"
 """A ratio of 0/0 (DESIGN.md: shown as "—", never as 0 %)."""
 
@@ -64,12 +69,12 @@ def format_conversion(value: Fraction | None) -> str:
     if value is None:
         return UNDEFINED
     if value == 0 or value >= 1:
-        return f"{round_half_up(value * 100)} %"
+        return f"{format_number(round_half_up(value * 100))} %"
     tenths = round_half_up(value * 1000)
     if tenths == 0:
-        return "<0.1 %"
+        return f"<{format_number(Decimal('0.1'), decimals=1)} %"
     if tenths < 100:
-        return f"{tenths // 10}.{tenths % 10} %"
+        return f"{format_number(Decimal(tenths) / 10, decimals=1)} %"
     percent = round_half_up(value * 100)
     return ">99 %" if percent == 100 else f"{percent} %"
 
@@ -160,7 +165,7 @@ def _rows(report: FunnelReport) -> list[_Row]:
                 value=report.won,
                 bar_style=WON_STYLE,
                 cells=(number(report.won), "", "", ""),
-                headline=f"{number(report.won)} won",
+                headline=ngettext("{n} won", "{n} won", report.won).format(n=number(report.won)),
                 details=(),
                 step=None,
             )
@@ -177,14 +182,20 @@ def _stage_row(
     if report.view is FunnelView.COHORT:
         value = stage.reached
         cells = (number(stage.reached), number(stage.count), amount, number(stage.dropoff))
-        headline = f"{number(stage.reached)} reached"
-        details = (f"{number(stage.count)} open", amount, f"{number(stage.dropoff)} lost")
+        headline = ngettext("{n} reached", "{n} reached", stage.reached).format(
+            n=number(stage.reached)
+        )
+        details = (
+            ngettext("{n} open", "{n} open", stage.count).format(n=number(stage.count)),
+            amount,
+            ngettext("{n} lost", "{n} lost", stage.dropoff).format(n=number(stage.dropoff)),
+        )
     else:
         value = stage.count
         weighted = format_money(stage.weighted_amount, compact=True)
         cells = (number(stage.count), amount, weighted)
         headline = deals(stage.count)
-        details = (amount, f"weighted {weighted}")
+        details = (amount, _("weighted {amount}").format(amount=weighted))
     return _Row(
         name=safe_text(stage.name, "bold" if stage.is_key else ""),
         key=stage.is_key,
@@ -199,34 +210,43 @@ def _stage_row(
 
 
 def _step(report: FunnelReport, index: int, stage: StageFigures, *, to_won: bool) -> Text:
-    step = Text(f"↓ {format_conversion(stage.conversion_to_next)}")
+    conversion = format_conversion(stage.conversion_to_next)
     if to_won:
         # The snapshot view draws no won bar: say where the last conversion leads.
-        step.append(" to ")
-        step.append_text(safe_text(report.won_stage_name))
+        step = sentence(
+            _("↓ {conversion} to {stage}"),
+            conversion=conversion,
+            stage=safe_text(report.won_stage_name),
+        )
+    else:
+        step = Text(f"↓ {conversion}")
     if report.bottleneck is not None and report.bottleneck.index == index:
         step.append(" ")
-        step.append(BOTTLENECK_MARK, BOTTLENECK_STYLE)
+        step.append(_(BOTTLENECK_MARK), BOTTLENECK_STYLE)
     return step
 
 
 # Side layout: names, bars, then the figures in aligned columns
 
 
+COHORT_HEADINGS = (N_("reached"), N_("open"), N_("amount"), N_("lost"))
+HEADINGS = (N_("deals"), N_("amount"), N_("weighted"))
+"""The figures' column headings in each view (translated where shown)."""
+
+
 def _side_layout(rows: Sequence[_Row], view: FunnelView, width: int) -> _SideLayout | None:
     """Widths leaving the bars at least `MIN_SIDE_BAR` cells, dropping the snapshot's
     weighted amount if need be; None when even that leaves too little."""
-    headings = (
-        ("reached", "open", "amount", "lost")
-        if view is FunnelView.COHORT
-        else ("deals", "amount", "weighted")
+    headings = tuple(
+        _(heading) for heading in (COHORT_HEADINGS if view is FunnelView.COHORT else HEADINGS)
     )
     mark = 2 if any(row.key for row in rows) else 0
     name = min(max(_name_width(row) for row in rows), max(10, width // 5))
     fewest = len(headings) if view is FunnelView.COHORT else len(headings) - 1
     for count in range(len(headings), fewest - 1, -1):
         columns = tuple(
-            max(len(headings[i]), *(cell_len(row.cells[i]) for row in rows)) for i in range(count)
+            max(cell_len(headings[i]), *(cell_len(row.cells[i]) for row in rows))
+            for i in range(count)
         )
         bar = width - mark - name - len(GAP) - sum(len(GAP) + column for column in columns)
         if bar >= MIN_SIDE_BAR:
@@ -237,7 +257,7 @@ def _side_layout(rows: Sequence[_Row], view: FunnelView, width: int) -> _SideLay
 def _side(rows: Sequence[_Row], layout: _SideLayout, width: int) -> Iterator[Text]:
     headings = Text(" " * (layout.lead + layout.bar))
     for heading, column in zip(layout.headings, layout.columns, strict=True):
-        headings.append(GAP + heading.rjust(column), MUTED)
+        headings.append(GAP + " " * (column - cell_len(heading)) + heading, MUTED)
     yield finish(headings, width)
     largest = max(row.value for row in rows)
     for row in rows:
@@ -318,36 +338,49 @@ def _header_parts(report: FunnelReport, zone: tzinfo | None) -> list[Text]:
     last_day = (report.end - timedelta(microseconds=1)).astimezone(zone).date()
     return [
         safe_text(report.pipeline_name, "bold"),
-        Text(f"{report.view.value} view"),
+        Text(_("cohort view") if report.view is FunnelView.COHORT else _("snapshot view")),
         Text(f"{first_day:%d.%m.%Y} – {last_day:%d.%m.%Y}"),
-        safe_text(report.owner_login) if report.owner_login is not None else Text("all owners"),
+        safe_text(report.owner_login) if report.owner_login is not None else Text(_("all owners")),
     ]
 
 
 def _footer_parts(report: FunnelReport) -> list[Text]:
-    parts = [Text(f"whole funnel {format_conversion(report.whole_conversion)}")]
+    whole = _("whole funnel {conversion}").format(
+        conversion=format_conversion(report.whole_conversion)
+    )
+    parts = [Text(whole)]
     if report.view is FunnelView.COHORT:
-        parts.append(Text(f"{deals(report.cohort_size)} in the cohort"))
-        parts.append(Text(f"{number(report.won)} won, {number(report.lost)} lost"))
+        cohort = ngettext("{n} deal in the cohort", "{n} deals in the cohort", report.cohort_size)
+        parts.append(Text(cohort.format(n=number(report.cohort_size))))
+        # Two counts in one phrase: the translation says them without plural forms.
+        closed = _("{won} won, {lost} lost")
+        parts.append(Text(closed.format(won=number(report.won), lost=number(report.lost))))
     else:
-        parts.append(Text(f"{deals(sum(stage.count for stage in report.stages))} open"))
+        open_now = sum(stage.count for stage in report.stages)
+        phrase = ngettext("{n} deal open", "{n} deals open", open_now)
+        parts.append(Text(phrase.format(n=number(open_now))))
     if report.key_index is not None:
-        parts.append(Text(f"{KEY_MARK} key stage", KEY_STYLE))
+        parts.append(Text(_("{mark} key stage").format(mark=KEY_MARK), KEY_STYLE))
     return parts
 
 
 def _notes(report: FunnelReport, console: Console, width: int) -> Iterator[Text]:
     """What the marks and amounts leave unsaid, one muted line each (wrapped if narrow)."""
     if report.inverse:
-        note = Text.assemble(
-            (f"{INVERSE_MARK} inverse funnel:", INVERSE_STYLE),
-            (" these stages hold more open deals than an earlier one", MUTED),
-        )
+        said = _(
+            "{mark} inverse funnel: these stages hold more open deals than an earlier one"
+        ).format(mark=INVERSE_MARK)
+        # The words up to the colon are the mark's name, in the mark's colour.
+        name, colon, rest = said.partition(":")
+        if not colon:
+            name, rest = "", said
+        note = Text.assemble((name + colon, INVERSE_STYLE), (rest, MUTED))
         yield from wrapped(note, console, width)
     if report.other_currencies:
-        note = Text("amounts in ", MUTED)
-        note.append_text(safe_text(report.currency, MUTED))
-        note.append("; deals in ", MUTED)
-        note.append_text(safe_text(", ".join(report.other_currencies), MUTED))
-        note.append(" are counted but not summed", MUTED)
+        note = sentence(
+            _("amounts in {currency}; deals in {currencies} are counted but not summed"),
+            MUTED,
+            currency=safe_text(report.currency, MUTED),
+            currencies=safe_text(", ".join(report.other_currencies), MUTED),
+        )
         yield from wrapped(note, console, width)

@@ -11,8 +11,10 @@ from rich.text import Text
 
 from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView
 from funnel_tui.domain.money import Money
-from funnel_tui.render.format import format_money
+from funnel_tui.i18n import _, ngettext
+from funnel_tui.render.chart_parts import number
 from funnel_tui.render.funnel_chart import format_conversion
+from funnel_tui.render.locale_format import format_amount
 from funnel_tui.render.safe import safe_text
 
 
@@ -29,14 +31,18 @@ def stage_table(report: FunnelReport, width: int = 80) -> Table:
     cohort = report.view is FunnelView.COHORT
     wide = width >= NARROW
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("stage", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
-    for header in ("reached" if wide else "reach", "→ next" if wide else "conv", "lost"):
+    table.add_column(_("stage"), no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    for header in (
+        _("reached") if wide else _("reach"),
+        _("→ next") if wide else _("conv"),
+        _("lost"),
+    ):
         table.add_column(header, justify="right", no_wrap=True)
     # The cohort's deals open at the stage now, or (snapshot) every open deal there.
-    table.add_column("open now" if cohort and wide else "open", justify="right", no_wrap=True)
+    table.add_column(_("open now") if cohort and wide else _("open"), justify="right", no_wrap=True)
     if wide:
         table.add_column(report.currency, justify="right", no_wrap=True)
-        table.add_column("weighted", justify="right", no_wrap=True)
+        table.add_column(_("weighted"), justify="right", no_wrap=True)
     bottleneck = report.bottleneck.index if report.bottleneck else None
     for index, stage in enumerate(report.stages):
         name = safe_text(stage.name, "bold" if stage.is_key else "")
@@ -46,14 +52,14 @@ def stage_table(report: FunnelReport, width: int = 80) -> Table:
         if index == bottleneck:
             conversion = Text("⚠ ", style="bold red") + conversion
             conversion.stylize("bold red")
-        count = Text(str(stage.count))
+        count = Text(number(stage.count))
         if index in report.inverse_at:
             count = Text("▲ ", style="yellow") + count
         cells: list[Text | str] = [
             name,
-            str(stage.reached),
+            number(stage.reached),
             conversion,
-            str(stage.dropoff) if stage.dropoff else "",
+            number(stage.dropoff) if stage.dropoff else "",
             count,
         ]
         if wide:
@@ -62,14 +68,17 @@ def stage_table(report: FunnelReport, width: int = 80) -> Table:
                 _amount(stage.weighted_amount.minor, report),
             ]
         table.add_row(*cells)
-    won_cells: list[Text | str] = [safe_text(report.won_stage_name, "green"), str(report.won)]
+    won_cells: list[Text | str] = [
+        safe_text(report.won_stage_name, "green"),
+        number(report.won),
+    ]
     table.add_row(*won_cells, *[""] * (len(table.columns) - 2))
     return table
 
 
 def _amount(minor: int, report: FunnelReport) -> str:
     """The amount without its currency code (the column header names it)."""
-    return format_money(Money(minor, report.currency), compact=True).rsplit(" ", 1)[0]
+    return format_amount(Money(minor, report.currency), compact=True)
 
 
 def loss_table(report: FunnelReport) -> Table | None:
@@ -77,17 +86,17 @@ def loss_table(report: FunnelReport) -> Table | None:
     if not report.losses:
         return None
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("lost after", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
-    table.add_column("reason", no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
-    table.add_column("deals", justify="right", no_wrap=True)
+    table.add_column(_("lost after"), no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    table.add_column(_("reason"), no_wrap=True, overflow="ellipsis", min_width=8, ratio=1)
+    table.add_column(_("deals"), justify="right", no_wrap=True)
     table.add_column(report.currency, justify="right", no_wrap=True)
     previous = None
     for loss in report.losses:
         stage = report.stages[loss.stage_index].name
         table.add_row(
             safe_text(stage if stage != previous else ""),
-            safe_text(loss.reason) if loss.reason else Text("no reason", style="dim"),
-            str(loss.count),
+            safe_text(loss.reason) if loss.reason else Text(_("no reason"), style="dim"),
+            number(loss.count),
             _amount(loss.amount.minor, report),
         )
         previous = stage
@@ -98,26 +107,38 @@ def summary_line(report: FunnelReport) -> Text:
     """Whole-funnel conversion, the cohort, the bottleneck and the inverse-funnel flag."""
     line = Text()
     first = report.stages[0].reached
-    line.append(f"Whole funnel: {percent(report.whole_conversion)}", style="bold")
-    line.append(f" ({report.won} won of {first} reached the first stage; ")
-    line.append(f"{report.cohort_size} created in the period, {report.lost} lost)")
+    whole = _("Whole funnel: {conversion}").format(conversion=percent(report.whole_conversion))
+    line.append(whole, style="bold")
+    # Four counts in one sentence: the translation says them without plural forms.
+    figures = _(
+        "({won} won of {reached} reached the first stage; "
+        "{created} created in the period, {lost} lost)"
+    ).format(
+        won=number(report.won),
+        reached=number(first),
+        created=number(report.cohort_size),
+        lost=number(report.lost),
+    )
+    line.append(f" {figures}")
     if report.bottleneck is not None:
         bottleneck = report.bottleneck
-        line.append("\nBottleneck: ", style="bold")
+        line.append("\n" + _("Bottleneck:") + " ", style="bold")
         line.append_text(safe_text(bottleneck.from_name))
         line.append(" → ")
         line.append_text(safe_text(bottleneck.to_name))
         line.append(f" ({percent(bottleneck.conversion)})")
     if report.inverse:
         names = ", ".join(report.stages[index].name for index in report.inverse_at)
-        line.append("\nInverse funnel: ", style="bold yellow")
-        line.append_text(safe_text(f"{names} hold more deals than an earlier stage"))
-    if report.other_currencies:
-        line.append_text(
-            Text(
-                f"\nAmounts in {report.currency}; deals in "
-                f"{', '.join(report.other_currencies)} are counted but not summed.",
-                style="dim",
-            )
+        line.append("\n" + _("Inverse funnel:") + " ", style="bold yellow")
+        # English as before ("hold" for one stage too): the screens' snapshots say so.
+        said = ngettext(
+            "{stages} hold more deals than an earlier stage",
+            "{stages} hold more deals than an earlier stage",
+            len(report.inverse_at),
         )
+        line.append_text(safe_text(said.format(stages=names)))
+    if report.other_currencies:
+        note = _("Amounts in {currency}; deals in {currencies} are counted but not summed.")
+        said = note.format(currency=report.currency, currencies=", ".join(report.other_currencies))
+        line.append_text(Text("\n" + said, style="dim"))
     return line

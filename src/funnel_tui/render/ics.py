@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import clean
 from funnel_tui.services.agenda_model import AgendaItem, CalendarEntry
 
@@ -29,9 +30,14 @@ def event_uid(deal_id: int, created_at: datetime) -> str:
 
 
 def summary(item: AgendaItem) -> str:
-    company = f" ({clean(item.company)})" if item.company else ""
-    verb = "Revive" if item.on_hold else "Call"
-    return f"{verb}: {clean(item.title)}{company}"
+    title = clean(item.title)
+    if item.on_hold:
+        if item.company:
+            return _("Revive: {title} ({company})").format(title=title, company=clean(item.company))
+        return _("Revive: {title}").format(title=title)
+    if item.company:
+        return _("Call: {title} ({company})").format(title=title, company=clean(item.company))
+    return _("Call: {title}").format(title=title)
 
 
 def description(item: AgendaItem) -> str:
@@ -40,9 +46,17 @@ def description(item: AgendaItem) -> str:
         lines.append(clean(item.next_contact_note, multiline=True))
     lines.extend(
         [
-            f"Deal #{item.deal_id}, {item.value.to_decimal_string()} {item.value.currency}",
-            f"Stage: {clean(item.pipeline_name)} / {clean(item.stage_name)}",
-            f"Owner: {clean(item.owner_name)} ({clean(item.owner_login)})",
+            _("Deal #{number}, {amount} {currency}").format(
+                number=item.deal_id,
+                amount=item.value.to_decimal_string(),
+                currency=item.value.currency,
+            ),
+            _("Stage: {pipeline} / {stage}").format(
+                pipeline=clean(item.pipeline_name), stage=clean(item.stage_name)
+            ),
+            _("Owner: {name} ({login})").format(
+                name=clean(item.owner_name), login=clean(item.owner_login)
+            ),
         ]
     )
     return "\n".join(lines)
@@ -55,7 +69,7 @@ def calendar_bytes(entries: Iterable[CalendarEntry], *, stamp: datetime) -> byte
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Funnel: next contacts")
+    calendar.add("x-wr-calname", _("Funnel: next contacts"))
     for entry in entries:
         item = entry.item
         if item.next_contact_at is None:

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import KpiReport, KpiValues, relative_change
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import NP_, _, pgettext
 from funnel_tui.render.chart_parts import (
     GAP,
     MUTED,
@@ -72,6 +73,7 @@ class KpiDefinition:
     key: str
     """The `KpiValues` field the KPI is."""
     label: str
+    """Marked for translation: `_()` where shown (`KpiTile.label` is translated)."""
     better: Better
     change: ChangeKind
     figure: Callable[[KpiValues], Fraction | int | Money | None]
@@ -87,18 +89,20 @@ def _money(value: Money | None) -> str:
         return UNDEFINED
     if value.major >= WHOLE_UNITS_FROM:
         whole = round_half_up(Fraction(value.major))
-        return f"{whole:,} {value.currency}"
+        return format_money(Money.from_major(whole, value.currency), compact=True)
     return format_money(value, compact=True)
 
 
 def _per_day(value: Money | None) -> str:
-    return UNDEFINED if value is None else f"{_money(value)}/day"
+    return UNDEFINED if value is None else _("{amount}/day").format(amount=_money(value))
 
 
+# KPI names have the context "kpi" (a literal: gettext tools read it): "Won" here is an
+# amount (выиграно), not a deal's state (выиграна).
 KPIS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
         "new_leads",
-        "New leads",
+        NP_("kpi", "New leads"),
         Better.UP,
         ChangeKind.RELATIVE,
         lambda values: values.new_leads,
@@ -106,7 +110,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "open_opportunities",
-        "Open opportunities",
+        NP_("kpi", "Open opportunities"),
         Better.UP,
         ChangeKind.RELATIVE,
         lambda values: values.open_opportunities,
@@ -114,7 +118,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "win_rate",
-        "Win rate",
+        NP_("kpi", "Win rate"),
         Better.UP,
         ChangeKind.POINTS,
         lambda values: values.win_rate,
@@ -122,7 +126,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "average_deal_size",
-        "Average deal",
+        NP_("kpi", "Average deal"),
         Better.UP,
         ChangeKind.RELATIVE,
         lambda values: values.average_deal_size,
@@ -130,7 +134,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "cycle_mean_days",
-        "Sales cycle, mean",
+        NP_("kpi", "Sales cycle, mean"),
         Better.DOWN,
         ChangeKind.RELATIVE,
         lambda values: values.cycle_mean_days,
@@ -138,7 +142,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "cycle_median_days",
-        "Sales cycle, median",
+        NP_("kpi", "Sales cycle, median"),
         Better.DOWN,
         ChangeKind.RELATIVE,
         lambda values: values.cycle_median_days,
@@ -146,7 +150,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "velocity",
-        "Velocity",
+        NP_("kpi", "Velocity"),
         Better.UP,
         ChangeKind.RELATIVE,
         lambda values: values.velocity,
@@ -154,7 +158,7 @@ KPIS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         "won_amount",
-        "Won",
+        NP_("kpi", "Won"),
         Better.UP,
         ChangeKind.RELATIVE,
         lambda values: values.won_amount,
@@ -188,7 +192,7 @@ def kpi_tiles(report: KpiReport, keys: Sequence[str] = KPI_KEYS) -> tuple[KpiTil
 def _tile(definition: KpiDefinition, current: KpiValues, previous: KpiValues) -> KpiTile:
     return KpiTile(
         key=definition.key,
-        label=definition.label,
+        label=pgettext("kpi", definition.label),
         value=definition.shown(current),
         previous=definition.shown(previous),
         change=change_text(
@@ -237,8 +241,10 @@ def change_text(
     change = change_value(current, previous, kind)
     if change is None:
         return Text(UNDEFINED, MUTED)
-    unit = "pp" if kind is ChangeKind.POINTS else "%"
-    size = format_conversion(abs(change)).removesuffix("%") + unit
+    size = format_conversion(abs(change))
+    if kind is ChangeKind.POINTS:
+        # Percentage points, not percent: "▲ 10 pp" for a rate from 20 % to 30 %.
+        size = _("{points} pp").format(points=size.removesuffix(" %"))
     if change == 0:
         return Text(f"{SAME} {size}", MUTED)
     rising = change > 0
@@ -268,13 +274,13 @@ class KpiTiles(ReportChart):
     def _heading(self) -> list[Text]:
         report = self.report
         parts = scope_parts(
-            "KPIs",
+            _("KPIs"),
             report.pipeline_name,
             report.owner_login,
             period=period_label(report.start, report.end, self.zone),
         )
         previous = period_label(report.previous_start, report.previous_end, self.zone)
-        parts.insert(3, Text(f"vs {previous}", MUTED))
+        parts.insert(3, Text(_("vs {period}").format(period=previous), MUTED))
         return parts
 
     def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
@@ -296,7 +302,8 @@ def _tile_lines(tile: KpiTile) -> tuple[Text, Text, Text]:
     value = Text(tile.value, VALUE_STYLE)
     value.append(GAP)
     value.append_text(tile.change)
-    return Text(tile.label, LABEL_STYLE), value, Text(f"was {tile.previous}", MUTED)
+    was = _("was {value}").format(value=tile.previous)
+    return Text(tile.label, LABEL_STYLE), value, Text(was, MUTED)
 
 
 def _tile_width(tile: KpiTile) -> int:
@@ -328,4 +335,5 @@ def _listed(tiles: Sequence[KpiTile], width: int) -> Iterator[Text]:
         yield spread(Text(tile.label, LABEL_STYLE), Text(tile.value, VALUE_STYLE), width)
         change = Text(GAP)
         change.append_text(tile.change)
-        yield spread(change, Text(f"was {tile.previous}", MUTED), width)
+        was = _("was {value}").format(value=tile.previous)
+        yield spread(change, Text(was, MUTED), width)

@@ -105,11 +105,7 @@ def money_symbol(currency: str) -> str:
 def format_money(money: Money, *, compact: bool = False) -> str:
     """`₽1,500.50` / `1 500,50 ₽`; with `compact`, a whole amount drops its decimals
     (`₽1,500`). A symbol that is a code stands apart from the digits (`CHF 1,500.00`)."""
-    major = money.major
-    digits = currency_exponent(money.currency)
-    if compact and major == major.to_integral_value():
-        digits = 0
-    number = format_number(major, decimals=digits)
+    number = format_amount(money, compact=compact)
     symbol = money_symbol(money.currency)
     sign = ""
     if number.startswith("-"):
@@ -118,6 +114,16 @@ def format_money(money: Money, *, compact: bool = False) -> str:
         gap = NBSP if symbol[-1].isalpha() else ""
         return f"{sign}{symbol}{gap}{number}"
     return f"{sign}{number}{NBSP}{symbol}"
+
+
+def format_amount(money: Money, *, compact: bool = False) -> str:
+    """The digits of `format_money` without the currency (`1,500.50` / `1 500,50`), for a
+    column or a field whose heading names the currency."""
+    major = money.major
+    digits = currency_exponent(money.currency)
+    if compact and major == major.to_integral_value():
+        digits = 0
+    return format_number(major, decimals=digits)
 
 
 def format_amounts(amounts: tuple[Money, ...], *, compact: bool = True) -> str:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import LossReasonFigure, LossReport
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.chart_parts import (
     MUTED,
     BarRow,
@@ -32,7 +33,8 @@ from funnel_tui.render.funnel_chart import format_conversion
 from funnel_tui.render.safe import safe_text
 
 BAR_STYLE = "red"
-NO_REASON = "no reason"
+NO_REASON = N_("no reason")
+"""Translated where shown."""
 
 
 class LossBars(ReportChart):
@@ -50,15 +52,20 @@ class LossBars(ReportChart):
     def _heading(self) -> list[Text]:
         report = self.report
         period = period_label(report.start, report.end, self.zone)
-        return scope_parts("Loss reasons", report.pipeline_name, None, period=period, owners=False)
+        return scope_parts(
+            _("Loss reasons"), report.pipeline_name, None, period=period, owners=False
+        )
 
     def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
         report = self.report
         if not report.reasons:
-            yield Text("No deal was lost in this period.", MUTED)
+            yield Text(_("No deal was lost in this period."), MUTED)
             return
         yield from bars(
-            _rows(report), width, headings=("deals", "share", report.currency), label_heading=""
+            _rows(report),
+            width,
+            headings=(_("deals"), _("share"), report.currency),
+            label_heading="",
         )
         yield from _footer(report, console, width)
 
@@ -70,7 +77,7 @@ def _rows(report: LossReport) -> list[BarRow]:
 
 def _row(reason: LossReasonFigure, total: int) -> BarRow:
     share = format_conversion(Fraction(reason.count, total) if total else None)
-    label = safe_text(reason.reason) if reason.reason is not None else Text(NO_REASON, MUTED)
+    label = safe_text(reason.reason) if reason.reason is not None else Text(_(NO_REASON), MUTED)
     return BarRow(
         labels=(label,),
         value=reason.count,
@@ -88,7 +95,10 @@ def _footer(report: LossReport, console: Console, width: int) -> Iterator[Text]:
     lost = sum(reason.count for reason in report.reasons)
     worth = Money(sum(reason.amount.minor for reason in report.reasons), report.currency)
     yield from flow(
-        [Text(f"{deals(lost)} lost", "bold"), Text(f"worth {format_money(worth, compact=True)}")],
+        [
+            Text(ngettext("{n} deal lost", "{n} deals lost", lost).format(n=number(lost)), "bold"),
+            Text(_("worth {amount}").format(amount=format_money(worth, compact=True))),
+        ],
         width,
     )
     note = currency_note(report.currency, report.other_currencies)

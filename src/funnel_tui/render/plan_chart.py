@@ -9,11 +9,13 @@ Shortfalls are numbers in their own column and ✓ where the plan is met, not on
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import PlanReport, PlanStage
+from funnel_tui.i18n import N_, _, ngettext, pgettext
 from funnel_tui.render.chart_parts import (
     BAR,
     MUTED,
@@ -26,11 +28,12 @@ from funnel_tui.render.chart_parts import (
     flow,
     number,
     scope_parts,
+    sentence,
     side_bars,
     stacked_bars,
     wrapped,
 )
-from funnel_tui.render.format import format_money
+from funnel_tui.render.format import date_in_words, format_money
 from funnel_tui.render.funnel_chart import format_conversion
 from funnel_tui.render.safe import safe_text
 
@@ -41,8 +44,17 @@ MET = "✓"
 CONFIGURED_MARK = "*"
 """After odds that are the stage's configured probability (nothing measured)."""
 MONTH_FORMAT = "%B %Y"
-NO_PLAN_HINT = "set one with `funnel plan set`"
-"""What to do about a missing plan, on the command line; the app passes its own key."""
+MONTH_PATTERN = "LLLL y"
+"""The same in other languages (CLDR, LDML): `ноябрь 2026`."""
+NO_PLAN_HINT = N_("set one with `funnel plan set`")
+"""What to do about a missing plan, on the command line; the app passes its own key
+(translated where shown, so a hint marked with `N_` is translated too)."""
+HEADINGS = (N_("reached"), N_("needed"), N_("short"), N_("odds"))
+"""The figures' column headings (translated where shown)."""
+
+
+def month_label(month: date) -> str:
+    return date_in_words(month, MONTH_FORMAT, MONTH_PATTERN)
 
 
 class PlanChart(ReportChart):
@@ -59,8 +71,8 @@ class PlanChart(ReportChart):
 
     def _heading(self) -> list[Text]:
         report = self.report
-        month = f"{report.month:{MONTH_FORMAT}}"
-        return scope_parts("Plan", report.pipeline_name, report.owner_login, period=month)
+        month = month_label(report.month)
+        return scope_parts(_("Plan"), report.pipeline_name, report.owner_login, period=month)
 
     def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
         report = self.report
@@ -71,29 +83,38 @@ class PlanChart(ReportChart):
             yield from flow(_legend(), width)
         yield from _stage_lines(report, width, planned=planned)
         if planned and any(stage.required is None for stage in report.stages):
-            note = Text(f"{UNDEFINED} needed: the stage's odds of a win are 0", MUTED)
+            said = _("{mark} needed: the stage's odds of a win are 0").format(mark=UNDEFINED)
+            note = Text(said, MUTED)
             yield from wrapped(note, console, width)
         if planned and not all(stage.measured for stage in report.stages):
-            note = Text(
-                f"{CONFIGURED_MARK} the stage's set probability: no closed deals to measure "
-                "its odds from",
-                MUTED,
-            )
+            said = _(
+                "{mark} the stage's set probability: no closed deals to measure its odds from"
+            ).format(mark=CONFIGURED_MARK)
+            note = Text(said, MUTED)
             yield from wrapped(note, console, width)
 
     def _summary(self, console: Console, width: int) -> Iterator[Text]:
         report = self.report
-        won = Text(f"won {format_money(report.won_amount, compact=True)} ({deals(report.won)})")
+        won = Text(
+            _("won {amount} ({deals})").format(
+                amount=format_money(report.won_amount, compact=True), deals=deals(report.won)
+            )
+        )
         if report.plan is None:
             yield from flow([won], width)
-            note = Text(f"No plan for {report.month:{MONTH_FORMAT}}: ", "bold")
-            note.append_text(safe_text(self.no_plan_hint, ""))
+            note = sentence(
+                _("No plan for {month}: {hint}"),
+                "bold",
+                month=month_label(report.month),
+                hint=safe_text(_(self.no_plan_hint), ""),
+            )
             yield from wrapped(note, console, width)
             return
-        fulfilment = Text(f"{format_conversion(report.fulfilment)} of plan", "bold")
-        yield from flow(
-            [Text(f"plan {format_money(report.plan, compact=True)}"), won, fulfilment], width
+        fulfilment = Text(
+            _("{share} of plan").format(share=format_conversion(report.fulfilment)), "bold"
         )
+        plan = Text(_("plan {amount}").format(amount=format_money(report.plan, compact=True)))
+        yield from flow([plan, won, fulfilment], width)
         progress = BarRow(
             labels=(),
             value=report.won_amount.minor,
@@ -104,17 +125,20 @@ class PlanChart(ReportChart):
         yield from bars([progress], width)
         if report.average_deal_size is None:
             note = Text(
-                "No deal won in the 12 months before: no average deal size to work the "
-                "needed deals back from.",
+                _(
+                    "No deal won in the 12 months before: no average deal size to work the "
+                    "needed deals back from."
+                ),
                 MUTED,
             )
             yield from wrapped(note, console, width)
         elif report.required_wins is not None:
             average = format_money(report.average_deal_size, compact=True)
+            needed = ngettext("{n} win needed", "{n} wins needed", report.required_wins)
             yield from flow(
                 [
-                    Text(f"average deal {average} (12 months)"),
-                    Text(f"{number(report.required_wins)} wins needed", "bold"),
+                    Text(_("average deal {amount} (12 months)").format(amount=average)),
+                    Text(needed.format(n=number(report.required_wins)), "bold"),
                 ],
                 width,
             )
@@ -122,19 +146,19 @@ class PlanChart(ReportChart):
 
 def _legend() -> list[Text]:
     return [
-        Text.assemble((BAR, REACHED_STYLE), " reached"),
-        Text.assemble((TRACK, MUTED), " still needed for the plan"),
+        Text.assemble((BAR, REACHED_STYLE), " " + _("reached")),
+        Text.assemble((TRACK, MUTED), " " + _("still needed for the plan")),
     ]
 
 
 def _stage_lines(report: PlanReport, width: int, *, planned: bool) -> list[Text]:
     """With the odds column while the bars keep room enough, then without it (reached,
     needed and short say the plan: those stay), then stacked."""
-    headings = ("reached", "needed", "short", "odds") if planned else ("reached",)
+    headings = tuple(_(heading) for heading in (HEADINGS if planned else HEADINGS[:1]))
     rows = _rows(report, planned=planned)
     for count in (4, 3) if planned else (1,):
         kept = [_keep(row, count) for row in rows]
-        lines = side_bars(kept, width, headings=headings[:count], label_heading="stage")
+        lines = side_bars(kept, width, headings=headings[:count], label_heading=_("stage"))
         if lines is not None:
             return lines
     return stacked_bars(rows, width)
@@ -157,7 +181,7 @@ def _rows(report: PlanReport, *, planned: bool) -> list[BarRow]:
     deficit = None if required is None else max(0, required - report.won)
     rows.append(
         _row(
-            Text("Won", WON_STYLE),
+            Text(pgettext("kpi", "Won"), WON_STYLE),
             actual=report.won,
             required=required,
             deficit=deficit,
@@ -207,9 +231,15 @@ def _row(
             value=actual,
             style=style,
             figures=(Text(number(actual)),),
-            stacked_figures=(Text(f"{number(actual)} reached"),),
+            stacked_figures=(
+                Text(ngettext("{n} reached", "{n} reached", actual).format(n=number(actual))),
+            ),
         )
-    stacked_short = short.copy() if deficit is None or deficit == 0 else Text(f"{deficit:,} short")
+    stacked_short = (
+        short.copy()
+        if deficit is None or deficit == 0
+        else Text(ngettext("{n} short", "{n} short", deficit).format(n=number(deficit)))
+    )
     stacked_short.stylize(short.style)
     return BarRow(
         labels=(name,),
@@ -217,5 +247,8 @@ def _row(
         style=style,
         track=required or 0,
         figures=(Text(number(actual)), Text(needed), short, odds),
-        stacked_figures=(Text(f"{number(actual)} of {needed}"), stacked_short),
+        stacked_figures=(
+            Text(_("{actual} of {needed}").format(actual=number(actual), needed=needed)),
+            stacked_short,
+        ),
     )

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from funnel_tui.analytics.metrics_model import ManagerActivity, TeamReport
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.chart_parts import (
     GAP,
     MUTED,
@@ -49,8 +50,9 @@ SortValue = float | str | None
 @dataclass(frozen=True, slots=True)
 class TeamColumn:
     key: str
-    heading: str
-    """The heading; `{currency}` in it stands for the report's currency."""
+    title: str
+    """The heading in English, marked for translation (`heading` is it translated);
+    `{currency}` in it stands for the report's currency."""
     keep: int
     """The order columns are kept in as the width shrinks: 0 stays longest."""
     sort_value: Callable[[ManagerActivity], SortValue]
@@ -59,6 +61,11 @@ class TeamColumn:
     """The cell for a manager, given the report's currency."""
     total: Callable[[Sequence[ManagerActivity], str], Text] | None = None
     """The team's total under the column; None: none makes sense (a median)."""
+
+    @property
+    def heading(self) -> str:
+        """The heading in the interface language; `{currency}` stands for the currency."""
+        return _(self.title)
 
 
 TeamColumnParts = tuple[
@@ -98,20 +105,22 @@ def _response_seconds(manager: ManagerActivity) -> SortValue:
 TEAM_COLUMNS: tuple[TeamColumn, ...] = (
     TeamColumn(
         "name",
-        "manager",
+        N_("manager"),
         0,
         lambda manager: _name(manager).casefold(),
         lambda manager, _currency: safe_text(_name(manager)),
-        lambda managers, _currency: Text("team", "bold"),
+        lambda managers, _currency: Text(_("team"), "bold"),
     ),
-    TeamColumn("calls", "calls", 4, *_counted(lambda manager: manager.calls)),
-    TeamColumn("meetings", "meetings", 8, *_counted(lambda manager: manager.meetings)),
-    TeamColumn("created", "created", 7, *_counted(lambda manager: manager.created)),
-    TeamColumn("moved_forward", "moved on", 9, *_counted(lambda manager: manager.moved_forward)),
-    TeamColumn("won", "won", 1, *_counted(lambda manager: manager.won)),
+    TeamColumn("calls", N_("calls"), 4, *_counted(lambda manager: manager.calls)),
+    TeamColumn("meetings", N_("meetings"), 8, *_counted(lambda manager: manager.meetings)),
+    TeamColumn("created", N_("created"), 7, *_counted(lambda manager: manager.created)),
+    TeamColumn(
+        "moved_forward", N_("moved on"), 9, *_counted(lambda manager: manager.moved_forward)
+    ),
+    TeamColumn("won", N_("won"), 1, *_counted(lambda manager: manager.won)),
     TeamColumn(
         "won_amount",
-        "won {currency}",
+        N_("won {currency}"),
         2,
         lambda manager: manager.won_amount.minor,
         lambda manager, _currency: _won_amount(manager.won_amount),
@@ -119,10 +128,10 @@ TEAM_COLUMNS: tuple[TeamColumn, ...] = (
             Money(sum(manager.won_amount.minor for manager in managers), currency)
         ),
     ),
-    TeamColumn("lost", "lost", 10, *_counted(lambda manager: manager.lost)),
+    TeamColumn("lost", N_("lost"), 10, *_counted(lambda manager: manager.lost)),
     TeamColumn(
         "first_response",
-        "1st reply",
+        N_("1st reply"),
         6,
         _response_seconds,
         lambda manager, _currency: Text(
@@ -131,11 +140,11 @@ TEAM_COLUMNS: tuple[TeamColumn, ...] = (
         ),
     ),
     TeamColumn(
-        "overdue_now", "overdue", 3, *_counted(lambda manager: manager.overdue_now, ALERT_STYLE)
+        "overdue_now", N_("overdue"), 3, *_counted(lambda manager: manager.overdue_now, ALERT_STYLE)
     ),
     TeamColumn(
         "without_next_contact",
-        "no next",
+        N_("no next"),
         5,
         *_counted(lambda manager: manager.without_next_contact, WARNING_STYLE),
     ),
@@ -196,14 +205,14 @@ class TeamTable(ReportChart):
     def _heading(self) -> list[Text]:
         report = self.report
         period = period_label(report.start, report.end, self.zone)
-        parts = scope_parts("Team", report.pipeline_name, None, period=period, owners=False)
-        parts.append(Text(f"amounts in {report.currency}", MUTED))
+        parts = scope_parts(_("Team"), report.pipeline_name, None, period=period, owners=False)
+        parts.append(Text(_("amounts in {currency}").format(currency=report.currency), MUTED))
         return parts
 
     def _body(self, console: Console, width: int) -> Iterator[RenderableType]:
         report = self.report
         if not report.managers:
-            yield Text("Nobody owned a deal or logged an activity in this period.", MUTED)
+            yield Text(_("Nobody owned a deal or logged an activity in this period."), MUTED)
             return
         yield self.table(width)
         note = currency_note(report.currency, report.other_currencies)

@@ -9,8 +9,10 @@ from rich.text import Text
 
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.events import DealEvent, EventKind
-from funnel_tui.domain.models import Activity, ActivityKind, Direction
+from funnel_tui.domain.models import Activity, ActivityKind, Direction, Outcome
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import N_, NP_, _, ngettext, pgettext
+from funnel_tui.render.chart_parts import sentence
 from funnel_tui.render.format import format_money, relative_time
 from funnel_tui.render.safe import safe_text
 from funnel_tui.services.deal_view import TimelineEntry
@@ -25,17 +27,46 @@ ICONS = {
     ActivityKind.MESSAGE: "✎",
     ActivityKind.NOTE: "¶",
 }
+KIND_LABELS = {
+    ActivityKind.CALL: N_("Call"),
+    ActivityKind.MEETING: N_("Meeting"),
+    ActivityKind.EMAIL: N_("Email"),
+    ActivityKind.MESSAGE: N_("Message"),
+    ActivityKind.NOTE: N_("Note"),
+}
+OUTCOME_LABELS = {
+    Outcome.REACHED: NP_("call outcome", "reached"),
+    Outcome.NO_ANSWER: NP_("call outcome", "no answer"),
+    Outcome.BUSY: NP_("call outcome", "busy"),
+    Outcome.VOICEMAIL: NP_("call outcome", "voicemail"),
+    Outcome.WRONG_NUMBER: NP_("call outcome", "wrong number"),
+    Outcome.HELD: NP_("call outcome", "held"),
+    Outcome.NO_SHOW: NP_("call outcome", "no show"),
+}
+"""How kinds and outcomes read in the timeline and the log-activity picker (translated where
+shown: `kind_label`, `outcome_label`). Outcomes have a context: "reached" is also the funnel's
+"how many deals got this far"."""
+
+
+def kind_label(kind: ActivityKind) -> str:
+    return _(KIND_LABELS[kind])
+
+
+def outcome_label(outcome: Outcome) -> str:
+    return pgettext("call outcome", OUTCOME_LABELS[outcome])
 
 
 def format_duration(seconds: int) -> str:
     """`45s`, `3m`, `3m 20s`, `1h 05m`."""
     if seconds < 60:
-        return f"{seconds}s"
+        return ngettext("{n}s", "{n}s", seconds).format(n=seconds)
     minutes, rest = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes}m" + (f" {rest:02d}s" if rest else "")
+        if not rest:
+            return ngettext("{n}m", "{n}m", minutes).format(n=minutes)
+        return _("{minutes}m {seconds}s").format(minutes=minutes, seconds=f"{rest:02d}")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
+    return _("{hours}h {minutes}m").format(hours=hours, minutes=f"{minutes:02d}")
 
 
 def timeline_head(entry: TimelineEntry, now: datetime) -> Text:
@@ -46,8 +77,9 @@ def timeline_head(entry: TimelineEntry, now: datetime) -> Text:
     elif entry.event is not None:
         line.append_text(event_text(entry.event))
     elif entry.from_stage is None:
-        line.append("★ Created in ", style="bold")
-        line.append_text(safe_text(entry.to_stage, "bold"))
+        line.append_text(
+            sentence(_("★ Created in {stage}"), "bold", stage=safe_text(entry.to_stage, "bold"))
+        )
     else:
         line.append("→ ", style="bold cyan")
         line.append_text(safe_text(entry.from_stage))
@@ -80,12 +112,12 @@ def timeline_text(
 
 
 def _activity_head(activity: Activity) -> Text:
-    head = Text(f"{ICONS[activity.kind]} {activity.kind.value.capitalize()}", style="bold")
+    head = Text(f"{ICONS[activity.kind]} {kind_label(activity.kind)}", style="bold")
     details = []
     if activity.direction is not None:
-        details.append("out" if activity.direction is Direction.OUT else "in")
+        details.append(_("out") if activity.direction is Direction.OUT else _("in"))
     if activity.outcome is not None:
-        details.append(activity.outcome.value.replace("_", " "))
+        details.append(outcome_label(activity.outcome))
     if activity.duration_s:
         details.append(format_duration(activity.duration_s))
     if details:
@@ -94,32 +126,35 @@ def _activity_head(activity: Activity) -> Text:
 
 
 FIELD_LABELS = {
-    "title": "title",
-    "value": "value",
-    "owner": "owner",
-    "company": "company",
-    "contact": "contact",
-    "phone": "phone",
-    "email": "email",
-    "source": "source",
-    "tags": "tags",
-    "expected_close": "expected close",
-    "next_contact": "next contact",
-    "next_contact_note": "next contact note",
+    "title": N_("title"),
+    "value": N_("value"),
+    "owner": N_("owner"),
+    "company": N_("company"),
+    "contact": N_("contact"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "source": N_("source"),
+    "tags": N_("tags"),
+    "expected_close": N_("expected close"),
+    "next_contact": N_("next contact"),
+    "next_contact_note": N_("next contact note"),
 }
+"""How a changed field is named (translated where shown); any other name (a checklist
+question) is data, shown as it is."""
 
 
 def event_text(event: DealEvent) -> Text:
     """`✎ value 150,000 → 180,000 RUB`, `☑ Who decides? — → CFO`, `✗ Deleted`: the event's
     values always as plain text (a teammate typed them)."""
     if event.kind is EventKind.DELETE:
-        return Text("✗ Deleted", style="bold red")
+        return Text(_("✗ Deleted"), style="bold red")
     if event.kind is EventKind.RESTORE:
-        return Text("↺ Restored", style="bold green")
+        return Text(_("↺ Restored"), style="bold green")
     icon = {EventKind.CHECKLIST: "☑ ", EventKind.NEXT_CONTACT: "◷ "}.get(event.kind, "✎ ")
     name = event.field or ""
     line = Text(icon, style="bold")
-    line.append_text(safe_text(FIELD_LABELS.get(name, name), "bold"))
+    label = FIELD_LABELS.get(name)
+    line.append_text(safe_text(name if label is None else _(label), "bold"))
     line.append(" ")
     old, new = _shown(name, event.old_value), _shown(name, event.new_value)
     if name == "value" and old[1] and new[1] and old[1] == new[1]:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from funnel_tui.domain.dates import local_midnight
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.i18n import _
 from funnel_tui.services.agenda_model import (
     Agenda,
     AgendaItem,
@@ -88,7 +89,7 @@ class AgendaService:
         """
         for name, moment in (("start", start), ("end", end)):
             if moment.tzinfo is None:
-                raise ValidationError(name, "needs a time zone")
+                raise ValidationError(name, _("needs a time zone"))
         if end <= start:
             return []
         with self._context.store.read() as uow:

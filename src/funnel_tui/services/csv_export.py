@@ -25,6 +25,7 @@ from datetime import datetime
 from funnel_tui.domain.dates import format_utc
 from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.models import Activity, Deal, Pipeline, Stage, StageKind
+from funnel_tui.i18n import _
 from funnel_tui.services.ports import Store
 
 DEAL_COLUMNS = (
@@ -164,8 +165,10 @@ def _choose_pipelines(pipelines: list[Pipeline], name: str | None) -> list[Pipel
     wanted = name.strip().casefold()
     found = [pipeline for pipeline in pipelines if pipeline.name.casefold() == wanted]
     if not found:
-        names = ", ".join(pipeline.name for pipeline in pipelines) or "none yet"
-        raise NotFoundError(f"no pipeline {name!r} (pipelines: {names})")
+        names = ", ".join(pipeline.name for pipeline in pipelines) or _("none yet")
+        raise NotFoundError(
+            _("no pipeline {name} (pipelines: {names})").format(name=repr(name), names=names)
+        )
     return found
 
 
@@ -181,7 +184,11 @@ def _choose_stages(pipelines: list[Pipeline], name: str | None) -> set[int] | No
     }
     if not found:
         names = ", ".join(dict.fromkeys(s.name for p in pipelines for s in p.stages))
-        raise NotFoundError(f"no stage {name!r} (stages: {names or 'none yet'})")
+        raise NotFoundError(
+            _("no stage {name} (stages: {names})").format(
+                name=repr(name), names=names or _("none yet")
+            )
+        )
     return found
 
 

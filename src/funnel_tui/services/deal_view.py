@@ -19,6 +19,7 @@ from funnel_tui.domain.models import (
     User,
 )
 from funnel_tui.domain.pipeline_rules import unanswered_questions
+from funnel_tui.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,11 @@ def build_timeline(
             who=user_names.get(change.by_user_id, "?"),
             change=change,
             from_stage=(
-                stage_names.get(change.from_stage_id, "(removed stage)")
+                stage_names.get(change.from_stage_id, _("(removed stage)"))
                 if change.from_stage_id is not None
                 else None
             ),
-            to_stage=stage_names.get(change.to_stage_id, "(removed stage)"),
+            to_stage=stage_names.get(change.to_stage_id, _("(removed stage)")),
         )
         for change in history
     ]

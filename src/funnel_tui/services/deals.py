@@ -35,6 +35,7 @@ from funnel_tui.domain.pipeline_rules import (
     unanswered_questions,
 )
 from funnel_tui.domain.validation import clean_duration, clean_long_text, clean_note
+from funnel_tui.i18n import _
 from funnel_tui.services.context import ServiceContext, ensure_user
 from funnel_tui.services.deal_view import DealView, build_timeline
 from funnel_tui.services.ports import UnitOfWork
@@ -51,7 +52,11 @@ def find_stage(pipeline: Pipeline, name_or_id: str) -> Stage:
             if stage.id == int(wanted):
                 return stage
     names = ", ".join(stage.name for stage in pipeline.stages)
-    raise NotFoundError(f"no stage {name_or_id!r} in {pipeline.name!r} (stages: {names})")
+    raise NotFoundError(
+        _("no stage {stage} in {pipeline} (stages: {names})").format(
+            stage=repr(name_or_id), pipeline=repr(pipeline.name), names=names
+        )
+    )
 
 
 class DealService:
@@ -136,12 +141,16 @@ class DealService:
             owner_user = _owner(uow, owner, actor)
             pipeline = uow.pipelines.get(pipeline_id)
             if pipeline is None:
-                raise NotFoundError(f"pipeline {pipeline_id} does not exist")
+                raise NotFoundError(
+                    _("pipeline {pipeline} does not exist").format(pipeline=pipeline_id)
+                )
             stage = pipeline.stage(stage_id) if stage_id else pipeline.open_stages[0]
             if not stage.is_open:
                 raise InvalidTransitionError(
-                    f"a new deal starts in an open stage, not {stage.name!r}; create it, then "
-                    "mark it won or lost"
+                    _(
+                        "a new deal starts in an open stage, not {stage}; create it, then "
+                        "mark it won or lost"
+                    ).format(stage=repr(stage.name))
                 )
             deal = uow.deals.add(
                 Deal(
@@ -211,7 +220,9 @@ class DealService:
                 pipeline = _pipeline_with_stage(uow, stage_id)
                 target = pipeline.stage(stage_id)
                 if target.kind is StageKind.LOST:
-                    raise ValidationError("stage", "losing a deal needs a reason: use Lose instead")
+                    raise ValidationError(
+                        "stage", _("losing a deal needs a reason: use Lose instead")
+                    )
                 saved = _transition(uow, saved, pipeline, target, actor, moment, None, None)
             uow.commit()
         return saved
@@ -276,11 +287,16 @@ class DealService:
         def neighbour(deal: Deal, pipeline: Pipeline, uow: UnitOfWork) -> Stage:
             current = pipeline.stage(deal.stage_id)
             if not current.is_open:
-                raise InvalidTransitionError(f"deal {deal_id} is closed; reopen it first")
+                raise InvalidTransitionError(
+                    _("deal {deal} is closed; reopen it first").format(deal=deal_id)
+                )
             target = neighbour_stage(pipeline.stages, current, direction)
             if target is None:
-                edge = "last" if direction > 0 else "first"
-                raise InvalidTransitionError(f"deal {deal_id} is already at the {edge} stage")
+                if direction > 0:
+                    message = _("deal {deal} is already at the last stage")
+                else:
+                    message = _("deal {deal} is already at the first stage")
+                raise InvalidTransitionError(message.format(deal=deal_id))
             return target
 
         return self._move(deal_id, neighbour, expected_version=expected_version, at=at, by=by)
@@ -334,7 +350,7 @@ class DealService:
 
         def reopened(deal: Deal, pipeline: Pipeline, uow: UnitOfWork) -> Stage:
             if pipeline.stage(deal.stage_id).is_open:
-                raise InvalidTransitionError(f"deal {deal_id} is not closed")
+                raise InvalidTransitionError(_("deal {deal} is not closed").format(deal=deal_id))
             if stage_id is not None:
                 return pipeline.stage(stage_id)
             open_ids = {stage.id for stage in pipeline.open_stages}
@@ -387,7 +403,7 @@ class DealService:
         with self._context.store.write() as uow:
             actor, deal = self._open_deal(uow, deal_id, None, by, moment)
             if moment < deal.created_at:
-                raise ValidationError("at", "is before the deal was created")
+                raise ValidationError("at", _("is before the deal was created"))
             activity = uow.activities.add(
                 Activity(
                     id=0,
@@ -455,7 +471,7 @@ class DealService:
             actor = ensure_user(uow, by or self._context.login, moment)
             deal = _load(uow, deal_id, include_deleted=True)
             if deal.deleted_at is None:
-                raise InvalidTransitionError(f"deal {deal_id} is not deleted")
+                raise InvalidTransitionError(_("deal {deal} is not deleted").format(deal=deal_id))
             saved = uow.deals.update(
                 replace(deal, deleted_at=None, updated_at=moment), deal.version
             )
@@ -531,10 +547,12 @@ def _record_changes(
 def _load(uow: UnitOfWork, deal_id: int, *, include_deleted: bool = False) -> Deal:
     deal = uow.deals.get(deal_id, include_deleted=True)
     if deal is None:
-        raise NotFoundError(f"deal {deal_id} does not exist")
+        raise NotFoundError(_("deal {deal} does not exist").format(deal=deal_id))
     if deal.deleted_at is not None and not include_deleted:
         raise NotFoundError(
-            f"deal {deal_id} is deleted (`funnel restore {deal_id}` brings it back)"
+            _("deal {deal} is deleted (`funnel restore {deal}` brings it back)").format(
+                deal=deal_id
+            )
         )
     return deal
 
@@ -558,14 +576,16 @@ def _pipeline_with_stage(uow: UnitOfWork, stage_id: int) -> Pipeline:
     for pipeline in uow.pipelines.list():
         if any(stage.id == stage_id for stage in pipeline.stages):
             return pipeline
-    raise NotFoundError(f"stage {stage_id} is not in any open pipeline")
+    raise NotFoundError(_("stage {stage} is not in any open pipeline").format(stage=stage_id))
 
 
 def _check_version(deal: Deal, expected_version: int) -> None:
     if deal.version != expected_version:
         raise ConflictError(
-            f"deal {deal.id} was changed by someone else since you opened it; "
-            "reload it and try again"
+            _(
+                "deal {deal} was changed by someone else since you opened it; "
+                "reload it and try again"
+            ).format(deal=deal.id)
         )
 
 
@@ -575,7 +595,9 @@ def _owner(uow: UnitOfWork, login: str | None, actor: User) -> User:
     user = uow.users.by_login(login.strip())
     if user is None:
         known = ", ".join(user.login for user in uow.users.list())
-        raise NotFoundError(f"no user {login!r} (users: {known})")
+        raise NotFoundError(
+            _("no user {login} (users: {known})").format(login=repr(login), known=known)
+        )
     return user
 
 
@@ -590,16 +612,18 @@ def _transition(
     loss_note: str | None,
 ) -> Deal:
     if target.id == deal.stage_id:
-        raise InvalidTransitionError(f"deal {deal.id} is already at {target.name!r}")
+        raise InvalidTransitionError(
+            _("deal {deal} is already at {stage}").format(deal=deal.id, stage=repr(target.name))
+        )
     if moment < deal.stage_entered_at:
-        raise ValidationError("at", "is before the deal's last stage change")
+        raise ValidationError("at", _("is before the deal's last stage change"))
     reason_id = None
     note = None
     if target.kind is StageKind.LOST:
         reason_id = _loss_reason_id(pipeline, loss_reason)
         note = clean_long_text("loss note", loss_note)
     elif loss_reason is not None:
-        raise ValidationError("reason", "a loss reason only goes with a move to the lost stage")
+        raise ValidationError("reason", _("a loss reason only goes with a move to the lost stage"))
     closed = target.kind is not StageKind.OPEN
     moved = replace(
         deal,
@@ -621,11 +645,18 @@ def _loss_reason_id(pipeline: Pipeline, reason: str | None) -> int | None:
     if reason is None or not reason.strip():
         if reasons:
             names = ", ".join(r.name for r in reasons)
-            raise ValidationError("reason", f"losing a deal needs a reason: one of {names}")
+            raise ValidationError(
+                "reason", _("losing a deal needs a reason: one of {names}").format(names=names)
+            )
         return None
     wanted = reason.strip().casefold()
     for candidate in reasons:
         if candidate.name.casefold() == wanted:
             return candidate.id
-    names = ", ".join(r.name for r in reasons) or "none set for this pipeline"
-    raise ValidationError("reason", f"unknown loss reason {reason!r} (reasons: {names})")
+    names = ", ".join(r.name for r in reasons) or _("none set for this pipeline")
+    raise ValidationError(
+        "reason",
+        _("unknown loss reason {reason} (reasons: {names})").format(
+            reason=repr(reason), names=names
+        ),
+    )

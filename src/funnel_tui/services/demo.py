@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import Activity, Deal, Pipeline, Role, StageChange
 from funnel_tui.domain.templates import template_spec
+from funnel_tui.i18n import _
 from funnel_tui.services.demo_data import (
     EN,
     LOSS_REASON_WEIGHTS,
@@ -80,13 +81,19 @@ def generate_demo(
     (a rep sees only their own, and owns none here).
     """
     if not 1 <= deals <= MAX_DEALS:
-        raise ValidationError("demo", f"the number of deals must be between 1 and {MAX_DEALS:,}")
+        raise ValidationError(
+            "demo",
+            _("the number of deals must be between 1 and {most}").format(most=f"{MAX_DEALS:,}"),
+        )
     rng = random.Random(seed)
     calendar = _Calendar(today)
     with store.write() as uow:
         if uow.deals.count(include_deleted=True):
             raise ValidationError(
-                "demo", f"{store.label} already has deals; demo fills an empty database only"
+                "demo",
+                _("{database} already has deals; demo fills an empty database only").format(
+                    database=store.label
+                ),
             )
         owners = _owners(uow, min(len(USERS), 3 + deals // 1000), calendar.at(0))
         if viewer is not None and uow.users.by_login(viewer) is None:

@@ -44,6 +44,7 @@ from funnel_tui.domain.validation import (
     clean_long_text,
     clean_text,
 )
+from funnel_tui.i18n import _, ngettext
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.interchange_plans import import_plans, plan_docs
 from funnel_tui.services.interchange_schema import FORMAT, DealDoc, Document, PipelineDoc
@@ -96,7 +97,10 @@ class InterchangeService:
             raw = json.loads(text)
         except json.JSONDecodeError as err:
             raise ValidationError(
-                "json", f"line {err.lineno} column {err.colno}: {err.msg}"
+                "json",
+                _("line {line} column {column}: {error}").format(
+                    line=err.lineno, column=err.colno, error=err.msg
+                ),
             ) from None
         return self.import_document(raw, progress)
 
@@ -253,9 +257,14 @@ def _deal_doc(
 
 def _parse_document(raw: object) -> Document:
     if not isinstance(raw, dict):
-        raise ValidationError("document", "must be a JSON object")
+        raise ValidationError("document", _("must be a JSON object"))
     if raw.get("format") != FORMAT:
-        raise ValidationError("format", f"expected {FORMAT!r}, found {raw.get('format')!r}")
+        raise ValidationError(
+            "format",
+            _("expected {wanted}, found {found}").format(
+                wanted=repr(FORMAT), found=repr(raw.get("format"))
+            ),
+        )
     try:
         return Document.model_validate(raw)
     except PydanticValidationError as err:
@@ -264,9 +273,13 @@ def _parse_document(raw: object) -> Document:
         where = "".join(
             f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]
         )
-        more = f" (and {err.error_count() - 1} more problems)" if err.error_count() > 1 else ""
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].lower()
-        raise ValidationError(where.lstrip("."), f"{message}{more}") from None
+        message = _("unknown key") if first["type"] == "extra_forbidden" else first["msg"].lower()
+        others = err.error_count() - 1
+        if others > 0:
+            message = ngettext(
+                "{message} (and {n} more problem)", "{message} (and {n} more problems)", others
+            ).format(message=message, n=others)
+        raise ValidationError(where.lstrip("."), message) from None
 
 
 def _import_users(uow: UnitOfWork, document: Document, now: datetime) -> int:
@@ -292,7 +305,10 @@ def _check_external_ids(uow: UnitOfWork, deals: list[DealDoc]) -> None:
             raise ValidationError(f"deals[{index}].external_id", err.message) from None
         if external in seen:
             raise ValidationError(
-                f"deals[{index}].external_id", f"{external!r} is also deals[{seen[external]}]'s"
+                f"deals[{index}].external_id",
+                _("{external} is also deals[{other}]'s").format(
+                    external=repr(external), other=seen[external]
+                ),
             )
         if external is not None:
             seen[external] = index
@@ -300,7 +316,8 @@ def _check_external_ids(uow: UnitOfWork, deals: list[DealDoc]) -> None:
     if here:
         first = min(here, key=seen.__getitem__)
         raise ValidationError(
-            f"deals[{seen[first]}].external_id", f"a deal from {first!r} is here already"
+            f"deals[{seen[first]}].external_id",
+            _("a deal from {source} is here already").format(source=repr(first)),
         )
 
 
@@ -341,7 +358,9 @@ def _import_pipelines(
             if not extend or stage.kind is not StageKind.OPEN:
                 raise ValidationError(
                     f"pipelines[{index}]",
-                    f"pipeline {spec.name!r} exists here without stage {stage.name!r}",
+                    _("pipeline {pipeline} exists here without stage {stage}").format(
+                        pipeline=repr(spec.name), stage=repr(stage.name)
+                    ),
                 )
             uow.pipelines.add_open_stage(existing.id, stage)
         reasons = {reason.name.casefold() for reason in existing.loss_reasons}
@@ -380,7 +399,10 @@ def _bundle(
 ) -> DealBundle:
     pipeline = pipelines.get(doc.pipeline.casefold())
     if pipeline is None:
-        raise ValidationError("pipeline", f"no pipeline {doc.pipeline!r} in the file or here")
+        raise ValidationError(
+            "pipeline",
+            _("no pipeline {pipeline} in the file or here").format(pipeline=repr(doc.pipeline)),
+        )
     draft = clean_draft(
         DealDraft(
             title=doc.title,
@@ -404,13 +426,15 @@ def _bundle(
         )
         at = parse_utc(entry.at, f"history[{position}].at")
         if at < last_at:
-            raise ValidationError(f"history[{position}].at", "is earlier than the entry before it")
+            raise ValidationError(
+                f"history[{position}].at", _("is earlier than the entry before it")
+            )
         by = _user(uow, users, entry.by, now)
         history.append(StageChange(0, 0, previous, stage.id, at, by.id))
         previous, last_at = stage.id, at
     current = pipeline.stage(history[-1].to_stage_id)
     if history[0].at != created_at:
-        raise ValidationError("history[0].at", "must equal created_at (the creation entry)")
+        raise ValidationError("history[0].at", _("must equal created_at (the creation entry)"))
     activities = tuple(
         _activity(a, position, uow, users, now) for position, a in enumerate(doc.activities)
     )
@@ -473,11 +497,17 @@ def _find_stage(
     """A stage named in a deal's document: of its own pipeline, or of the one named."""
     pipeline = own if other is None else pipelines.get(other.casefold())
     if pipeline is None:
-        raise ValidationError(f"{field}.pipeline", f"no pipeline {other!r} in the file or here")
+        raise ValidationError(
+            f"{field}.pipeline",
+            _("no pipeline {pipeline} in the file or here").format(pipeline=repr(other)),
+        )
     for stage in pipeline.stages:
         if stage.name.casefold() == name.casefold():
             return stage
-    raise ValidationError(field, f"no stage {name!r} in {pipeline.name!r}")
+    raise ValidationError(
+        field,
+        _("no stage {stage} in {pipeline}").format(stage=repr(name), pipeline=repr(pipeline.name)),
+    )
 
 
 def _activity(
@@ -507,11 +537,16 @@ def _loss_reason(pipeline: Pipeline, name: str | None, kind: StageKind) -> int |
     if name is None:
         return None
     if kind is not StageKind.LOST:
-        raise ValidationError("loss_reason", "is set on a deal that is not lost")
+        raise ValidationError("loss_reason", _("is set on a deal that is not lost"))
     for reason in pipeline.loss_reasons:
         if reason.name.casefold() == name.strip().casefold():
             return reason.id
-    raise ValidationError("loss_reason", f"{name!r} is not a loss reason of {pipeline.name!r}")
+    raise ValidationError(
+        "loss_reason",
+        _("{reason} is not a loss reason of {pipeline}").format(
+            reason=repr(name), pipeline=repr(pipeline.name)
+        ),
+    )
 
 
 def _date(text: str | None, field: str) -> date | None:
@@ -520,6 +555,8 @@ def _date(text: str | None, field: str) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValidationError(
+            field, _("{text} is not a date (YYYY-MM-DD)").format(text=repr(text))
+        ) from None
     check_year(day, field)
     return day

@@ -15,6 +15,7 @@ from typing import Any
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import Pipeline, PlanTarget
 from funnel_tui.domain.money import Money
+from funnel_tui.i18n import _
 from funnel_tui.services.interchange_schema import PlanDoc
 from funnel_tui.services.plans import parse_month
 from funnel_tui.services.ports import UnitOfWork
@@ -58,7 +59,9 @@ def import_plans(
             raise ValidationError(field, str(err)) from None
         key = (owner, f"{month:%Y-%m}")
         if key in seen:
-            raise ValidationError(field, f"a second plan for {key[1]} of the same owner")
+            raise ValidationError(
+                field, _("a second plan for {month} of the same owner").format(month=key[1])
+            )
         seen.add(key)
         uow.plans.put(pipeline.id, owner, month, amount)
 
@@ -66,8 +69,8 @@ def import_plans(
 def _amount(doc: PlanDoc) -> Money | None:
     if doc.amount is None:
         if doc.currency is not None:
-            raise ValidationError("currency", "is set on a plan without an amount")
+            raise ValidationError("currency", _("is set on a plan without an amount"))
         return None
     if doc.currency is None:
-        raise ValidationError("currency", "is missing (an amount needs its currency)")
+        raise ValidationError("currency", _("is missing (an amount needs its currency)"))
     return Money.from_major(doc.amount, doc.currency)

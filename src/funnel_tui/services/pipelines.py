@@ -8,6 +8,7 @@ from funnel_tui.domain.errors import NotFoundError
 from funnel_tui.domain.models import Pipeline, PipelineSpec
 from funnel_tui.domain.pipeline_rules import check_name_free, check_pipeline_spec
 from funnel_tui.domain.templates import template_spec
+from funnel_tui.i18n import _
 from funnel_tui.services.context import ServiceContext
 
 
@@ -51,13 +52,17 @@ class PipelineService:
                 pipelines = uow.pipelines.list()
                 if not pipelines:
                     raise NotFoundError(
-                        "there are no pipelines yet (`funnel demo` creates sample ones)"
+                        _("there are no pipelines yet (`funnel demo` creates sample ones)")
                     )
                 return pipelines[0]
             found = uow.pipelines.by_name(name_or_id)
             if found is None and name_or_id.strip().isdigit():
                 found = uow.pipelines.get(int(name_or_id))
             if found is None:
-                names = ", ".join(p.name for p in uow.pipelines.list()) or "none yet"
-                raise NotFoundError(f"no pipeline {name_or_id!r} (pipelines: {names})")
+                names = ", ".join(p.name for p in uow.pipelines.list()) or _("none yet")
+                raise NotFoundError(
+                    _("no pipeline {name} (pipelines: {names})").format(
+                        name=repr(name_or_id), names=names
+                    )
+                )
             return found

@@ -17,6 +17,7 @@ from funnel_tui.domain.errors import NotFoundError, ValidationError
 from funnel_tui.domain.models import Pipeline, PlanTarget
 from funnel_tui.domain.money import Money, check_money, parse_money
 from funnel_tui.domain.validation import shown
+from funnel_tui.i18n import _
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.ports import UnitOfWork
 
@@ -51,7 +52,9 @@ def parse_month(text: str) -> date:
         first = date(year, month, 1)
         check_year(first, "month")
         return first
-    raise ValidationError("month", f"{shown(text)} is not a month (use 2026-10)")
+    raise ValidationError(
+        "month", _("{text} is not a month (use 2026-10)").format(text=shown(text))
+    )
 
 
 class PlanService:
@@ -86,9 +89,14 @@ class PlanService:
             login = _owner_login(uow, owner_id)
             current = uow.plans.in_effect(pipeline.id, owner_id, first)
             if current is None or current.target_amount is None:
-                whose = f" of {login}" if login else ""
+                if login:
+                    message = _("no plan of {login} for {pipeline} in {month} to clear")
+                else:
+                    message = _("no plan for {pipeline} in {month} to clear")
                 raise NotFoundError(
-                    f"no plan{whose} for {pipeline.name!r} in {first:%Y-%m} to clear"
+                    message.format(
+                        login=login, pipeline=repr(pipeline.name), month=f"{first:%Y-%m}"
+                    )
                 )
             plan = uow.plans.put(pipeline.id, owner_id, first, None)
             uow.commit()
@@ -129,9 +137,11 @@ def _plan_amount(amount: str | Money, currency: str) -> Money:
 def _open_pipeline(uow: UnitOfWork, pipeline_id: int) -> Pipeline:
     pipeline = uow.pipelines.get(pipeline_id)
     if pipeline is None:
-        raise NotFoundError(f"no pipeline #{pipeline_id}")
+        raise NotFoundError(_("no pipeline #{pipeline}").format(pipeline=pipeline_id))
     if pipeline.archived_at is not None:
-        raise ValidationError("pipeline", f"{pipeline.name!r} is archived")
+        raise ValidationError(
+            "pipeline", _("{pipeline} is archived").format(pipeline=repr(pipeline.name))
+        )
     return pipeline
 
 
@@ -140,7 +150,7 @@ def _owner_login(uow: UnitOfWork, owner_id: int | None) -> str | None:
         return None
     user = uow.users.get(owner_id)
     if user is None:
-        raise NotFoundError(f"no user #{owner_id}")
+        raise NotFoundError(_("no user #{user}").format(user=owner_id))
     return user.login
 
 

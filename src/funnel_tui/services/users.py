@@ -12,8 +12,15 @@ import builtins
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
 from funnel_tui.domain.models import Role, User
 from funnel_tui.domain.validation import clean_display_name, clean_login
+from funnel_tui.i18n import N_, _
 from funnel_tui.services.context import ServiceContext, ensure_user
 from funnel_tui.services.ports import UnitOfWork
+
+_ONLY_A_LEAD = {
+    "add users": N_("only a lead can add users; ask {names}"),
+    "change roles": N_("only a lead can change roles; ask {names}"),
+    "rename other users": N_("only a lead can rename other users; ask {names}"),
+}
 
 
 class NotAllowedError(FunnelError):
@@ -24,7 +31,9 @@ def parse_role(value: str | Role) -> Role:
     try:
         return Role(value.strip().casefold() if isinstance(value, str) else value)
     except ValueError:
-        raise ValidationError("role", f"{value!r} is not a role (lead or rep)") from None
+        raise ValidationError(
+            "role", _("{value} is not a role (lead or rep)").format(value=repr(value))
+        ) from None
 
 
 class UserService:
@@ -49,8 +58,9 @@ class UserService:
             if existing is not None:
                 raise ValidationError(
                     "login",
-                    f"{login!r} is already a user ({existing.role.value}); "
-                    f"`funnel users set {login}` changes it",
+                    _(
+                        "{quoted} is already a user ({role}); `funnel users set {login}` changes it"
+                    ).format(quoted=repr(login), role=existing.role.value, login=login),
                 )
             added = uow.users.add(login, display, wanted, self._context.clock())
             uow.commit()
@@ -68,18 +78,23 @@ class UserService:
         wanted = parse_role(role) if role is not None else None
         display = clean_display_name(name) if name is not None else None
         if wanted is None and display is None:
-            raise ValidationError("users set", "nothing to change (give --role or --name)")
+            raise ValidationError("users set", _("nothing to change (give --role or --name)"))
         with self._context.store.write() as uow:
             user = uow.users.by_login(login)
             if user is None:
-                known = ", ".join(u.login for u in uow.users.list()) or "none yet"
-                raise NotFoundError(f"no user {login!r} (users: {known})")
+                known = ", ".join(u.login for u in uow.users.list()) or _("none yet")
+                raise NotFoundError(
+                    _("no user {login} (users: {known})").format(login=repr(login), known=known)
+                )
             if wanted is not None and wanted is not user.role:
                 self._require_lead(uow, "change roles")
                 leads = _leads(uow)
                 if user.role is Role.LEAD and [u.login for u in leads] == [login]:
                     raise ValidationError(
-                        "role", f"{login} is the only lead: make someone else a lead first"
+                        "role",
+                        _("{login} is the only lead: make someone else a lead first").format(
+                            login=login
+                        ),
                     )
             if display is not None and login != self._context.login:
                 self._require_lead(uow, "rename other users")
@@ -129,7 +144,7 @@ class UserService:
         if any(lead.login == me for lead in leads):
             return
         names = ", ".join(lead.login for lead in leads)
-        raise NotAllowedError(f"only a lead can {action}; ask {names}")
+        raise NotAllowedError(_(_ONLY_A_LEAD[action]).format(names=names))
 
 
 def _leads(uow: UnitOfWork) -> builtins.list[User]:

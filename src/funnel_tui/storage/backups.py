@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import _
 from funnel_tui.storage.files import backup_file
 
 BACKUP_DIR_NAME = "backups"
@@ -100,7 +101,7 @@ def run_auto_backup(
     Raises StoreError (one line) when the backup cannot be written; the caller warns.
     """
     if keep_days < 1:
-        raise StoreError("backup_keep_days must be at least 1")
+        raise StoreError(_("backup_keep_days must be at least 1"))
     started = time.perf_counter()
     database = database.absolute()
     if not database.is_file():
@@ -179,13 +180,15 @@ def _ensure_directory(directory: Path, like: Path) -> None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         directory.chmod(mode)  # mkdir follows the umask; setgid keeps a team's group
     except OSError as err:
-        raise StoreError(f"cannot create {directory}: {err.strerror or err}") from None
+        raise StoreError(
+            _("cannot create {path}: {error}").format(path=directory, error=err.strerror or err)
+        ) from None
 
 
 @contextlib.contextmanager
 def _lock(path: Path) -> Iterator[bool]:
     """Yields True while holding the lock file `path`, False if someone else holds it."""
-    for _ in range(2):
+    for _attempt in range(2):
         try:
             descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:
@@ -200,7 +203,9 @@ def _lock(path: Path) -> Iterator[bool]:
                 path.unlink()  # left by a killed process
             continue
         except OSError as err:
-            raise StoreError(f"cannot create {path}: {err.strerror or err}") from None
+            raise StoreError(
+                _("cannot create {path}: {error}").format(path=path, error=err.strerror or err)
+            ) from None
         try:
             os.write(descriptor, str(os.getpid()).encode())
         finally:

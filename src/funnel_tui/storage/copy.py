@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import _
 from funnel_tui.storage import tables as _tables  # noqa: F401  (registers the tables)
 from funnel_tui.storage.database import SqlStore
 from funnel_tui.storage.sql_dialect import advance_id_sequence, snapshot
@@ -45,7 +46,9 @@ def _refuse_unless_empty(connection: Connection, label: str) -> None:
     for table in _data_tables():
         if connection.execute(select(func.count()).select_from(table)).scalar():
             raise StoreError(
-                f"{label} already holds data (table {table.name}): copy into an empty database"
+                _(
+                    "{database} already holds data (table {table}): copy into an empty database"
+                ).format(database=label, table=table.name)
             )
 
 

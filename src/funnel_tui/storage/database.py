@@ -36,6 +36,7 @@ from sqlalchemy.pool import StaticPool
 
 from funnel_tui import paths
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import _
 from funnel_tui.storage import migrations
 from funnel_tui.storage.files import (
     backup_file,
@@ -152,7 +153,7 @@ class SqlStore:
             dump(self.engine, destination)
             return
         if self.path is None:
-            raise StoreError("an in-memory database has nothing to back up")
+            raise StoreError(_("an in-memory database has nothing to back up"))
         backup_file(self.path, destination)
 
     def default_backup(self) -> Path:
@@ -164,7 +165,7 @@ class SqlStore:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             return directory / f"{self.engine.url.database or 'funnel'}-{stamp}.dump"
         if self.path is None:
-            raise StoreError("an in-memory database has nothing to back up")
+            raise StoreError(_("an in-memory database has nothing to back up"))
         return self.path.with_name(f"{self.path.stem}-{stamp}{self.path.suffix}")
 
     def close(self) -> None:
@@ -188,7 +189,7 @@ def _watch_connection(path: Path) -> sqlite3.Connection:
         )
         connection.execute("PRAGMA query_only = ON")
     except sqlite3.Error as err:
-        raise StoreError(f"cannot open {path}: {err}") from None
+        raise StoreError(_("cannot open {path}: {error}").format(path=path, error=err)) from None
     return connection
 
 
@@ -212,7 +213,7 @@ def open_store(
         if url.database in (None, "", ":memory:"):
             engine = _sqlite_engine(URL.create("sqlite"), memory=True, retry=retry)
             migrations.create_schema(engine)
-            return SqlStore(engine, path=None, label="the in-memory database", retry=retry)
+            return SqlStore(engine, path=None, label=_("the in-memory database"), retry=retry)
         path = Path(url.database).expanduser()
         return _open_sqlite_file(path, create=create, busy_timeout_s=busy_timeout_s, retry=retry)
     return _open_server(url)
@@ -224,7 +225,7 @@ def _as_url(target: str | Path) -> URL:
     try:
         return make_url(target)
     except sa_exc.ArgumentError:
-        raise StoreError(f"not a database path or URL: {target}") from None
+        raise StoreError(_("not a database path or URL: {target}").format(target=target)) from None
 
 
 def _open_sqlite_file(
@@ -234,12 +235,18 @@ def _open_sqlite_file(
     state = inspect_file(path)
     if not state.exists:
         if not create:
-            raise StoreError(f"no database at {path} (create one with `funnel --db {path} demo`)")
+            raise StoreError(
+                _("no database at {path} (create one with `funnel --db {path} demo`)").format(
+                    path=path
+                )
+            )
         create_private_file(path)
     if state.schema_version > migrations.SCHEMA_VERSION:
         raise StoreError(
-            f"{path} was written by a newer Funnel (schema {state.schema_version}; this one "
-            f"knows up to {migrations.SCHEMA_VERSION}): upgrade funnel-tui"
+            _(
+                "{path} was written by a newer Funnel (schema {version}; this one "
+                "knows up to {known}): upgrade funnel-tui"
+            ).format(path=path, version=state.schema_version, known=migrations.SCHEMA_VERSION)
         )
     engine = _sqlite_engine(
         URL.create("sqlite", database=str(path)),
@@ -321,19 +328,30 @@ def _end_turn(connection: Connection) -> None:
 def _open_server(url: URL) -> SqlStore:
     label = url.render_as_string(hide_password=True)
     if url.get_backend_name() != "postgresql":
-        raise StoreError(f"cannot open {label}: Funnel runs on SQLite files and PostgreSQL")
+        raise StoreError(
+            _("cannot open {database}: Funnel runs on SQLite files and PostgreSQL").format(
+                database=label
+            )
+        )
     try:
         engine = server_engine(url)
         with engine.connect() as connection:
             version = migrations.stored_version(connection)
     except ImportError:
         raise StoreError(
-            f"cannot open {label}: PostgreSQL needs psycopg (pip install 'funnel-tui[postgresql]')"
+            _(
+                "cannot open {database}: PostgreSQL needs psycopg "
+                "(pip install 'funnel-tui[postgresql]')"
+            ).format(database=label)
         ) from None
     except sa_exc.SQLAlchemyError as err:
-        raise StoreError(f"cannot open {label}: {str(err).splitlines()[0]}") from None
+        raise StoreError(
+            _("cannot open {path}: {error}").format(path=label, error=str(err).splitlines()[0])
+        ) from None
     if version is not None and version > migrations.SCHEMA_VERSION:
-        raise StoreError(f"{label} was written by a newer Funnel: upgrade funnel-tui")
+        raise StoreError(
+            _("{database} was written by a newer Funnel: upgrade funnel-tui").format(database=label)
+        )
     store = SqlStore(engine, path=None, label=label)
     try:
         if version is None:
@@ -364,7 +382,8 @@ def server_upgrade_backup(engine: Engine, version: int) -> Path:
         dump(engine, destination)
     except StoreError as err:
         raise StoreError(
-            f"{engine.url.render_as_string(hide_password=True)} needs a schema upgrade and "
-            f"Funnel backs up first, which failed: {err}"
+            _(
+                "{database} needs a schema upgrade and Funnel backs up first, which failed: {error}"
+            ).format(database=engine.url.render_as_string(hide_password=True), error=err)
         ) from None
     return destination

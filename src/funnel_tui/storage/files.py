@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import N_, _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # PRAGMA application_id marks a file as ours ("FNNL"); `file(1)` shows it too.
@@ -23,19 +24,38 @@ def sqlite_failure(error: BaseException | str, where: str) -> StoreError:
     The one mapping for every path that touches the file (the store, the board's reader,
     the look before opening, backups): a fault reads the same wherever it shows.
     """
-    text = (str(error).strip().splitlines() or ["unknown error"])[0]
-    lowered = text.lower()
+    text = (str(error).strip().splitlines() or [_("unknown error")])[0]
+    kind = _failure_kind(text)
+    if kind == "busy":
+        message = _("{where} is busy (another Funnel has kept it locked); try again")
+    elif kind == "read-only":
+        message = _("cannot write {where}: the file is read-only for you")
+    elif kind == "damaged":
+        message = _("{where} is damaged ({error}); restore it from a backup")
+    elif kind == "full":
+        message = _("cannot write {where}: the disk is full ({error}); nothing was saved")
+    elif kind == "i/o":
+        message = _("cannot use {where}: {error}; nothing was saved")
+    else:
+        message = _("database error in {where}: {error}")
+    return StoreError(message.format(where=where, error=text))
+
+
+def _failure_kind(error: BaseException | str) -> str | None:
+    """What an SQLite failure's text says went wrong; None: nothing more specific than an
+    error (the messages are SQLite's own, in English whatever the interface's language)."""
+    lowered = (str(error).strip().splitlines() or [""])[0].lower()
     if "locked" in lowered or "busy" in lowered:
-        return StoreError(f"{where} is busy (another Funnel has kept it locked); try again")
+        return "busy"
     if "readonly" in lowered or "read-only" in lowered:
-        return StoreError(f"cannot write {where}: the file is read-only for you")
+        return "read-only"
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return StoreError(f"{where} is damaged ({text}); restore it from a backup")
+        return "damaged"
     if "full" in lowered:
-        return StoreError(f"cannot write {where}: the disk is full ({text}); nothing was saved")
+        return "full"
     if "disk i/o" in lowered:
-        return StoreError(f"cannot use {where}: {text}; nothing was saved")
-    return StoreError(f"database error in {where}: {text}")
+        return "i/o"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +75,23 @@ def inspect_file(path: Path) -> FileState:
     """
     if not path.exists():
         if path.is_symlink():
-            raise StoreError(f"{path} is a dangling symbolic link")
+            raise StoreError(_("{path} is a dangling symbolic link").format(path=path))
         return FileState(exists=False)
     if path.is_dir():
-        raise StoreError(f"{path} is a directory, not a database file")
+        raise StoreError(_("{path} is a directory, not a database file").format(path=path))
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as err:
-        raise StoreError(f"cannot read {path}: {err.strerror or err}") from None
+        raise StoreError(
+            _("cannot read {path}: {error}").format(path=path, error=err.strerror or err)
+        ) from None
     if not header:
         return FileState(exists=True)  # an empty file: SQLite treats it as a new database
     if header != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a Funnel database (not an SQLite file)")
+        raise StoreError(
+            _("{path} is not a Funnel database (not an SQLite file)").format(path=path)
+        )
     return _inspect_sqlite(path)
 
 
@@ -75,14 +99,16 @@ def _inspect_sqlite(path: Path) -> FileState:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
     except sqlite3.Error as err:
-        raise StoreError(f"cannot open {path}: {err}") from None
+        raise StoreError(_("cannot open {path}: {error}").format(path=path, error=err)) from None
     try:
         return _read_state(connection, path)
     except sqlite3.OperationalError as err:
         if "unable to open" in str(err) and not _writable(path):
             # A WAL database is read through its `-shm` file, which cannot be made here.
             raise StoreError(
-                f"cannot open {path}: the file or its directory is read-only for you"
+                _("cannot open {path}: the file or its directory is read-only for you").format(
+                    path=path
+                )
             ) from None
         raise _read_failure(err, path) from None
     except sqlite3.DatabaseError as err:
@@ -92,10 +118,9 @@ def _inspect_sqlite(path: Path) -> FileState:
 
 
 def _read_failure(error: sqlite3.DatabaseError, path: Path) -> StoreError:
-    failure = sqlite_failure(error, str(path))
-    if str(failure).startswith("database error in"):
-        return StoreError(f"cannot read {path}: {error}")
-    return failure
+    if _failure_kind(error) is None:
+        return StoreError(_("cannot read {path}: {error}").format(path=path, error=error))
+    return sqlite_failure(error, str(path))
 
 
 def _writable(path: Path) -> bool:
@@ -108,12 +133,14 @@ def _read_state(connection: sqlite3.Connection, path: Path) -> FileState:
     if not tables and app_id == 0:
         return FileState(exists=True)
     if app_id != APPLICATION_ID or "funnel_meta" not in tables:
-        raise StoreError(f"{path} is an SQLite database, but not a Funnel one")
+        raise StoreError(_("{path} is an SQLite database, but not a Funnel one").format(path=path))
     row = connection.execute(
         "SELECT value FROM funnel_meta WHERE key = 'schema_version'"
     ).fetchone()
     if row is None or not str(row[0]).isdigit():
-        raise StoreError(f"{path} is a damaged Funnel database (no schema version)")
+        raise StoreError(
+            _("{path} is a damaged Funnel database (no schema version)").format(path=path)
+        )
     return FileState(exists=True, is_funnel=True, schema_version=int(row[0]))
 
 
@@ -127,7 +154,7 @@ def check_integrity(connection: sqlite3.Connection) -> str | None:
         rows = connection.execute("PRAGMA quick_check(1)").fetchall()
     except sqlite3.DatabaseError as err:
         return str(err).splitlines()[0] if str(err) else type(err).__name__
-    first = str(rows[0][0]) if rows else "no answer"
+    first = str(rows[0][0]) if rows else _("no answer")
     return None if first == "ok" else first.splitlines()[0]
 
 
@@ -143,18 +170,36 @@ def create_private_file(path: Path) -> None:
         except FileExistsError:
             continue
         except OSError as err:
-            raise StoreError(f"cannot create {directory}: {err.strerror or err}") from None
+            raise StoreError(
+                _("cannot create {path}: {error}").format(path=directory, error=err.strerror or err)
+            ) from None
         directory.chmod(0o700)
     try:
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
     except OSError as err:
-        raise StoreError(f"cannot create {path}: {err.strerror or err}") from None
+        raise StoreError(
+            _("cannot create {path}: {error}").format(path=path, error=err.strerror or err)
+        ) from None
     try:
         os.fchmod(descriptor, 0o600)
     finally:
         os.close(descriptor)
+
+
+_COPY_FAILED = {
+    "backup": N_("backup to {destination} failed: {error}"),
+    "automatic backup": N_("automatic backup to {destination} failed: {error}"),
+}
+"""How `backup_file` says a copy failed, by its label."""
+
+
+def _copy_failed(label: str, destination: Path, error: object) -> StoreError:
+    message = _COPY_FAILED.get(label)
+    if message is None:
+        return StoreError(f"{label} to {destination} failed: {error}")
+    return StoreError(_(message).format(destination=destination, error=error))
 
 
 STEP_PAGES = 256
@@ -174,7 +219,7 @@ def backup_file(
     `.partial` left by a killed run may be replaced (the caller holds a lock saying so).
     """
     if destination.exists():
-        raise StoreError(f"{destination} already exists; choose another name")
+        raise StoreError(_("{path} already exists; choose another name").format(path=destination))
     mode = source.stat().st_mode & 0o777
     partial = destination.with_name(destination.name + ".partial")
     if stale_partial:
@@ -205,18 +250,22 @@ def backup_file(
         if damage is not None:
             partial.unlink()
             raise StoreError(
-                f"{source} is damaged ({damage}); no backup was written: restore it from a backup"
+                _(
+                    "{path} is damaged ({error}); no backup was written: restore it from a backup"
+                ).format(path=source, error=damage)
             )
         partial.replace(destination)
     except sqlite3.DatabaseError as err:
         with contextlib.suppress(OSError):
             partial.unlink()
-        failure = sqlite_failure(err, str(source))
-        if "damaged" in str(failure):
-            raise StoreError(f"{failure}; no backup was written") from None
-        raise StoreError(f"{label} to {destination} failed: {err}") from None
+        if _failure_kind(err) == "damaged":
+            failure = sqlite_failure(err, str(source))
+            raise StoreError(
+                _("{failure}; no backup was written").format(failure=failure)
+            ) from None
+        raise _copy_failed(label, destination, err) from None
     except (OSError, sqlite3.Error) as err:
         with contextlib.suppress(OSError):
             partial.unlink()
         reason = getattr(err, "strerror", None) or err
-        raise StoreError(f"{label} to {destination} failed: {reason}") from None
+        raise _copy_failed(label, destination, reason) from None

@@ -40,6 +40,7 @@ from sqlmodel import SQLModel
 
 from funnel_tui import __version__
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import _, ngettext
 from funnel_tui.storage import tables as _tables  # noqa: F401  (registers the tables)
 from funnel_tui.storage.files import APPLICATION_ID, backup_file
 from funnel_tui.storage.search import search_text
@@ -312,7 +313,9 @@ def upgrade(
         version for version in range(from_version + 1, target + 1) if version not in migrations
     ]
     if missing:
-        raise StoreError(f"no migration to schema version {missing[0]}; this is a bug")
+        raise StoreError(
+            _("no migration to schema version {version}; this is a bug").format(version=missing[0])
+        )
     backup = None
     if path is not None:
         backup = backup_path_for(path, from_version)
@@ -355,12 +358,21 @@ def _check_integrity(connection: Connection, before: dict[str, int]) -> None:
     for name, count in before.items():
         if after.get(name, 0) < count:
             raise StoreError(
-                f"schema upgrade aborted: table {name} would shrink from {count} to "
-                f"{after.get(name, 0)} rows; nothing was changed"
+                ngettext(
+                    "schema upgrade aborted: table {table} would shrink from {before} to "
+                    "{after} row; nothing was changed",
+                    "schema upgrade aborted: table {table} would shrink from {before} to "
+                    "{after} rows; nothing was changed",
+                    after.get(name, 0),
+                ).format(table=name, before=count, after=after.get(name, 0))
             )
     if connection.dialect.name == "sqlite":
         problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise StoreError(
-                f"schema upgrade aborted: {len(problems)} broken references; nothing was changed"
+                ngettext(
+                    "schema upgrade aborted: {n} broken reference; nothing was changed",
+                    "schema upgrade aborted: {n} broken references; nothing was changed",
+                    len(problems),
+                ).format(n=len(problems))
             )

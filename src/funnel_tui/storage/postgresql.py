@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import _
 from funnel_tui.storage.files import APPLICATION_ID
 
 CHANNEL = "funnel_changes"
@@ -36,6 +37,8 @@ WRITER_LOCK = APPLICATION_ID
 server have their own locks)."""
 LOCK_TIMEOUT_S = 10
 """How long a write waits for the writer before the user hears "busy" (SQLite's too)."""
+DUMP_TIMEOUT_S = 3600
+"""A backup that takes longer is stopped (a hung server must not hang the command)."""
 LISTEN_RETRY_S = 1.0
 """Pause before the listener reconnects after losing the server."""
 
@@ -62,18 +65,20 @@ def server_failure(error: BaseException, where: str) -> StoreError | None:
     state = getattr(error, "sqlstate", None)
     if not isinstance(state, str):
         return None
-    text = (str(error).strip().splitlines() or ["unknown error"])[0]
+    text = (str(error).strip().splitlines() or [_("unknown error")])[0]
     if state in ("55P03", "40001", "40P01", "57014"):  # lock timeout, serialization, deadlock
-        return StoreError(f"{where} is busy (another Funnel is writing); try again")
-    if state.startswith("08") or state in ("57P01", "57P02", "57P03"):
-        return StoreError(f"lost the connection to {where} ({text}); try again")
-    if state == "42501":
-        return StoreError(f"cannot write {where}: permission denied ({text})")
-    if state in ("53100", "53200"):
-        return StoreError(f"cannot write {where}: the server is out of space ({text})")
-    if state == "25006":
-        return StoreError(f"cannot write {where}: the server is read-only ({text})")
-    return StoreError(f"database error in {where}: {text}")
+        message = _("{where} is busy (another Funnel is writing); try again")
+    elif state.startswith("08") or state in ("57P01", "57P02", "57P03"):
+        message = _("lost the connection to {where} ({error}); try again")
+    elif state == "42501":
+        message = _("cannot write {where}: permission denied ({error})")
+    elif state in ("53100", "53200"):
+        message = _("cannot write {where}: the server is out of space ({error})")
+    elif state == "25006":
+        message = _("cannot write {where}: the server is read-only ({error})")
+    else:
+        message = _("database error in {where}: {error}")
+    return StoreError(message.format(where=where, error=text))
 
 
 def connect_arguments(engine: Engine) -> dict[str, Any]:
@@ -129,8 +134,10 @@ def dump(engine: Engine, destination: Path, *, pg_dump: str | None = None) -> No
     program = pg_dump or shutil.which("pg_dump")
     if program is None:
         raise StoreError(
-            "pg_dump is not installed (apt-get install postgresql-client); "
-            "`funnel export --format json` is a logical export that needs nothing"
+            _(
+                "pg_dump is not installed (apt-get install postgresql-client); "
+                "`funnel export --format json` is a logical export that needs nothing"
+            )
         )
     url = engine.url
     environment = dict(os.environ)
@@ -145,13 +152,24 @@ def dump(engine: Engine, destination: Path, *, pg_dump: str | None = None) -> No
             env=environment,
             capture_output=True,
             text=True,
-            timeout=3600,
+            timeout=DUMP_TIMEOUT_S,
             check=False,
         )
+    except subprocess.TimeoutExpired:
+        partial.unlink(missing_ok=True)
+        raise StoreError(
+            _("pg_dump took longer than {minutes} minutes: stopped, nothing written").format(
+                minutes=DUMP_TIMEOUT_S // 60
+            )
+        ) from None
     except OSError as err:
-        raise StoreError(f"cannot run {program}: {err}") from None
+        partial.unlink(missing_ok=True)
+        raise StoreError(
+            _("cannot run {program}: {error}").format(program=program, error=err)
+        ) from None
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
-        reason = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[0]
-        raise StoreError(f"pg_dump failed: {reason}")
+        code = _("exit code {code}").format(code=result.returncode)
+        reason = (result.stderr.strip().splitlines() or [code])[0]
+        raise StoreError(_("pg_dump failed: {reason}").format(reason=reason))
     partial.replace(destination)

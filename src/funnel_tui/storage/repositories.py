@@ -27,6 +27,7 @@ from funnel_tui.domain.models import (
     StageSpec,
     User,
 )
+from funnel_tui.i18n import _
 from funnel_tui.services.ports import DealBundle
 from funnel_tui.storage import mappers
 from funnel_tui.storage.events_repository import SqlEventRepository
@@ -80,7 +81,7 @@ class SqlUserRepository:
     def update(self, user_id: int, *, display_name: str, role: Role) -> User:
         row = self._session.get(UserRow, user_id)
         if row is None:
-            raise NotFoundError(f"no user #{user_id}")
+            raise NotFoundError(_("no user #{user}").format(user=user_id))
         row.display_name = display_name
         row.role = role.value
         self._session.add(row)
@@ -162,7 +163,7 @@ class SqlPipelineRepository:
         self._session.flush()
         pipeline = self.get(pipeline_id)
         if pipeline is None:
-            raise NotFoundError(f"no pipeline #{pipeline_id}")
+            raise NotFoundError(_("no pipeline #{pipeline}").format(pipeline=pipeline_id))
         return pipeline
 
     def _assemble(self, rows: Sequence[PipelineRow]) -> builtins.list[Pipeline]:
@@ -224,10 +225,12 @@ class SqlDealRepository:
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
             if self._session.get(DealRow, deal.id) is None:
-                raise NotFoundError(f"deal {deal.id} does not exist")
+                raise NotFoundError(_("deal {deal} does not exist").format(deal=deal.id))
             raise ConflictError(
-                f"deal {deal.id} was changed by someone else since you opened it; "
-                "reload it and try again"
+                _(
+                    "deal {deal} was changed by someone else since you opened it; "
+                    "reload it and try again"
+                ).format(deal=deal.id)
             )
         # The ORM identity map may hold a stale copy of this row; drop it.
         self._session.expire_all()

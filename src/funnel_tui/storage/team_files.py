@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from funnel_tui.domain.errors import StoreError
+from funnel_tui.i18n import _
 from funnel_tui.storage.files import SQLITE_HEADER, inspect_file
 
 TEAM_DIR_MODE = 0o2770
@@ -55,7 +56,11 @@ def group_id(name: str) -> int:
     try:
         return grp.getgrnam(name).gr_gid
     except KeyError:
-        raise StoreError(f"no group {name!r} on this system (create it with `groupadd`)") from None
+        raise StoreError(
+            _("no group {group} on this system (create it with `groupadd`)").format(
+                group=repr(name)
+            )
+        ) from None
 
 
 def _group_name(gid: int) -> str:
@@ -96,8 +101,10 @@ def prepare_team_file(path: Path, gid: int) -> TeamFile:
     name = _group_name(gid)
     if not _may_use_group(gid):
         raise StoreError(
-            f"you are not a member of group {name!r}, so files cannot be given to it "
-            f"(ask an administrator: `usermod -aG {name} {_me()}`, then log in again)"
+            _(
+                "you are not a member of group {quoted}, so files cannot be given to it "
+                "(ask an administrator: `usermod -aG {group} {me}`, then log in again)"
+            ).format(quoted=repr(name), group=name, me=_me())
         )
     state = inspect_file(path)  # raises for a directory or a database that is not ours
     result = TeamFile(path=path, gid=gid, existing_funnel=state.is_funnel)
@@ -124,7 +131,9 @@ def fix_team_modes(path: Path, gid: int) -> None:
             target.chmod(TEAM_FILE_MODE)
         except OSError as err:
             raise StoreError(
-                f"cannot give {target} to group {_group_name(gid)!r}: {err.strerror or err}"
+                _("cannot give {path} to group {group}: {error}").format(
+                    path=target, group=repr(_group_name(gid)), error=err.strerror or err
+                )
             ) from None
 
 
@@ -135,11 +144,17 @@ def _create_team_directory(directory: Path, gid: int) -> None:
                 parent.mkdir()
                 parent.chmod(0o755)  # teammates must pass through; the team dir itself is 2770
             except OSError as err:
-                raise StoreError(f"cannot create {parent}: {err.strerror or err}") from None
+                raise StoreError(
+                    _("cannot create {path}: {error}").format(
+                        path=parent, error=err.strerror or err
+                    )
+                ) from None
     try:
         directory.mkdir(mode=0o700)
     except OSError as err:
-        raise StoreError(f"cannot create {directory}: {err.strerror or err}") from None
+        raise StoreError(
+            _("cannot create {path}: {error}").format(path=directory, error=err.strerror or err)
+        ) from None
     try:
         os.chown(directory, -1, gid)
         # After chown, which may clear the setgid bit.
@@ -148,7 +163,9 @@ def _create_team_directory(directory: Path, gid: int) -> None:
         with contextlib.suppress(OSError):
             directory.rmdir()
         raise StoreError(
-            f"cannot give {directory} to group {_group_name(gid)!r}: {err.strerror or err}"
+            _("cannot give {path} to group {group}: {error}").format(
+                path=directory, group=repr(_group_name(gid)), error=err.strerror or err
+            )
         ) from None
 
 
@@ -156,7 +173,9 @@ def _create_team_file(path: Path, gid: int) -> None:
     try:
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as err:
-        raise StoreError(f"cannot create {path}: {err.strerror or err}") from None
+        raise StoreError(
+            _("cannot create {path}: {error}").format(path=path, error=err.strerror or err)
+        ) from None
     try:
         os.fchown(descriptor, -1, gid)
         os.fchmod(descriptor, TEAM_FILE_MODE)
@@ -165,7 +184,9 @@ def _create_team_file(path: Path, gid: int) -> None:
         with contextlib.suppress(OSError):
             path.unlink()
         raise StoreError(
-            f"cannot give {path} to group {_group_name(gid)!r}: {err.strerror or err}"
+            _("cannot give {path} to group {group}: {error}").format(
+                path=path, group=repr(_group_name(gid)), error=err.strerror or err
+            )
         ) from None
     os.close(descriptor)
 
@@ -177,9 +198,10 @@ def _directory_problems(directory: Path, gid: int) -> list[str]:
     if info.st_gid == gid and mode == TEAM_DIR_MODE:
         return []
     return [
-        f"{directory} is not a team directory (group {_group_name(info.st_gid)}, mode "
-        f"{mode:o}; wanted group {name}, mode 2770): run `chgrp {name} {directory} && "
-        f"chmod 2770 {directory}`"
+        _(
+            "{directory} is not a team directory (group {group}, mode {mode}; wanted group "
+            "{wanted}, mode 2770): run `chgrp {wanted} {directory} && chmod 2770 {directory}`"
+        ).format(directory=directory, group=_group_name(info.st_gid), mode=f"{mode:o}", wanted=name)
     ]
 
 
@@ -205,8 +227,10 @@ def path_warnings(path: Path, *, allow_symlink: bool = False) -> list[str]:
         with contextlib.suppress(OSError):
             if holder.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
                 raise StoreError(
-                    f"{path} is a symbolic link in {holder}, which others can write to: "
-                    "refused (open the file it points to, or pass --allow-symlink)"
+                    _(
+                        "{path} is a symbolic link in {holder}, which others can write to: "
+                        "refused (open the file it points to, or pass --allow-symlink)"
+                    ).format(path=path, holder=holder)
                 )
     real = path.resolve()
     if real.exists() and not _looks_like_database(real):
@@ -215,24 +239,31 @@ def path_warnings(path: Path, *, allow_symlink: bool = False) -> list[str]:
     with contextlib.suppress(OSError):
         mode = real.stat().st_mode
         readable, writable = mode & stat.S_IROTH, mode & stat.S_IWOTH
+        if readable and writable:
+            message = _("{path} is readable and writable by everyone: run `chmod o-rwx {path}`")
+        elif readable:
+            message = _("{path} is readable by everyone: run `chmod o-rwx {path}`")
+        else:
+            message = _("{path} is writable by everyone: run `chmod o-rwx {path}`")
         if readable or writable:
-            what = " and ".join(
-                word for word, on in (("readable", readable), ("writable", writable)) if on
-            )
-            warnings.append(f"{real} is {what} by everyone: run `chmod o-rwx {real}`")
+            warnings.append(message.format(path=real))
     directory = real.parent
     with contextlib.suppress(OSError):
         mode = directory.stat().st_mode
         if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
             warnings.append(
-                f"{directory} is writable by everyone without the sticky bit, so anyone can "
-                f"replace the database: run `chmod +t {directory}`"
+                _(
+                    "{directory} is writable by everyone without the sticky bit, so anyone can "
+                    "replace the database: run `chmod +t {directory}`"
+                ).format(directory=directory)
             )
     kind = filesystem_type(real)
     if kind is not None and kind in NETWORK_FILESYSTEMS:
         warnings.append(
-            f"{real} is on a network filesystem ({kind}), where SQLite's locking is "
-            "unreliable: keep the database on a local disk of the server"
+            _(
+                "{path} is on a network filesystem ({kind}), where SQLite's locking is "
+                "unreliable: keep the database on a local disk of the server"
+            ).format(path=real, kind=kind)
         )
     return warnings
 

@@ -9,6 +9,7 @@ would slow the paint down, as both need the one GIL.
 from __future__ import annotations
 
 import gc
+import io
 import sys
 import threading
 import weakref
@@ -21,24 +22,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Console
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
+from textual._files import generate_datetime_filename
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
 from funnel_tui.config import Settings
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import Role
-from funnel_tui.i18n import N_
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.agenda_text import todo
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.board import BoardService
 from funnel_tui.ui.commands import DealSearch
-from funnel_tui.ui.localized import Localized
+from funnel_tui.ui.localized import Localized, translate_bindings
 from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen, deal_screen
@@ -66,6 +71,48 @@ CHANGE_POLL_S = 1.0
 asked on the UI thread). What shows is then read again: a teammate's change is on screen
 within this plus one read (DESIGN.md: within 2 s)."""
 """How long the store waits for the board's first paint before opening anyway."""
+
+
+LEAD_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
+    (N_("Reports"), "show_reports", N_("KPIs, forecast, plan, team, losses"), "ReportsScreen"),
+    (N_("Dashboard"), "show_dashboard", N_("The wall dashboard"), "DashboardScreen"),
+    (N_("Import deals"), "show_import", N_("From a CSV or XLSX export"), "ImportScreen"),
+)
+"""The palette's commands for the lead's screens: (title, app action, help, screen class)."""
+
+TEXTUAL_KEYS = (
+    # App: ctrl+q, and ctrl+p (its description shows at the footer's right end).
+    N_("Quit the app and return to the command prompt."),
+    N_("palette"),
+    N_("Open the command palette"),
+    # Screen: every screen and modal has these (shown in the key panel).
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    # Scrolling containers (the board's columns, the timeline, inherit them).
+    N_("Scroll Up"),
+    N_("Scroll Down"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Home"),
+    N_("Scroll End"),
+    N_("Page Up"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    # The command palette's own keys.
+    N_("Go to bottom"),
+    N_("Go to top"),
+    N_("Next command"),
+    N_("Exit the command palette"),
+    N_("Next page"),
+    N_("Previous page"),
+    N_("Previous command"),
+)
+"""Key descriptions of Textual's own bindings, which our nodes inherit: marked here for the
+catalog; `Localized` translates them with the rest of a node's keys."""
+
+SCREENSHOT_DELIVERY = "funnel-screenshot"
 
 
 class FunnelApp(Localized, App[None]):
@@ -257,7 +304,7 @@ class FunnelApp(Localized, App[None]):
 
     def action_show_agenda(self) -> None:
         if self.board is None:
-            self.notify("Still opening the database…", severity="warning")
+            self.notify(_("Still opening the database…"), severity="warning")
             return
         from funnel_tui.ui.screens.agenda import AgendaScreen
 
@@ -271,7 +318,7 @@ class FunnelApp(Localized, App[None]):
     def action_show_funnel(self) -> None:
         """The funnel, of the pipeline and owner the board shows."""
         if self.services is None:  # the report reads through the full store
-            self.notify("Still opening the database…", severity="warning")
+            self.notify(_("Still opening the database…"), severity="warning")
             return
         from funnel_tui.ui.screens.funnel import FunnelScreen
 
@@ -284,7 +331,7 @@ class FunnelApp(Localized, App[None]):
     def action_show_reports(self) -> None:
         """The reports, starting with the pipeline and owner the board shows."""
         if self.services is None:
-            self.notify("Still opening the database…", severity="warning")
+            self.notify(_("Still opening the database…"), severity="warning")
             return
         from funnel_tui.ui.screens.reports import ReportsScreen
 
@@ -297,7 +344,7 @@ class FunnelApp(Localized, App[None]):
     def action_show_dashboard(self) -> None:
         """The wall dashboard, of the pipeline and owner the board shows."""
         if self.services is None:
-            self.notify("Still opening the database…", severity="warning")
+            self.notify(_("Still opening the database…"), severity="warning")
             return
         from funnel_tui.ui.screens.dashboard import DashboardScreen, DashboardStart
 
@@ -317,7 +364,7 @@ class FunnelApp(Localized, App[None]):
         """Deals from a CSV or XLSX export: preview, then import (paths from the working
         directory)."""
         if self.services is None:  # the import plans and writes through the full store
-            self.notify("Still opening the database…", severity="warning")
+            self.notify(_("Still opening the database…"), severity="warning")
             return
         from funnel_tui.ui.screens.import_screen import ImportScreen
 
@@ -351,10 +398,16 @@ class FunnelApp(Localized, App[None]):
         for item in due[:MAX_DUE_NOTES]:
             what = todo(item)
             message = item.title + (f" — {what}" if what else "")
-            title = "Deal back from hold" if item.on_hold else "Contact due now"
+            title = _("Deal back from hold") if item.on_hold else _("Contact due now")
             tell(self, message, title=title, timeout=20)
         if len(due) > MAX_DUE_NOTES:
-            tell(self, f"and {len(due) - MAX_DUE_NOTES} more: see the agenda (a)")
+            more = len(due) - MAX_DUE_NOTES
+            tell(
+                self,
+                ngettext(
+                    "and {n} more: see the agenda (a)", "and {n} more: see the agenda (a)", more
+                ).format(n=format_number(more)),
+            )
         for agenda in self._agenda_screens():
             agenda.action_reload()
         self.screen.refresh()  # the board's badges turn from "today" to "overdue"
@@ -362,7 +415,7 @@ class FunnelApp(Localized, App[None]):
     def open_deal(self, deal_id: int) -> None:
         """The deal pane, from wherever the user is (a card, the palette's deal search)."""
         if self.services is None:
-            self.notify("Still opening the database…", severity="warning")
+            self.notify(_("Still opening the database…"), severity="warning")
             return
         if isinstance(self.screen, BoardScreen):
             self.screen.open_deal(deal_id)  # so that closing it returns to the card
@@ -400,25 +453,112 @@ class FunnelApp(Localized, App[None]):
             self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every key of the current screen is also a command in the palette (ctrl+p)."""
-        yield from super().get_system_commands(screen)
+        """Every key of the current screen is also a command in the palette (ctrl+p).
+
+        Textual's own commands (theme, quit, keys, screenshot) are said here again rather
+        than taken from `App.get_system_commands`: there they are English literals."""
+        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
+        yield SystemCommand(
+            _("Quit"), _("Quit the application as soon as possible"), self.action_quit
+        )
+        if screen.query("HelpPanel"):
+            yield SystemCommand(
+                _("Keys"), _("Hide the keys and widget help panel"), self.action_hide_help_panel
+            )
+        else:
+            yield SystemCommand(
+                _("Keys"),
+                _("Show help for the focused widget and a summary of available keys"),
+                self.action_show_help_panel,
+            )
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Minimize"),
+                _("Minimize the widget and restore to normal size"),
+                screen.action_minimize,
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                _("Maximize"), _("Maximize the focused widget"), screen.action_maximize
+            )
+        yield SystemCommand(
+            _("Screenshot"),
+            _("Save an SVG 'screenshot' of the current screen"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
+                # The class's descriptions are English (marked with N_): translated here.
+                description = _(binding.description)
                 yield SystemCommand(
-                    f"{binding.description} ({self._first_key(binding)})",
-                    binding.tooltip or binding.description,
+                    f"{description} ({self._first_key(binding)})",
+                    _(binding.tooltip) if binding.tooltip else description,
                     lambda action=binding.action, target=screen: self.run_action(action, target),
                 )
         # The team lead's screens, from wherever the user is (the board has keys for them).
         offered = {binding.action for binding in screen.BINDINGS if isinstance(binding, Binding)}
-        for title, action, help_text, kind in (
-            ("Reports", "show_reports", "KPIs, forecast, plan, team, losses", "ReportsScreen"),
-            ("Dashboard", "show_dashboard", "The wall dashboard", "DashboardScreen"),
-            ("Import deals", "show_import", "From a CSV or XLSX export", "ImportScreen"),
-        ):
+        for title, action, help_text, kind in LEAD_COMMANDS:
             # By name: the screens' modules are loaded when first opened, not for the palette.
             if f"app.{action}" not in offered and type(screen).__name__ != kind:
-                yield SystemCommand(title, help_text, lambda action=action: self.run_action(action))
+                yield SystemCommand(
+                    _(title), _(help_text), lambda action=action: self.run_action(action)
+                )
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its own words (placeholder, keys) in the interface
+        language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                _palette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def search_themes(self) -> None:
+        """The theme picker (the palette's "Theme" command), its placeholder translated."""
+        self.push_screen(_palette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c no longer quits: say which key does (Textual's words, translated)."""
+        for key, active_binding in self.active_bindings.items():
+            if active_binding.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    _("Press [b]{key}[/b] to quit the app").format(key=key),
+                    title=_("Do you want to quit?"),
+                )
+                return
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """As Textual's, under a delivery name of our own, so that the notification saying
+        it was saved is ours too (Textual's is English)."""
+        if not filename:
+            filename = generate_datetime_filename(self.title, ".svg", time_format)
+        return self.deliver_text(
+            io.StringIO(self.export_screenshot()),
+            save_directory=path,
+            save_filename=filename,
+            open_method="browser",
+            mime_type="image/svg+xml",
+            name=SCREENSHOT_DELIVERY,
+        )
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name != SCREENSHOT_DELIVERY:
+            return
+        if event.path is None:
+            tell(self, _("Saved screenshot"), title=_("Screenshot"))
+        else:
+            where = repr(str(event.path))
+            tell(self, _("Saved screenshot to {path}").format(path=where), title=_("Screenshot"))
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == SCREENSHOT_DELIVERY:
+            self.notify(_("Failed to save screenshot"), title=_("Screenshot"), severity="error")
 
     def _first_key(self, binding: Binding) -> str:
         """`[` rather than `left_square_bracket,left`: the first key, as the footer shows it."""
@@ -430,6 +570,13 @@ class FunnelApp(Localized, App[None]):
             self.board.close()
         if self.services is not None:
             self.services.close()
+
+
+def _palette(**options: Any) -> CommandPalette:
+    """Textual's command palette, its keys described in the interface language."""
+    palette = CommandPalette(**options)
+    translate_bindings(palette)
+    return palette
 
 
 def _on_view(stack: list[Screen[Any]]) -> list[Screen[Any]]:
@@ -445,7 +592,10 @@ def _on_view(stack: list[Screen[Any]]) -> list[Screen[Any]]:
 
 def _refresh(screen: Screen[Any]) -> None:
     """Read what `screen` shows again: its `live_refresh` (which keeps the user's place and
-    their typing), or else its reload key's action."""
+    their typing), or else its reload key's action. A screen being taken down is left
+    alone."""
+    if not screen.is_attached:
+        return
     for name in ("live_refresh", "action_reload"):
         method = getattr(screen, name, None)
         if callable(method):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
+from funnel_tui.i18n import _
 from funnel_tui.render.format import format_money
 from funnel_tui.render.safe import clean
 
@@ -49,5 +50,5 @@ class DealSearch(Provider):
                 _display(label, clean(query)),
                 partial(app.open_deal, deal.id),
                 text=label,
-                help=f"Open deal {deal.id}",
+                help=_("Open deal {number}").format(number=deal.id),
             )

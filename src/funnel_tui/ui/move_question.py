@@ -3,10 +3,33 @@ with exit-checklist questions unanswered. Shared by the board and the deal pane.
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 
 from funnel_tui.domain.models import Pipeline, Stage, StageKind
+from funnel_tui.i18n import _
 from funnel_tui.render.safe import clean, safe_text
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def text_from(template: str, **fields: str | Text) -> Text:
+    """A translated `template` with its `{fields}` filled in: a `str` as plain text, a
+    `Text` with its own style (a deal's title in bold, in whatever place the language puts
+    it). Nothing of it is read as markup."""
+    text = Text()
+    position = 0
+    for match in _FIELD.finditer(template):
+        text.append(template[position : match.start()])
+        value = fields[match[1]]
+        if isinstance(value, Text):
+            text.append_text(value)
+        else:
+            text.append(value)
+        position = match.end()
+    text.append(template[position:])
+    return text
 
 
 def move_question(
@@ -23,19 +46,31 @@ def move_question(
         start, end = stages.index(current), stages.index(target)
         if end - start > 1:
             skipped = ", ".join(clean(s.name) for s in stages[start + 1 : end])
-            reasons.append(f"It skips {skipped}; deals usually go stage by stage.")
+            reasons.append(
+                _("It skips {stages}; deals usually go stage by stage.").format(stages=skipped)
+            )
         passed_key = [s for s in stages[end + 1 : start + 1] if s.is_key]
         if end < start and passed_key:
-            reasons.append(f"It goes back before the key stage {clean(passed_key[0].name)}.")
+            reasons.append(
+                _("It goes back before the key stage {stage}.").format(
+                    stage=clean(passed_key[0].name)
+                )
+            )
     # Leaving forward (a loss is not progress: it needs no qualification answers).
     forward = current.is_open and target.kind is not StageKind.LOST
     forward = forward and target.position > current.position
     if forward and unanswered:
         questions = "; ".join(clean(q) for q in unanswered)
-        reasons.append(f"{clean(current.name)} has unanswered questions: {questions}")
+        reasons.append(
+            _("{stage} has unanswered questions: {questions}").format(
+                stage=clean(current.name), questions=questions
+            )
+        )
     if not reasons:
         return None
-    question = Text("Move ") + safe_text(title, "bold") + Text(f" to {clean(target.name)}?")
+    question = text_from(
+        _("Move {title} to {stage}?"), title=safe_text(title, "bold"), stage=clean(target.name)
+    )
     for reason in reasons:
         question.append("\n• " + reason)
     return question

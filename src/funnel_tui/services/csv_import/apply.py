@@ -18,6 +18,7 @@ from typing import Any
 from funnel_tui.domain.dates import format_utc, format_utc_or_none
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import StageKind
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.csv_import.errors import ImportProblem, RowProblem
 from funnel_tui.services.csv_import.plan import (
@@ -35,8 +36,8 @@ from funnel_tui.services.interchange_schema import FORMAT
 
 ImportProgress = Callable[[str, int, int], None]
 """(phase, done, total): CHECKING the rows, then WRITING the deals."""
-CHECKING = "Checking rows"
-WRITING = "Writing deals"
+CHECKING = N_("Checking rows")
+WRITING = N_("Writing deals")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,11 @@ def choose_preset(table: Table, name: str | None) -> Preset:
     try:
         return PRESETS[name.casefold()]
     except KeyError:
-        raise ImportProblem(f"unknown preset {name!r} (one of {', '.join(PRESETS)})") from None
+        raise ImportProblem(
+            _("unknown preset {name} (one of {presets})").format(
+                name=repr(name), presets=", ".join(PRESETS)
+            )
+        ) from None
 
 
 def plan_import(
@@ -79,7 +84,7 @@ def plan_import(
         pipeline=pipeline,
         now=context.clock(),
         local=local,
-        progress=(lambda done, total: progress(CHECKING, done, total)) if progress else None,
+        progress=(lambda done, total: progress(_(CHECKING), done, total)) if progress else None,
     )
     with context.store.read() as uow:
         present = uow.bulk.existing_external_ids(row.external_id for row in parsed.drafts)
@@ -121,27 +126,33 @@ def import_table(
     if dry_run:
         return CsvImportResult(chosen, plan, 0, rejected)
     if plan.problems and not skip_bad:
+        bad = len({p.line for p in plan.problems})
         raise ImportProblem(
-            f"{len({p.line for p in plan.problems})} bad rows: nothing imported "
-            "(see --dry-run, or --skip-bad to import the rest)",
+            ngettext(
+                "{n} bad row: nothing imported (see --dry-run, or --skip-bad to import the rest)",
+                "{n} bad rows: nothing imported (see --dry-run, or --skip-bad to import the rest)",
+                bad,
+            ).format(n=bad),
             rejected,
         )
     if plan.new_stages and not create_stages:
         raise ImportProblem(
-            f"the file needs {stages_needed(plan)} this database lacks: nothing imported "
-            "(--create-stages creates them; --dry-run lists them)"
+            _(
+                "the file needs {what} this database lacks: nothing imported "
+                "(--create-stages creates them; --dry-run lists them)"
+            ).format(what=stages_needed(plan))
         )
     if plan.deals:
         try:
             InterchangeService(context).import_document(
                 document(plan),
-                (lambda done, total: progress(WRITING, done, total)) if progress else None,
+                (lambda done, total: progress(_(WRITING), done, total)) if progress else None,
                 extend_pipelines=True,
             )
         except ValidationError as err:
             raise _at_line(err, plan) from None
     elif progress:
-        progress(WRITING, 0, 0)
+        progress(_(WRITING), 0, 0)
     return CsvImportResult(chosen, plan, len(plan.deals), rejected)
 
 
@@ -149,9 +160,9 @@ def _at_line(err: ValidationError, plan: ImportPlan) -> ImportProblem:
     """A problem the interchange import found in `deals[i]`, told by the file's line."""
     match = re.match(r"deals\[(\d+)\]", err.field)
     if match is None or int(match[1]) >= len(plan.deals):
-        return ImportProblem(f"{err}; nothing was imported")
+        return ImportProblem(_("{problem}; nothing was imported").format(problem=err))
     problem = RowProblem(plan.deals[int(match[1])].row.line, "", err.message)
-    return ImportProblem(f"{problem}; nothing was imported", (problem,))
+    return ImportProblem(_("{problem}; nothing was imported").format(problem=problem), (problem,))
 
 
 def stages_needed(plan: ImportPlan) -> str:
@@ -159,11 +170,13 @@ def stages_needed(plan: ImportPlan) -> str:
     parts = []
     if plan.new_pipelines:
         count = len(plan.new_pipelines)
-        parts.append(f"{count} pipeline{'s' if count != 1 else ''}")
+        parts.append(ngettext("{n} pipeline", "{n} pipelines", count).format(n=count))
     added = sum(len(a.open_stages) for a in plan.additions.values())
     if added:
-        parts.append(f"{added} more stage{'s' if added != 1 else ''}")
-    return " and ".join(parts)
+        parts.append(ngettext("{n} more stage", "{n} more stages", added).format(n=added))
+    if len(parts) == 2:
+        return _("{pipelines} and {stages}").format(pipelines=parts[0], stages=parts[1])
+    return "".join(parts)
 
 
 def document(plan: ImportPlan) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +18,11 @@ class RowProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column {self.column!r}" if self.column else "")
-        return f"{where}: {self.reason}"
+        if self.column:
+            return _("line {line}, column {column}: {reason}").format(
+                line=self.line, column=repr(self.column), reason=self.reason
+            )
+        return _("line {line}: {reason}").format(line=self.line, reason=self.reason)
 
 
 class ImportProblem(FunnelError):

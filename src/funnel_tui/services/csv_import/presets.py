@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from funnel_tui.i18n import _
 from funnel_tui.services.csv_import.errors import ImportProblem
 
 FIELDS = (
@@ -311,10 +312,12 @@ def parse_maps(maps: Iterable[str]) -> dict[str, str]:
         column, sep, target = item.rpartition("=")
         target = target.strip()
         if not sep or not column.strip():
-            raise ImportProblem(f'--map {item!r}: expected "Column=field"')
+            raise ImportProblem(_('--map {item}: expected "Column=field"').format(item=repr(item)))
         if target not in FIELDS and target not in ("-", ""):
             raise ImportProblem(
-                f"--map {item!r}: unknown field {target!r} (one of {', '.join(FIELDS)} or -)"
+                _("--map {item}: unknown field {field} (one of {fields} or -)").format(
+                    item=repr(item), field=repr(target), fields=", ".join(FIELDS)
+                )
             )
         result[normalize(column)] = target if target not in ("", "-") else "-"
     return result

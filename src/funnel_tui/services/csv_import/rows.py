@@ -19,6 +19,7 @@ from funnel_tui.domain.validation import (
     clean_long_text,
     clean_text,
 )
+from funnel_tui.i18n import _
 from funnel_tui.services.csv_export import unguard_formula
 from funnel_tui.services.csv_import.errors import RowProblem
 from funnel_tui.services.csv_import.presets import (
@@ -133,7 +134,7 @@ def parse_rows(
     problems: list[RowProblem] = []
     if "title" not in columns.values():
         problems.append(
-            RowProblem(1, "", 'no column for the deal title (use --map "Column=title")')
+            RowProblem(1, "", _('no column for the deal title (use --map "Column=title")'))
         )
         return ParsedRows((), tuple(problems), columns)
     for count, (line, cells) in enumerate(table.rows, start=1):
@@ -187,7 +188,11 @@ def _parse_row(
         try:
             value = parse_money(values["value"], value.currency)
         except ValidationError as err:  # `12abc`: an amount with a bad currency label
-            message = err.message if err.field == "value" else f"not an amount ({err.message})"
+            message = (
+                err.message
+                if err.field == "value"
+                else _("not an amount ({reason})").format(reason=err.message)
+            )
             problem("value", message)
     created_at: datetime | None = None
     if get("created_at"):
@@ -210,7 +215,9 @@ def _parse_row(
             problem("expected_close", err.message)
     kind = _kind(get("status"), preset)
     if get("status") and kind is None and normalize(values["status"]) not in _OPEN_STATUS:
-        problem("status", f"{values['status']!r} is not open, won or lost")
+        problem(
+            "status", _("{status} is not open, won or lost").format(status=repr(values["status"]))
+        )
     stage, category = decode_stage(preset, values["stage"]) if get("stage") else (None, None)
     stage_kind = _kind(stage, preset)
     kind = kind or stage_kind
@@ -218,7 +225,12 @@ def _parse_row(
     if get("stage_position"):
         position = _position(values["stage_position"])
         if position is None:
-            problem("stage_position", f"{values['stage_position']!r} is not a whole number ≥ 1")
+            problem(
+                "stage_position",
+                _("{position} is not a whole number ≥ 1").format(
+                    position=repr(values["stage_position"])
+                ),
+            )
     named = get("pipeline")
     if named and named.isdecimal() and preset.stage_codes:  # Bitrix24's CATEGORY_ID
         named = pipeline_of_category(preset, named)
@@ -246,7 +258,7 @@ def _parse_row(
             problem("owner", err.message)
         login = login_of(owner) or None
         if login is None:
-            problem("owner", f"{owner!r} gives no login name")
+            problem("owner", _("{owner} gives no login name").format(owner=repr(owner)))
     ext = external_id(preset, get("external_id"), get("record_id"), cells)
     tags = [t for t in re.split(r"[,;]", values.get("tags", "")) if t.strip()]
     draft: DealDraft | None = None
@@ -267,7 +279,7 @@ def _parse_row(
     except ValidationError as err:
         problem(err.field, err.message)
     if closed_at is not None and created_at is not None and closed_at < created_at:
-        problem("closed_at", "is earlier than the creation date")
+        problem("closed_at", _("is earlier than the creation date"))
     if created_at is None:  # no creation date in the row: closed then, else created now
         created_at = min(now, closed_at) if closed_at is not None else now
     if problems or draft is None:

@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from funnel_tui.i18n import _
 from funnel_tui.services.csv_import.errors import ImportProblem
 
 DELIMITERS = ",;\t"
@@ -74,16 +75,20 @@ def parse_text(text: str, delimiter: str | None = None, encoding: str = "utf-8")
             cells = tuple(record[: len(header)]) + ("",) * (len(header) - len(record))
             rows.append((start, cells))
     except csv.Error as err:
-        raise ImportProblem(f"line {reader.line_num}: {err}") from None
+        raise ImportProblem(
+            _("line {line}: {error}").format(line=reader.line_num, error=err)
+        ) from None
     if header is None:
-        raise ImportProblem("the file is empty: no header line")
+        raise ImportProblem(_("the file is empty: no header line"))
     return Table(header, tuple(rows), encoding, delimiter)
 
 
 def read_table(data: bytes, name: str = "") -> Table:
     """The table in a file's bytes: XLSX by its name (or zip signature), else CSV."""
     if len(data) > MAX_BYTES:
-        raise ImportProblem(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise ImportProblem(
+            _("the file is larger than {size} MB").format(size=MAX_BYTES // (1024 * 1024))
+        )
     if name.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
         from funnel_tui.services.csv_import.xlsx import read_xlsx
 

@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime
 from typing import Any
 
+from funnel_tui.i18n import _
 from funnel_tui.services.csv_import.errors import ImportProblem
 from funnel_tui.services.csv_import.sniff import Table
 
@@ -26,11 +27,11 @@ def read_xlsx(data: bytes) -> Table:
     try:
         import openpyxl  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise ImportProblem("reading .xlsx needs openpyxl: save the sheet as CSV") from None
+        raise ImportProblem(_("reading .xlsx needs openpyxl: save the sheet as CSV")) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 - a broken zip/xml is a problem of the file
-        raise ImportProblem(f"not a readable .xlsx file: {err}") from None
+        raise ImportProblem(_("not a readable .xlsx file: {error}").format(error=err)) from None
     sheet = book.worksheets[0]
     header: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
@@ -45,5 +46,5 @@ def read_xlsx(data: bytes) -> Table:
         rows.append((number, cells))
     book.close()
     if header is None:
-        raise ImportProblem("the sheet is empty: no header row")
+        raise ImportProblem(_("the sheet is empty: no header row"))
     return Table(header, tuple(rows), "xlsx", "")

@@ -11,8 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from funnel_tui.i18n import N_, _
+from funnel_tui.ui.localized import Localized
 
-class ConfirmModal(ModalScreen[bool]):
+
+class ConfirmModal(Localized, ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmModal { align: center middle; }
     ConfirmModal > Vertical {
@@ -23,8 +26,8 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal Button { margin-left: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 
     def __init__(self, question: Text) -> None:
@@ -35,8 +38,8 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical():
             yield Static(self._question)
             with Horizontal(id="confirm-buttons"):
-                yield Button("Yes (y)", id="yes", variant="warning")
-                yield Button("No (n)", id="no")
+                yield Button(_("Yes (y)"), id="yes", variant="warning")
+                yield Button(_("No (n)"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()

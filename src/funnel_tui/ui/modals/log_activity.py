@@ -20,7 +20,10 @@ from funnel_tui.domain.dates import parse_duration
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import ActivityKind, Direction, Outcome
 from funnel_tui.domain.validation import clean_duration, clean_note
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import safe_text
+from funnel_tui.render.timeline import kind_label, outcome_label
+from funnel_tui.ui.localized import Localized
 
 OUTCOMES: dict[ActivityKind, tuple[Outcome, ...]] = {
     ActivityKind.CALL: (
@@ -34,6 +37,7 @@ OUTCOMES: dict[ActivityKind, tuple[Outcome, ...]] = {
 }
 """The outcomes that make sense for each kind; the others have none."""
 
+
 _DIRECTED = {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MESSAGE}
 
 
@@ -46,7 +50,7 @@ class ActivityInput:
     body: str | None
 
 
-class LogActivityModal(ModalScreen[ActivityInput | None]):
+class LogActivityModal(Localized, ModalScreen[ActivityInput | None]):
     DEFAULT_CSS = """
     LogActivityModal { align: center middle; }
     LogActivityModal > Vertical {
@@ -63,8 +67,8 @@ class LogActivityModal(ModalScreen[ActivityInput | None]):
     LogActivityModal .heading { margin: 1 0 0 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="log.save"),
-        Binding("escape", "cancel", "Cancel", id="log.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="log.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="log.cancel"),
     ]
 
     def __init__(self, deal_title: str, kind: ActivityKind | None = ActivityKind.CALL) -> None:
@@ -75,37 +79,40 @@ class LogActivityModal(ModalScreen[ActivityInput | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe_text(f"Log for “{self._title}”", "bold"), classes="heading")
+            yield Static(
+                safe_text(_("Log for “{title}”").format(title=self._title), "bold"),
+                classes="heading",
+            )
             if self._fixed_kind is None:
                 with Horizontal(classes="row"):
-                    yield Label("Kind")
+                    yield Label(_("Kind"))
                     yield Select(
-                        [(kind.value.capitalize(), kind) for kind in ActivityKind],
+                        [(kind_label(kind), kind) for kind in ActivityKind],
                         value=self._kind,
                         allow_blank=False,
                         compact=True,
                         id="activity-kind",
                     )
             with Horizontal(classes="row", id="direction-row"):
-                yield Label("Direction")
+                yield Label(_("Direction"))
                 yield Select(
-                    [("Outgoing", Direction.OUT), ("Incoming", Direction.IN)],
+                    [(_("Outgoing"), Direction.OUT), (_("Incoming"), Direction.IN)],
                     value=Direction.OUT,
                     allow_blank=False,
                     compact=True,
                     id="activity-direction",
                 )
-            yield Label("Outcome", id="outcome-label")
+            yield Label(_("Outcome"), id="outcome-label")
             yield OptionList(id="activity-outcome")
             with Horizontal(classes="row", id="duration-row"):
-                yield Label("Duration")
-                yield Input(placeholder="3m, 90s, 1h30m", compact=True, id="activity-duration")
-            yield Label("Note")
-            yield TextArea(id="activity-body", placeholder="What was said, what was agreed")
+                yield Label(_("Duration"))
+                yield Input(placeholder=_("3m, 90s, 1h30m"), compact=True, id="activity-duration")
+            yield Label(_("Note"))
+            yield TextArea(id="activity-body", placeholder=_("What was said, what was agreed"))
             yield Static("", id="activity-error")
             with Horizontal(classes="row"):
-                yield Static("ctrl+s saves · esc cancels · tab next field", classes="hint")
-                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Static(_("ctrl+s saves · esc cancels · tab next field"), classes="hint")
+                yield Button(_("Save"), id="save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self._show_kind(self._kind)
@@ -123,7 +130,7 @@ class LogActivityModal(ModalScreen[ActivityInput | None]):
         outcomes = OUTCOMES.get(kind, ())
         option_list = self.query_one("#activity-outcome", OptionList)
         option_list.set_options(
-            Option(outcome.value.replace("_", " "), id=outcome.value) for outcome in outcomes
+            Option(outcome_label(outcome), id=outcome.value) for outcome in outcomes
         )
         if outcomes:
             option_list.highlighted = 0

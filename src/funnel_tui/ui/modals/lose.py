@@ -13,7 +13,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.domain.models import LossReason
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.localized import Localized
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +24,7 @@ class LossChoice:
     note: str | None
 
 
-class LoseModal(ModalScreen[LossChoice | None]):
+class LoseModal(Localized, ModalScreen[LossChoice | None]):
     DEFAULT_CSS = """
     LoseModal { align: center middle; }
     LoseModal > Vertical {
@@ -33,7 +35,7 @@ class LoseModal(ModalScreen[LossChoice | None]):
     LoseModal .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="lose.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="lose.cancel"),
     ]
 
     def __init__(self, deal_title: str, reasons: tuple[LossReason, ...]) -> None:
@@ -43,9 +45,9 @@ class LoseModal(ModalScreen[LossChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe_text(f"Lose “{self._title}”", "bold"))
+            yield Static(safe_text(_("Lose “{title}”").format(title=self._title), "bold"))
             if self._reasons:
-                yield Label("Reason")
+                yield Label(_("Reason"))
                 yield OptionList(
                     *[
                         Option(safe_text(reason.name), id=str(reason.id))
@@ -53,9 +55,9 @@ class LoseModal(ModalScreen[LossChoice | None]):
                     ],
                     id="lose-reasons",
                 )
-            yield Label("Note (optional)")
-            yield Input(placeholder="Why, in your words", id="lose-note")
-            yield Static("enter saves · esc cancels", classes="hint")
+            yield Label(_("Note (optional)"))
+            yield Input(placeholder=_("Why, in your words"), id="lose-note")
+            yield Static(_("enter saves · esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         if self._reasons:

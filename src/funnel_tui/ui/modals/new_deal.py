@@ -13,21 +13,25 @@ from textual.widgets import Button, Input, Static
 
 from funnel_tui.domain.drafts import field_parsers
 from funnel_tui.domain.models import DealDraft
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.widgets.form_field import FormField
 
 DEAL_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("title", "Title *", "What is being sold, e.g. Office chairs"),
-    ("value", "Value", "1500, 1 500,50, 1,500.50 or 1500 RUB"),
-    ("company", "Company", ""),
-    ("contact", "Contact person", ""),
-    ("phone", "Phone", "+7 900 000-00-00"),
-    ("email", "E-mail", "name@example.com"),
-    ("source", "Source", "website, referral, cold call…"),
-    ("tags", "Tags", "comma-separated"),
-    ("expected_close", "Expected close", "dd.mm.yyyy or yyyy-mm-dd"),
+    ("title", N_("Title *"), N_("What is being sold, e.g. Office chairs")),
+    ("value", N_("Value"), N_("1500, 1 500,50, 1,500.50 or 1500 RUB")),
+    ("company", N_("Company"), ""),
+    ("contact", N_("Contact person"), ""),
+    ("phone", N_("Phone"), "+7 900 000-00-00"),
+    ("email", N_("E-mail"), N_("name@example.com")),
+    ("source", N_("Source"), N_("website, referral, cold call…")),
+    ("tags", N_("Tags"), N_("comma-separated")),
+    ("expected_close", N_("Expected close"), N_("dd.mm.yyyy or yyyy-mm-dd")),
 )
-"""Every text field of a deal: (field, label, placeholder). The deal pane shows the same."""
+"""Every text field of a deal: (field, label, placeholder). The deal pane shows the same.
+Labels and placeholders are translated where shown (the phone number is an example in
+any language: not marked)."""
 
 
 def deal_form_fields(currency: str, values: dict[str, str] | None = None) -> list[FormField]:
@@ -36,9 +40,10 @@ def deal_form_fields(currency: str, values: dict[str, str] | None = None) -> lis
     return [
         FormField(
             name,
-            label,
+            _(label),
             value=(values or {}).get(name, ""),
-            placeholder=placeholder,
+            # _("") would be the catalog's header; the examples not marked stay as they are.
+            placeholder=_(placeholder) if placeholder else "",
             parse=parsers[name],
         )
         for name, label, placeholder in DEAL_FIELDS
@@ -56,7 +61,7 @@ def parsed_draft(fields: list[FormField]) -> DealDraft | None:
     return DealDraft(**{name: value for name, (_, value) in results.items()})
 
 
-class NewDealModal(ModalScreen[DealDraft | None]):
+class NewDealModal(Localized, ModalScreen[DealDraft | None]):
     """Returns a validated DealDraft, or None when cancelled. Nothing is saved here."""
 
     DEFAULT_CSS = """
@@ -70,8 +75,8 @@ class NewDealModal(ModalScreen[DealDraft | None]):
     NewDealModal Button { margin-left: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="new-deal.cancel"),
-        Binding("ctrl+s", "save", "Save", id="new-deal.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="new-deal.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="new-deal.save"),
     ]
 
     def __init__(self, pipeline_name: str, default_currency: str) -> None:
@@ -82,12 +87,13 @@ class NewDealModal(ModalScreen[DealDraft | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(
-                safe_text(f"New deal in {self._pipeline_name}", "bold"), id="new-deal-heading"
+                safe_text(_("New deal in {pipeline}").format(pipeline=self._pipeline_name), "bold"),
+                id="new-deal-heading",
             )
             yield from deal_form_fields(self._currency)
             with Horizontal(id="new-deal-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button(_("Save (ctrl+s)"), id="save", variant="primary")
+                yield Button(_("Cancel (esc)"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#field-title", FormField).input.focus()

@@ -19,15 +19,17 @@ from textual.widgets.option_list import Option
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.validation import clean_long_text
 from funnel_tui.domain.when import Understood, describe, parse_when
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.widgets.data_input import DataInput
 
 QUICK_PICKS: tuple[tuple[str, str], ...] = (
-    ("+1h", "In an hour"),
-    ("tomorrow 10:00", "Tomorrow 10:00"),
-    ("+1w", "In a week"),
+    ("+1h", N_("In an hour")),
+    ("tomorrow 10:00", N_("Tomorrow 10:00")),
+    ("+1w", N_("In a week")),
 )
-"""(what it means as typed text, how it is offered). The deal pane's keys 1, 2, 3 use these."""
+"""(what it means as typed text, how it is offered: translated where shown). The deal pane's keys 1, 2, 3 use these."""
 
 _CLEAR = "clear"
 
@@ -39,7 +41,7 @@ class NextContactChoice:
     note: str | None
 
 
-class NextContactModal(ModalScreen[NextContactChoice | None]):
+class NextContactModal(Localized, ModalScreen[NextContactChoice | None]):
     DEFAULT_CSS = """
     NextContactModal { align: center middle; }
     NextContactModal > Vertical {
@@ -54,7 +56,7 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
     NextContactModal .hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="next-contact.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="next-contact.cancel"),
     ]
 
     def __init__(
@@ -80,34 +82,36 @@ class NextContactModal(ModalScreen[NextContactChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             if self._revival:
-                yield Static(safe_text(f"Revive “{self._title}” on", "bold"))
+                yield Static(safe_text(_("Revive “{title}” on").format(title=self._title), "bold"))
                 yield Static(
-                    Text("It stays set aside until then, out of the week's list.", style="dim")
+                    Text(_("It stays set aside until then, out of the week's list."), style="dim")
                 )
             else:
-                yield Static(safe_text(f"Next contact for “{self._title}”", "bold"))
+                yield Static(
+                    safe_text(_("Next contact for “{title}”").format(title=self._title), "bold")
+                )
             if self._current is not None:
                 shown = self._current.astimezone(self._zone).strftime("%d.%m.%Y %H:%M")
-                yield Static(Text(f"now set to {shown}", style="dim"))
+                yield Static(Text(_("now set to {when}").format(when=shown), style="dim"))
             with Horizontal(classes="row"):
-                yield Label("When")
+                yield Label(_("When"))
                 yield Input(
-                    placeholder="tomorrow 10:00, fri, +3d, 25.12 14:30, завтра",
+                    placeholder=_("tomorrow 10:00, fri, +3d, 25.12 14:30, завтра"),
                     compact=True,
                     id="when-text",
                 )
             yield Static("", id="when-preview")
             with Horizontal(classes="row"):
-                yield Label("To do")
+                yield Label(_("To do"))
                 yield DataInput(
-                    self._note, placeholder="send the offer", compact=True, id="when-note"
+                    self._note, placeholder=_("send the offer"), compact=True, id="when-note"
                 )
             yield OptionList(
-                *[Option(label, id=typed) for typed, label in QUICK_PICKS],
-                *([Option("Clear the next contact", id=_CLEAR)] if self._current else []),
+                *[Option(_(label), id=typed) for typed, label in QUICK_PICKS],
+                *([Option(_("Clear the next contact"), id=_CLEAR)] if self._current else []),
                 id="when-quick",
             )
-            yield Static("enter saves · ↓ quick picks · esc cancels", classes="hint")
+            yield Static(_("enter saves · ↓ quick picks · esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#when-text", Input).focus()

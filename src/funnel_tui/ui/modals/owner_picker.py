@@ -13,7 +13,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.domain.models import User
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.localized import Localized
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ class OwnerChoice:
     owner_id: int | None
 
 
-class OwnerPickerModal(ModalScreen[OwnerChoice | None]):
+class OwnerPickerModal(Localized, ModalScreen[OwnerChoice | None]):
     DEFAULT_CSS = """
     OwnerPickerModal { align: center middle; }
     OwnerPickerModal > Vertical {
@@ -34,7 +36,7 @@ class OwnerPickerModal(ModalScreen[OwnerChoice | None]):
     OwnerPickerModal .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="owner-picker.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="owner-picker.cancel"),
     ]
 
     def __init__(self, users: tuple[User, ...], me: User | None, current: int | None) -> None:
@@ -42,8 +44,8 @@ class OwnerPickerModal(ModalScreen[OwnerChoice | None]):
         self._choices: list[OwnerChoice] = []
         self._labels: list[str] = []
         if me is not None:
-            self._add(OwnerChoice(me.id), "Mine")
-        self._add(OwnerChoice(None), "Everyone")
+            self._add(OwnerChoice(me.id), _("Mine"))
+        self._add(OwnerChoice(None), _("Everyone"))
         for user in users:
             self._add(OwnerChoice(user.id), f"{user.display_name} ({user.login})")
         # "Mine" before my own name in the list: the first match is the one highlighted.
@@ -56,15 +58,15 @@ class OwnerPickerModal(ModalScreen[OwnerChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe_text("Show the deals of", "bold"))
+            yield Static(safe_text(_("Show the deals of"), "bold"))
             options = []
             for index, label in enumerate(self._labels):
                 text = safe_text(label)  # names are anyone's text: never markup
                 if index == self._current:
-                    text.append("  (now)", style="dim")
+                    text.append("  " + _("(now)"), style="dim")
                 options.append(Option(text))
             yield OptionList(*options)
-            yield Static("enter picks · esc cancels", classes="hint")
+            yield Static(_("enter picks · esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)

@@ -19,12 +19,14 @@ from textual.widgets import Input, Label, Static
 from funnel_tui.analytics.periods import Period, custom_period
 from funnel_tui.domain.dates import parse_date
 from funnel_tui.domain.errors import ValidationError
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import clean
+from funnel_tui.ui.localized import Localized
 
 DAY_FORMAT = "%d.%m.%Y"
 
 
-class PeriodRangeModal(ModalScreen[Period | None]):
+class PeriodRangeModal(Localized, ModalScreen[Period | None]):
     DEFAULT_CSS = """
     PeriodRangeModal { align: center middle; }
     PeriodRangeModal > Vertical {
@@ -38,7 +40,7 @@ class PeriodRangeModal(ModalScreen[Period | None]):
     PeriodRangeModal .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="period-range.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="period-range.cancel"),
     ]
 
     def __init__(self, current: Period) -> None:
@@ -48,25 +50,25 @@ class PeriodRangeModal(ModalScreen[Period | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Period: from one day to another, both included", style="bold"))
+            yield Static(Text(_("Period: from one day to another, both included"), style="bold"))
             with Horizontal(classes="row"):
-                yield Label("From")
+                yield Label(_("From"))
                 yield Input(
                     f"{self._current.first:{DAY_FORMAT}}",
-                    placeholder="01.10.2026 or 2026-10-01",
+                    placeholder=_("01.10.2026 or 2026-10-01"),
                     compact=True,
                     id="range-from",
                 )
             with Horizontal(classes="row"):
-                yield Label("To")
+                yield Label(_("To"))
                 yield Input(
                     f"{self._current.last:{DAY_FORMAT}}",
-                    placeholder="31.12.2026 or 2026-12-31",
+                    placeholder=_("31.12.2026 or 2026-12-31"),
                     compact=True,
                     id="range-to",
                 )
             yield Static("", id="range-error")
-            yield Static("enter applies · tab next field · esc cancels", classes="hint")
+            yield Static(_("enter applies · tab next field · esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#range-from", Input).focus()

@@ -25,9 +25,12 @@ from textual.widgets.option_list import Option
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import User
 from funnel_tui.domain.money import Money, normalize_currency, parse_money
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.format import format_money
+from funnel_tui.render.locale_format import format_amount
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services.plans import PlanLine, parse_month
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.threads import call_back
 
 MONTH_FORMAT = "%m.%Y"
@@ -49,7 +52,7 @@ SavePlan = Callable[[PlanDraft], PlanLine]
 """Saves a draft (blocking: the modal calls it in a thread); raises `FunnelError`."""
 
 
-class PlanModal(ModalScreen[PlanLine | None]):
+class PlanModal(Localized, ModalScreen[PlanLine | None]):
     DEFAULT_CSS = """
     PlanModal { align: center middle; }
     PlanModal > Vertical {
@@ -65,7 +68,7 @@ class PlanModal(ModalScreen[PlanLine | None]):
     PlanModal .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="plan.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="plan.cancel"),
     ]
 
     def __init__(
@@ -87,7 +90,7 @@ class PlanModal(ModalScreen[PlanLine | None]):
         self._pipeline_id = pipeline_id
         self._pipeline_name = pipeline_name
         self._owners: list[int | None] = [None, *(user.id for user in users)]
-        self._labels = ["The team (the whole pipeline)"]
+        self._labels = [_("The team (the whole pipeline)")]
         self._labels += [f"{user.display_name} ({user.login})" for user in users]
         self._owner_index = self._owners.index(owner_id) if owner_id in self._owners else 0
         self._month = month.replace(day=1)
@@ -98,31 +101,37 @@ class PlanModal(ModalScreen[PlanLine | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe_text(f"Monthly plan for “{self._pipeline_name}”", "bold"))
+            yield Static(
+                safe_text(
+                    _("Monthly plan for “{pipeline}”").format(pipeline=self._pipeline_name), "bold"
+                )
+            )
             if self._current is not None:
                 now = format_money(self._current, compact=True)
-                yield Static(Text(f"in effect now: {now} a month", style="dim"))
+                yield Static(
+                    Text(_("in effect now: {amount} a month").format(amount=now), style="dim")
+                )
             with Horizontal(classes="row"):
-                yield Label("Amount")
+                yield Label(_("Amount"))
                 amount = "" if self._current is None else _amount_text(self._current)
                 yield Input(amount, placeholder="1 500 000", compact=True, id="plan-amount")
             with Horizontal(classes="row"):
-                yield Label("Currency")
+                yield Label(_("Currency"))
                 yield Input(self._currency, placeholder="RUB", compact=True, id="plan-currency")
             with Horizontal(classes="row"):
-                yield Label("From")
+                yield Label(_("From"))
                 yield Input(
                     f"{self._month:{MONTH_FORMAT}}",
-                    placeholder="11.2026 or 2026-11",
+                    placeholder=_("11.2026 or 2026-11"),
                     compact=True,
                     id="plan-month",
                 )
-            yield Static("For", id="plan-owner-label")
+            yield Static(_("For"), id="plan-owner-label")
             # Names are anyone's text: never markup.
             yield OptionList(*(Option(safe_text(label)) for label in self._labels), id="plan-owner")
             yield Static("", id="plan-error")
             yield Static(
-                "enter saves · tab next field · esc cancels",
+                _("enter saves · tab next field · esc cancels"),
                 classes="hint",
             )
 
@@ -139,13 +148,13 @@ class PlanModal(ModalScreen[PlanLine | None]):
         except FunnelError as err:
             raise ValidationError("currency", _message(err)) from None
         if not typed:
-            raise ValidationError("amount", "enter the amount to close a month")
+            raise ValidationError("amount", _("enter the amount to close a month"))
         try:
             amount = parse_money(typed, currency)
         except ValidationError as err:
             raise ValidationError("amount", err.message) from None
         if amount.minor <= 0:
-            raise ValidationError("amount", "must be more than 0")
+            raise ValidationError("amount", _("must be more than 0"))
         month = parse_month(self.query_one("#plan-month", Input).value)
         highlighted = self.query_one("#plan-owner", OptionList).highlighted
         owner_id = self._owners[highlighted] if highlighted is not None else None
@@ -166,7 +175,7 @@ class PlanModal(ModalScreen[PlanLine | None]):
             self.query_one(field, Input).focus()
             return
         self.saving = True
-        self._say("Saving…", error=False)
+        self._say(_("Saving…"), error=False)
         self._store(draft)
 
     @work(thread=True, exclusive=True, group="plan-save")
@@ -200,7 +209,7 @@ class PlanModal(ModalScreen[PlanLine | None]):
 
 def _amount_text(money: Money) -> str:
     """`5,000,000` (as `parse_money` reads it back), without the currency: it has its field."""
-    return format_money(money, compact=True).removesuffix(f" {money.currency}")
+    return format_amount(money, compact=True)
 
 
 def _message(error: FunnelError) -> str:

@@ -12,10 +12,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.domain.models import Stage
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import safe_text
+from funnel_tui.ui.localized import Localized
 
 
-class StagePickerModal(ModalScreen[Stage | None]):
+class StagePickerModal(Localized, ModalScreen[Stage | None]):
     DEFAULT_CSS = """
     StagePickerModal { align: center middle; }
     StagePickerModal > Vertical {
@@ -25,7 +27,7 @@ class StagePickerModal(ModalScreen[Stage | None]):
     StagePickerModal OptionList { height: auto; max-height: 16; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="stage-picker.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="stage-picker.cancel"),
     ]
 
     def __init__(self, deal_title: str, stages: tuple[Stage, ...], current: Stage) -> None:
@@ -36,12 +38,12 @@ class StagePickerModal(ModalScreen[Stage | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe_text(f"Move “{self._title}” to", "bold"))
+            yield Static(safe_text(_("Move “{title}” to").format(title=self._title), "bold"))
             options = []
             for stage in self._stages:
                 label = safe_text(("★ " if stage.is_key else "") + stage.name)
                 if stage.id == self._current.id:
-                    label.append("  (now)", style="dim")
+                    label.append("  " + _("(now)"), style="dim")
                 options.append(
                     Option(label, id=str(stage.id), disabled=stage.id == self._current.id)
                 )

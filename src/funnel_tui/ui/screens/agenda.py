@@ -17,13 +17,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.agenda_text import todo
 from funnel_tui.render.format import relative_time
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import Agenda, AgendaItem, Section
 from funnel_tui.services.board import BoardService
 from funnel_tui.services.board_model import BoardContext
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.screens.call_session import CallSessionScreen
 from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
@@ -32,40 +35,46 @@ from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 
 TITLES = {
-    Section.OVERDUE: "Overdue",
-    Section.TODAY: "Today",
-    Section.WEEK: "This week",
-    Section.NO_NEXT_CONTACT: "No next contact",
-    Section.ROTTING: "Rotting",
+    Section.OVERDUE: N_("Overdue"),
+    Section.TODAY: N_("Today"),
+    Section.WEEK: N_("This week"),
+    Section.NO_NEXT_CONTACT: N_("No next contact"),
+    Section.ROTTING: N_("Rotting"),
 }
 _SECTION_STYLE = {Section.OVERDUE: "bold red", Section.TODAY: "bold yellow"}
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _WHEN_WIDTH = 16
-_SHARES = (("Deal", 28), ("Company", 20), ("To do", 26), ("Owner", 13), ("Stage", 13))
+_SHARES = (
+    (N_("Deal"), 28),
+    (N_("Company"), 20),
+    (N_("To do"), 26),
+    (N_("Owner"), 13),
+    (N_("Stage"), 13),
+)
 """The other columns' shares (%) of the width left after "When"."""
 
 
-class AgendaScreen(ContactScreen[None]):
+class AgendaScreen(Localized, ContactScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_deal", "Open", id="agenda.open-deal"),
-        Binding("c", "log_call", "Call", id="agenda.log-call"),
-        Binding("a", "log_other", "Log…", id="agenda.log-activity"),
-        Binding("n", "next_contact", "Next contact", id="agenda.next-contact"),
-        Binding("1", "push_contact(1)", "+1 day", id="agenda.push-day"),
-        Binding("2", "push_contact(7)", "+1 week", id="agenda.push-week"),
-        Binding("s", "call_session", "Call session", id="agenda.call-session"),
-        Binding("o", "pick_owner", "Owner", id="agenda.switch-owner"),
-        Binding("b", "show_board", "Board", id="agenda.show-board"),
-        Binding("f", "app.show_funnel", "Funnel", id="agenda.show-funnel"),
+        Binding("enter", "open_deal", N_("Open"), id="agenda.open-deal"),
+        Binding("c", "log_call", N_("Call"), id="agenda.log-call"),
+        Binding("a", "log_other", N_("Log…"), id="agenda.log-activity"),
+        Binding("n", "next_contact", N_("Next contact"), id="agenda.next-contact"),
+        Binding("1", "push_contact(1)", N_("+1 day"), id="agenda.push-day"),
+        Binding("2", "push_contact(7)", N_("+1 week"), id="agenda.push-week"),
+        Binding("s", "call_session", N_("Call session"), id="agenda.call-session"),
+        Binding("o", "pick_owner", N_("Owner"), id="agenda.switch-owner"),
+        Binding("b", "show_board", N_("Board"), id="agenda.show-board"),
+        Binding("f", "app.show_funnel", N_("Funnel"), id="agenda.show-funnel"),
         Binding(
             "I",
             "app.show_import",
-            "Import…",
+            N_("Import…"),
             show=False,
             id="agenda.import-deals",
-            tooltip="Deals from a CSV or XLSX export (amoCRM, Bitrix24, Pipedrive)",
+            tooltip=N_("Deals from a CSV or XLSX export (amoCRM, Bitrix24, Pipedrive)"),
         ),
-        Binding("r", "reload", "Refresh", show=False, id="agenda.refresh"),
+        Binding("r", "reload", N_("Refresh"), show=False, id="agenda.refresh"),
     ]
     DEFAULT_CSS = """
     AgendaScreen #agenda-status { height: 1; padding: 0 1; background: $boost; }
@@ -86,13 +95,13 @@ class AgendaScreen(ContactScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="agenda-status")
+        yield Static(_("Loading…"), id="agenda-status")
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=False)
         yield table
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Agenda"
+        self.title = _("Agenda")
         self._add_columns()
         self.query_one(DataTable).focus()
         self._load_context()
@@ -102,9 +111,9 @@ class AgendaScreen(ContactScreen[None]):
         table = self.query_one(DataTable)
         # Each column pads a cell on both sides; the scrollbar takes two more.
         room = max(40, self.app.size.width - 2 * len(_SHARES) - 2 - _WHEN_WIDTH)
-        table.add_column("When", width=_WHEN_WIDTH)
+        table.add_column(_("When"), width=_WHEN_WIDTH)
         for label, share in _SHARES:
-            table.add_column(label, width=max(6, room * share // 100))
+            table.add_column(_(label), width=max(6, room * share // 100))
 
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
@@ -157,9 +166,13 @@ class AgendaScreen(ContactScreen[None]):
         self._items = {}
         for part in agenda.sections:
             style = _SECTION_STYLE.get(part.section, "bold")
-            shown = f"{TITLES[part.section]} · {part.total}"
+            title, total = _(TITLES[part.section]), format_number(part.total)
             if part.total > len(part.items):
-                shown += f" (first {len(part.items)})"
+                shown = _("{section} · {total} (first {n})").format(
+                    section=title, total=total, n=format_number(len(part.items))
+                )
+            else:
+                shown = _("{section} · {total}").format(section=title, total=total)
             table.add_row(Text(shown, style=style), key=f"section:{part.section.value}")
             for item in part.items:
                 key = f"{part.section.value}:{item.deal_id}"
@@ -190,29 +203,38 @@ class AgendaScreen(ContactScreen[None]):
     def _when(self, section: Section, item: AgendaItem, now: datetime) -> str:
         idle_days = (now - item.idle_since).days
         if section is Section.ROTTING:
-            return f"idle {idle_days} d (> {item.rot_days})"
+            return ngettext("idle {n} d (> {limit})", "idle {n} d (> {limit})", idle_days).format(
+                n=format_number(idle_days),
+                limit=item.rot_days if item.rot_days is None else format_number(item.rot_days),
+            )
         if item.next_contact_at is None:
-            return f"idle {idle_days} d"
+            return ngettext("idle {n} d", "idle {n} d", idle_days).format(
+                n=format_number(idle_days)
+            )
         local = item.next_contact_at.astimezone(self._zone)
         if section is Section.TODAY:
             return local.strftime("%H:%M")
         if section is Section.WEEK:
-            return f"{_WEEKDAYS[local.weekday()]} {local:%H:%M}"
+            return f"{_(_WEEKDAYS[local.weekday()])} {local:%H:%M}"
         return relative_time(item.next_contact_at, now)
 
     def _update_status(self, agenda: Agenda) -> None:
-        owner = "everyone"
+        owner = _("everyone")
         if self.owner_id is not None and self._known is not None:
             user = next((u for u in self._known.users if u.id == self.owner_id), None)
             owner = clean(user.display_name) if user else "?"
         overdue = agenda.section(Section.OVERDUE).total
         today = agenda.section(Section.TODAY).total
-        status = Text(f"{overdue} overdue", style="bold red" if overdue else "")
-        status.append(f" · {today} today")
-        status.append(f"  ·  owner: {owner}", style="dim")
-        status.append("  ·  enter opens · c call · 1/2 push a day/week · b board", style="dim")
+        late = ngettext("{n} overdue", "{n} overdue", overdue).format(n=format_number(overdue))
+        status = Text(late, style="bold red" if overdue else "")
+        due = ngettext(" · {n} today", " · {n} today", today).format(n=format_number(today))
+        status.append(due)
+        status.append(_("  ·  owner: {owner}").format(owner=owner), style="dim")
+        status.append(_("  ·  enter opens · c call · 1/2 push a day/week · b board"), style="dim")
         self.query_one("#agenda-status", Static).update(status)
-        self.sub_title = f"{overdue} overdue, {today} today"
+        self.sub_title = ngettext(
+            "{overdue} overdue, {n} today", "{overdue} overdue, {n} today", today
+        ).format(overdue=format_number(overdue), n=format_number(today))
 
     def _highlighted_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -276,7 +298,7 @@ class AgendaScreen(ContactScreen[None]):
             *self.agenda.section(Section.TODAY).items,
         ]
         if not queue:
-            self._tell("Nothing is due today: no calls to make")
+            self._tell(_("Nothing is due today: no calls to make"))
             return
         session = CallSessionScreen(self._services, queue)
         self.app.push_screen(session, callback=self._deal_closed)

@@ -31,11 +31,14 @@ from textual.worker import get_current_worker
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import Deal, DealDraft, Pipeline, Stage, StageKind
+from funnel_tui.i18n import N_, _, ngettext
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import clean
 from funnel_tui.services import Services
 from funnel_tui.services.board import BoardService, shown_stages
 from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
 from funnel_tui.services.deal_view import DealView
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import NewDealModal
@@ -106,36 +109,36 @@ letter's echo had just taken one. Slower reads (big databases) stay in a worker,
 never waits on them."""
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(Localized, Screen[None]):
     """One column per stage of the current pipeline, cards virtualised."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_deal", "Open", id="board.open-deal"),
-        Binding("shift+right,greater_than_sign", "step(1)", "Move ▶", id="board.advance-deal"),
-        Binding("shift+left,less_than_sign", "step(-1)", "◀ Move", id="board.retreat-deal"),
-        Binding("m", "move_to", "Move to…", id="board.move-deal-to"),
-        Binding("w", "win", "Won", id="board.win-deal"),
-        Binding("x", "lose", "Lost", id="board.lose-deal"),
-        Binding("n", "new_deal", "New", id="board.new-deal"),
-        Binding("slash", "filter", "Filter", id="board.filter"),
-        Binding("o", "pick_owner", "Owner…", id="board.switch-owner"),
-        Binding("p", "next_pipeline", "Pipeline", id="board.switch-pipeline"),
-        Binding("c", "toggle_closed", "Won/lost", id="board.toggle-closed"),
-        Binding("u", "undo", "Undo", id="board.undo-move"),
-        Binding("a", "app.show_agenda", "Agenda", id="board.show-agenda"),
-        Binding("f", "app.show_funnel", "Funnel", id="board.show-funnel"),
-        Binding("R", "app.show_reports", "Reports", id="board.show-reports"),
-        Binding("D", "app.show_dashboard", "Dashboard", id="board.show-dashboard"),
+        Binding("enter", "open_deal", N_("Open"), id="board.open-deal"),
+        Binding("shift+right,greater_than_sign", "step(1)", N_("Move ▶"), id="board.advance-deal"),
+        Binding("shift+left,less_than_sign", "step(-1)", N_("◀ Move"), id="board.retreat-deal"),
+        Binding("m", "move_to", N_("Move to…"), id="board.move-deal-to"),
+        Binding("w", "win", N_("Won"), id="board.win-deal"),
+        Binding("x", "lose", N_("Lost"), id="board.lose-deal"),
+        Binding("n", "new_deal", N_("New"), id="board.new-deal"),
+        Binding("slash", "filter", N_("Filter"), id="board.filter"),
+        Binding("o", "pick_owner", N_("Owner…"), id="board.switch-owner"),
+        Binding("p", "next_pipeline", N_("Pipeline"), id="board.switch-pipeline"),
+        Binding("c", "toggle_closed", N_("Won/lost"), id="board.toggle-closed"),
+        Binding("u", "undo", N_("Undo"), id="board.undo-move"),
+        Binding("a", "app.show_agenda", N_("Agenda"), id="board.show-agenda"),
+        Binding("f", "app.show_funnel", N_("Funnel"), id="board.show-funnel"),
+        Binding("R", "app.show_reports", N_("Reports"), id="board.show-reports"),
+        Binding("D", "app.show_dashboard", N_("Dashboard"), id="board.show-dashboard"),
         Binding(
             "I",
             "app.show_import",
-            "Import…",
+            N_("Import…"),
             show=False,
             id="board.import-deals",
-            tooltip="Deals from a CSV or XLSX export (amoCRM, Bitrix24, Pipedrive)",
+            tooltip=N_("Deals from a CSV or XLSX export (amoCRM, Bitrix24, Pipedrive)"),
         ),
-        Binding("r", "reload", "Refresh", show=False, id="board.refresh"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear-filter"),
+        Binding("r", "reload", N_("Refresh"), show=False, id="board.refresh"),
+        Binding("escape", "clear_filter", N_("Clear filter"), show=False, id="board.clear-filter"),
     ]
 
     AUTO_FOCUS = "StageColumn"
@@ -198,9 +201,9 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield FilterInput(
-            placeholder="Filter: title, company, contact, phone, tag", id="board-filter"
+            placeholder=_("Filter: title, company, contact, phone, tag"), id="board-filter"
         )
-        yield Static("Opening the database…", id="board-status")
+        yield Static(_("Opening the database…"), id="board-status")
         yield self._kanban
         yield KeyFooter()
 
@@ -427,8 +430,10 @@ class BoardScreen(Screen[None]):
         self._known = context
         self._status_shown = ""
         self.query_one("#board-status", Static).update(
-            "No pipelines yet. Press n to add a deal (a B2B pipeline is created), "
-            "or quit (q) and run `funnel demo`."
+            _(
+                "No pipelines yet. Press n to add a deal (a B2B pipeline is created), "
+                "or quit (q) and run `funnel demo`."
+            )
         )
         self._announce_shown()
 
@@ -441,7 +446,7 @@ class BoardScreen(Screen[None]):
     def _owner_name(self) -> str:
         owner_id = self.board_query.owner_id if self.board_query else None
         if owner_id is None:
-            return "everyone"
+            return _("everyone")
         user = next((u for u in self._known.users if u.id == owner_id), None)
         return clean(user.display_name) if user else "?"
 
@@ -452,14 +457,20 @@ class BoardScreen(Screen[None]):
         self.title = clean(self._pipeline.name)
         # The filter shows in its own box and in the status line, not in the sub-title: a
         # Header change costs a layout pass, which repaints every column's scrollbar.
-        self.sub_title = f"owner: {owner}"
+        self.sub_title = _("owner: {owner}").format(owner=owner)
         open_count = sum(t.count for t in self._totals.values() if t.stage.is_open)
-        matching = f" matching “{clean(self.board_query.text)}”" if self.board_query.text else ""
-        hint = "  ·  ← → columns · ↑ ↓ cards · shift+→ move · ? all keys"
+        n = format_number(open_count)
+        if self.board_query.text:
+            deals = ngettext(
+                "{n} open deal matching “{text}”", "{n} open deals matching “{text}”", open_count
+            ).format(n=n, text=clean(self.board_query.text))
+        else:
+            deals = ngettext("{n} open deal", "{n} open deals", open_count).format(n=n)
+        hint = _("  ·  ← → columns · ↑ ↓ cards · shift+→ move · ? all keys")
         if self.board_query.owner_id is not None:
-            hint = f" of {owner}  ·  o picks another owner"
+            hint = _(" of {owner}  ·  o picks another owner").format(owner=owner)
         # Content from plain strings (never markup); its size never changes: no layout pass.
-        status = Content.assemble((f"{open_count:,} open deals{matching}", "bold"), (hint, "dim"))
+        status = Content.assemble((deals, "bold"), (hint, "dim"))
         if status.plain != self._status_shown:  # unchanged after most moves: no frame for it
             self._status_shown = status.plain
             self.query_one("#board-status", Static).update(status, layout=False)
@@ -566,13 +577,15 @@ class BoardScreen(Screen[None]):
         card, pipeline = current
         stage = pipeline.stage(card.stage_id)
         if not stage.is_open:
-            self._tell("Closed deals are reopened from the deal pane", "warning")
+            self._tell(_("Closed deals are reopened from the deal pane"), "warning")
             return
         open_stages = pipeline.open_stages
         index = open_stages.index(stage) + direction
         if not 0 <= index < len(open_stages):
-            edge = "last" if direction > 0 else "first"
-            self._tell(f"Already at the {edge} stage", "warning")
+            if direction > 0:
+                self._tell(_("Already at the last stage"), "warning")
+            else:
+                self._tell(_("Already at the first stage"), "warning")
             return
         self._move_when_sure(card, pipeline, open_stages[index])
 
@@ -727,7 +740,7 @@ class BoardScreen(Screen[None]):
     def action_undo(self) -> None:
         move = self._last_move
         if move is None:
-            self._tell("Nothing to undo")
+            self._tell(_("Nothing to undo"))
             return
         self._last_move = None
         self._undo(move)
@@ -750,7 +763,7 @@ class BoardScreen(Screen[None]):
         except FunnelError as err:
             call_back(self, self._failed, err)
             return
-        call_back(self, self._tell, f"Undone: {move.title}")
+        call_back(self, self._tell, _("Undone: {title}").format(title=move.title))
         self._read_changed(changed, move.deal_id, stage_id)
 
     # --- the deal pane ---------------------------------------------------------------------
@@ -797,7 +810,7 @@ class BoardScreen(Screen[None]):
             return
         if closed.deleted_version is not None:
             self._last_move = _Deleted(closed.deal_id, closed.title)
-            self._tell(f"Deleted {closed.title}: u restores it")
+            self._tell(_("Deleted {title}: u restores it").format(title=closed.title))
         self._reload(keep_deal=closed.deal_id)
 
     # --- new deal --------------------------------------------------------------------------
@@ -807,7 +820,7 @@ class BoardScreen(Screen[None]):
 
     @work(group="board-confirm")
     async def _new_deal(self) -> None:
-        name = self._pipeline.name if self._pipeline else "a new B2B pipeline"
+        name = self._pipeline.name if self._pipeline else _("a new B2B pipeline")
         draft = await self.app.push_screen_wait(NewDealModal(name, self._currency))
         if draft is not None:
             self._create(draft)
@@ -820,14 +833,15 @@ class BoardScreen(Screen[None]):
         try:
             pipeline = self._pipeline
             if pipeline is None:
-                pipeline, _ = services.pipelines.first_or_default(self._language)
+                pipeline, _created = services.pipelines.first_or_default(self._language)
             focused = self._focused_column()
             stage_id = focused.stage.id if focused and focused.stage.is_open else None
             deal = services.deals.create(draft, pipeline_id=pipeline.id, stage_id=stage_id)
         except FunnelError as err:
             call_back(self, self._failed, err)
             return
-        call_back(self, self._tell, f"Added deal {deal.id}: {deal.title}")
+        message = _("Added deal {number}: {title}").format(number=deal.id, title=deal.title)
+        call_back(self, self._tell, message)
         if self._pipeline is None:
             call_back(self, self._reload, context=True)
         else:

@@ -26,12 +26,15 @@ from textual.widgets import Header, Static
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import ActivityKind, Direction, Outcome
 from funnel_tui.domain.when import retry_later
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.format import format_money
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import safe_text
 from funnel_tui.render.timeline import timeline_text
 from funnel_tui.services import Services
 from funnel_tui.services.agenda_model import AgendaItem
 from funnel_tui.services.deal_view import DealView
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.next_contact import NextContactModal
@@ -43,15 +46,15 @@ CallOutcome = Literal["qualified", "no_answer", "busy", "call_back", "refused"]
 _NOTES_SHOWN = 4
 
 
-class CallSessionScreen(ContactScreen[None]):
+class CallSessionScreen(Localized, ContactScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "outcome('qualified')", "Qualified ▶", id="call.qualified"),
-        Binding("2", "outcome('no_answer')", "No answer", id="call.no-answer"),
-        Binding("3", "outcome('busy')", "Busy", id="call.busy"),
-        Binding("4", "outcome('call_back')", "Call back at…", id="call.call-back"),
-        Binding("5", "outcome('refused')", "Refused", id="call.refused"),
-        Binding("s", "skip", "Skip", id="call.skip"),
-        Binding("escape", "end", "End session", id="call.end"),
+        Binding("1", "outcome('qualified')", N_("Qualified ▶"), id="call.qualified"),
+        Binding("2", "outcome('no_answer')", N_("No answer"), id="call.no-answer"),
+        Binding("3", "outcome('busy')", N_("Busy"), id="call.busy"),
+        Binding("4", "outcome('call_back')", N_("Call back at…"), id="call.call-back"),
+        Binding("5", "outcome('refused')", N_("Refused"), id="call.refused"),
+        Binding("s", "skip", N_("Skip"), id="call.skip"),
+        Binding("escape", "end", N_("End session"), id="call.end"),
     ]
     DEFAULT_CSS = """
     CallSessionScreen #call-progress { height: 1; padding: 0 1; background: $boost; }
@@ -71,13 +74,13 @@ class CallSessionScreen(ContactScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="call-progress")
-        yield Static("Loading…", id="call-card")
+        yield Static(_("Loading…"), id="call-card")
         with VerticalScroll(id="call-notes"):
             yield Static("", id="call-notes-text")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Call session"
+        self.title = _("Call session")
         self.sub_title = ""  # not the app's (the database's path); the status line says where
         self._show_current()
 
@@ -92,7 +95,7 @@ class CallSessionScreen(ContactScreen[None]):
         self._update_progress()
         item = self.current
         if item is None:
-            self._end("Everyone on the list has been called")
+            self._end(_("Everyone on the list has been called"))
             return
         try:
             view = await asyncio.to_thread(self._session_services.deals.view, item.deal_id)
@@ -115,7 +118,7 @@ class CallSessionScreen(ContactScreen[None]):
             card.append("  ·  ")
             card.append_text(safe_text(deal.company))
         card.append("\n\n")
-        card.append_text(safe_text(deal.phone or "no phone", "bold reverse"))
+        card.append_text(safe_text(deal.phone or _("no phone"), "bold reverse"))
         if deal.contact:
             card.append("  ")
             card.append_text(safe_text(deal.contact))
@@ -127,7 +130,7 @@ class CallSessionScreen(ContactScreen[None]):
         card.append(f" · {format_money(deal.value, compact=True)} · ")
         card.append_text(safe_text(view.pipeline.name, "dim"))
         if deal.next_contact_note:
-            card.append("\nTo do: ", style="bold")
+            card.append("\n" + _("To do: "), style="bold")
             card.append_text(safe_text(deal.next_contact_note))
         return card
 
@@ -135,12 +138,25 @@ class CallSessionScreen(ContactScreen[None]):
         minutes = max(1.0, (self._now() - self._started).total_seconds() / 60)
         per_hour = self.calls * 60 / minutes
         shown = min(self._index + 1, len(self._queue))
-        progress = Text(f"Deal {shown} of {len(self._queue)}", style="bold")
-        progress.append(
-            f"  ·  {self.calls} calls in {int(minutes)} min, {per_hour:.0f} an hour", style="dim"
+        place = _("Deal {number} of {total}").format(
+            number=format_number(shown), total=format_number(len(self._queue))
+        )
+        progress = Text(place, style="bold")
+        pace = ngettext(
+            "  ·  {n} call in {minutes} min, {rate} an hour",
+            "  ·  {n} calls in {minutes} min, {rate} an hour",
+            self.calls,
         )
         progress.append(
-            "  ·  1 qualified · 2 no answer · 3 busy · 4 call back · 5 refused", style="dim"
+            pace.format(
+                n=format_number(self.calls),
+                minutes=format_number(int(minutes)),
+                rate=format_number(round(per_hour)),
+            ),
+            style="dim",
+        )
+        progress.append(
+            _("  ·  1 qualified · 2 no answer · 3 busy · 4 call back · 5 refused"), style="dim"
         )
         self.query_one("#call-progress", Static).update(progress)
 
@@ -238,12 +254,22 @@ class CallSessionScreen(ContactScreen[None]):
     # --- ending ----------------------------------------------------------------------------
 
     def action_end(self) -> None:
-        self._end("Session ended")
+        self._end(_("Session ended"))
 
     def _end(self, why: str) -> None:
         minutes = max(1.0, (self._now() - self._started).total_seconds() / 60)
+        per_hour = self.calls * 60 / minutes
+        ended = ngettext(
+            "{why}: {n} call in {minutes} min ({rate} an hour)",
+            "{why}: {n} calls in {minutes} min ({rate} an hour)",
+            self.calls,
+        )
         self._tell(
-            f"{why}: {self.calls} calls in {int(minutes)} min "
-            f"({self.calls * 60 / minutes:.0f} an hour)"
+            ended.format(
+                why=why,
+                n=format_number(self.calls),
+                minutes=format_number(int(minutes)),
+                rate=format_number(round(per_hour)),
+            )
         )
         self.dismiss(None)

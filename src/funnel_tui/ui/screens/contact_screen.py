@@ -6,10 +6,12 @@ telling which deal is meant (`contact_target`) and what to do after a change (`c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeVar
 
+from rich.text import Text
 from textual import work
 from textual.screen import Screen
 
@@ -17,6 +19,7 @@ from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import ActivityKind, Deal, Stage
 from funnel_tui.domain.when import parse_when, pushed
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.format import relative_time
 from funnel_tui.services import Services
 from funnel_tui.ui.modals.log_activity import ActivityInput, LogActivityModal
@@ -25,6 +28,29 @@ from funnel_tui.ui.notices import Severity, tell
 from funnel_tui.ui.threads import call_back
 
 ResultT = TypeVar("ResultT")
+
+_LOGGED = {
+    ActivityKind.CALL: N_("Call logged"),
+    ActivityKind.MEETING: N_("Meeting logged"),
+    ActivityKind.EMAIL: N_("Email logged"),
+    ActivityKind.MESSAGE: N_("Message logged"),
+    ActivityKind.NOTE: N_("Note logged"),
+}
+"""What the status says after logging each kind of activity."""
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def text_with(template: str, style: str = "", **fields: Text) -> Text:
+    """A translated sentence with styled parts: each `{name}` in `template` replaced by the
+    Text `fields[name]` (its own style kept), the rest of the sentence in `style`."""
+    result = Text()
+    for index, part in enumerate(_FIELD.split(template)):
+        if index % 2:
+            result.append_text(fields[part])
+        elif part:
+            result.append(part, style=style or None)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +121,7 @@ class ContactScreen(Screen[ResultT]):
         call_back(self, self._logged, target, entry.kind)
 
     def _logged(self, target: ContactTarget, kind: ActivityKind) -> None:
-        self._tell(f"{kind.value.capitalize()} logged")
+        self._tell(_(_LOGGED[kind]))
         self.contact_done()
         if kind is ActivityKind.CALL:
             self._ask_next_contact(target)  # after a call, the next step is when to call again
@@ -153,8 +179,9 @@ class ContactScreen(Screen[ResultT]):
             call_back(self, self._tell, str(err), "warning")
             return
         if deal.next_contact_at is None:
-            message = "Next contact cleared"
+            message = _("Next contact cleared")
         else:
-            message = f"Next contact {relative_time(deal.next_contact_at, self._now())}"
+            when = relative_time(deal.next_contact_at, self._now())
+            message = _("Next contact {when}").format(when=when)
         call_back(self, self._tell, message)
         call_back(self, self.contact_done)

@@ -39,12 +39,15 @@ from funnel_tui.analytics.plan import plan_report
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError, NotFoundError
 from funnel_tui.domain.models import Pipeline
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.funnel_chart import FunnelChart, format_conversion
 from funnel_tui.render.kpi_tiles import kpi_tiles
-from funnel_tui.render.plan_chart import PlanChart
+from funnel_tui.render.locale_format import format_number
+from funnel_tui.render.plan_chart import PlanChart, month_label
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.board_model import BoardContext
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.screens.report_screen import SEPARATOR, one_line, read_context
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.key_footer import KeyFooter
@@ -58,7 +61,8 @@ LARGE_WIDTH = 110
 and the plan sits beside the funnel; below, they are plain lines, one under the other."""
 LARGE_HEIGHT = 32
 
-NO_PLAN_HINT = "set one in the app (R, then P) or with `funnel plan set`"
+NO_PLAN_HINT = N_("set one in the app (R, then P) or with `funnel plan set`")
+"""Said where no plan is set (PlanChart translates it when drawn)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,53 +166,57 @@ def key_figures(figures: DashboardFigures) -> tuple[KeyFigure, ...]:
     won, win_rate, opened, new = kpi_tiles(
         figures.kpi, ("won_amount", "win_rate", "open_opportunities", "new_leads")
     )
-    won_note = Text(f"{kpi.won:,} deals  ")
+    won_note = Text(ngettext("{n} deal", "{n} deals", kpi.won).format(n=format_number(kpi.won)))
+    won_note.append("  ")
     won_note.append_text(won.change)
     if plan.plan is None:
-        plan_note = Text("no plan set", style="dim")
+        plan_note = Text(_("no plan set"), style="dim")
     else:
-        plan_note = Text(f"of {compact_amount(plan.plan)} {plan.plan.currency}")
+        amount = compact_amount(plan.plan)
+        plan_note = Text(
+            _("of {amount} {currency}").format(amount=amount, currency=plan.plan.currency)
+        )
     currency = kpi.won_amount.currency
     return (
         KeyFigure(
             "won",
-            f"Won this month, {currency}",
-            f"Won, {currency}",
+            _("Won this month, {currency}").format(currency=currency),
+            _("Won, {currency}").format(currency=currency),
             compact_amount(kpi.won_amount),
             won.value,
             won_note,
         ),
         KeyFigure(
             "plan",
-            "Plan fulfilment",
-            "Plan",
+            _("Plan fulfilment"),
+            _("Plan"),
             compact_ratio(plan.fulfilment),
             format_conversion(plan.fulfilment),
             plan_note,
         ),
         KeyFigure(
             "win-rate",
-            "Win rate",
-            "Win rate",
+            _("Win rate"),
+            _("Win rate"),
             compact_ratio(kpi.win_rate),
             win_rate.value,
             win_rate.change,
         ),
         KeyFigure(
             "open",
-            "Open deals",
-            "Open deals",
+            _("Open deals"),
+            _("Open deals"),
             f"{kpi.open_opportunities}",
             opened.value,
             opened.change,
         ),
-        KeyFigure("new", "New leads", "New leads", f"{kpi.new_leads}", new.value, new.change),
+        KeyFigure("new", _("New leads"), _("New leads"), f"{kpi.new_leads}", new.value, new.change),
     )
 
 
 def _pipeline(known: BoardContext, start: DashboardStart) -> Pipeline:
     if not known.pipelines:
-        raise NotFoundError("there are no pipelines yet (`funnel demo` creates sample ones)")
+        raise NotFoundError(_("there are no pipelines yet (`funnel demo` creates sample ones)"))
     for pipeline in known.pipelines:
         if pipeline.id == start.pipeline_id:
             return pipeline
@@ -222,15 +230,15 @@ def _pipeline(known: BoardContext, start: DashboardStart) -> Pipeline:
 
 def _owner_label(known: BoardContext, owner_id: int | None) -> str:
     if owner_id is None:
-        return "the whole team"
+        return _("the whole team")
     user = next((user for user in known.users if user.id == owner_id), None)
-    return user.display_name if user is not None else f"user #{owner_id}"
+    return user.display_name if user is not None else _("user #{number}").format(number=owner_id)
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(Localized, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,b", "back", "Back", id="dashboard.back"),
-        Binding("r", "refresh_now", "Refresh", show=False, id="dashboard.refresh"),
+        Binding("escape,b", "back", N_("Back"), id="dashboard.back"),
+        Binding("r", "refresh_now", N_("Refresh"), show=False, id="dashboard.refresh"),
     ]
     DEFAULT_CSS = """
     DashboardScreen #dash-top { height: 1; padding: 0 1; background: $boost; }
@@ -272,25 +280,25 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="dash-top"):
-            yield Static(Text("Wall dashboard"), id="dash-title", markup=False)
+            yield Static(Text(_("Wall dashboard")), id="dash-title", markup=False)
             yield Static(Text(""), id="dash-clock", markup=False)
         with VerticalScroll(id="dash-body"):
             with Horizontal(id="dash-tiles"):
-                yield KpiDigits("Won this month", id="tile-won")
-                yield KpiDigits("Plan fulfilment", id="tile-plan")
-                yield KpiDigits("Win rate", id="tile-win-rate")
-                yield KpiDigits("Open deals", id="tile-open")
-                yield KpiDigits("New leads", id="tile-new")
+                yield KpiDigits(_("Won this month"), id="tile-won")
+                yield KpiDigits(_("Plan fulfilment"), id="tile-plan")
+                yield KpiDigits(_("Win rate"), id="tile-win-rate")
+                yield KpiDigits(_("Open deals"), id="tile-open")
+                yield KpiDigits(_("New leads"), id="tile-new")
             # Rich renderables (never strings with markup) go into these.
             yield Static(id="dash-kpis", markup=False)
             with Horizontal(id="dash-charts"):
                 yield Static(id="dash-funnel", markup=False)
                 yield Static(id="dash-plan", markup=False)
-        yield Static(Text("Opening the database…"), id="dash-status", markup=False)
+        yield Static(Text(_("Opening the database…")), id="dash-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Dashboard"
+        self.title = _("Dashboard")
         self._fit(self.size.width, self.size.height)
         self._tick_clock()
         self.set_interval(1.0, self._tick_clock)
@@ -364,11 +372,11 @@ class DashboardScreen(Screen[None]):
         self.error = message
         self.query_one("#dash-body").loading = False
         when = _clock_text(services.context.clock(), self._zone)
-        line = Text(f"⚠ refresh failed at {when}: ", style="bold")
+        line = Text(_("⚠ refresh failed at {time}: ").format(time=when), style="bold")
         line.append_text(safe_text(message))
         if self.figures is not None:
             shown = _clock_text(self.figures.read_at, self._zone)
-            line.append(f"{SEPARATOR}showing the figures of {shown}")
+            line.append(SEPARATOR + _("showing the figures of {time}").format(time=shown))
         self._status(line, error=True)
 
     # --- drawing ---------------------------------------------------------------------------
@@ -384,7 +392,7 @@ class DashboardScreen(Screen[None]):
         if changed(lambda f: (f.pipeline.name, f.owner_label, f.period)):
             title = safe_text(figures.pipeline.name, "bold")
             title.append(f"{SEPARATOR}{clean(figures.owner_label)}{SEPARATOR}")
-            title.append(f"{figures.period.first:%B %Y}")
+            title.append(month_label(figures.period.first))
             self._update("#dash-title", one_line(title))
             self.sub_title = clean(figures.pipeline.name)
         if changed(lambda f: (f.kpi, f.plan, f.period)):
@@ -395,15 +403,18 @@ class DashboardScreen(Screen[None]):
             if funnel.stages:
                 chart = FunnelChart(funnel, self._zone, heading=False)
             else:
-                chart = Text("This pipeline has no open stages.")
-            heading = Text("Funnel of the deals created this month", style="bold")
+                chart = Text(_("This pipeline has no open stages."))
+            heading = Text(_("Funnel of the deals created this month"), style="bold")
             self._update("#dash-funnel", Group(heading, chart))
         if changed(lambda f: f.plan):
             plan = PlanChart(figures.plan, heading=False, no_plan_hint=NO_PLAN_HINT)
-            self._update("#dash-plan", Group(Text("Plan for the month", style="bold"), plan))
+            self._update("#dash-plan", Group(Text(_("Plan for the month"), style="bold"), plan))
         every = _seconds(self.start.interval)
-        status = Text(f"updated {_clock_text(figures.read_at, self._zone)}")
-        status.append(f"{SEPARATOR}refreshes every {every}", style="dim")
+        updated = _clock_text(figures.read_at, self._zone)
+        status = Text(_("updated {time}").format(time=updated))
+        status.append(
+            SEPARATOR + _("refreshes every {interval}").format(interval=every), style="dim"
+        )
         self._status(status, error=False)
 
     def _draw_kpis(self, figures: DashboardFigures) -> None:
@@ -452,4 +463,4 @@ def _clock_text(moment: datetime, zone: tzinfo) -> str:
 
 
 def _seconds(interval: float) -> str:
-    return f"{interval:g} s"
+    return _("{seconds} s").format(seconds=f"{interval:g}")

@@ -26,16 +26,19 @@ from funnel_tui.domain.drafts import draft_of, draft_to_text
 from funnel_tui.domain.errors import ConflictError, FunnelError, ValidationError
 from funnel_tui.domain.models import Deal, Stage, StageKind
 from funnel_tui.domain.when import Due, due_state
+from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.format import format_money, relative_time
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.render.timeline import timeline_text
 from funnel_tui.services import Services
 from funnel_tui.services.deal_view import DealView, TimelineEntry
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import deal_form_fields, parsed_draft
 from funnel_tui.ui.move_question import move_question
-from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
+from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget, text_with
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.form_field import FormField
 from funnel_tui.ui.widgets.key_footer import KeyFooter
@@ -84,27 +87,33 @@ async def deal_screen_with(
     return screen
 
 
+def _timeline_title(entries: int) -> str:
+    return ngettext(
+        "Timeline · {n} entry, newest first", "Timeline · {n} entries, newest first", entries
+    ).format(n=format_number(entries))
+
+
 _INSTALLED_AS = "deal"
 _NO_NOTE = object()  # no note shown yet (None is "no entry")
 
 
-class DealScreen(ContactScreen[DealClosed]):
+class DealScreen(Localized, ContactScreen[DealClosed]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="deal.close"),
-        Binding("ctrl+s", "save", "Save", id="deal.save"),
-        Binding("c", "log_call", "Call", id="deal.log-call"),
-        Binding("a", "log_other", "Log…", id="deal.log-activity"),
-        Binding("n", "next_contact", "Next contact", id="deal.next-contact"),
-        Binding("1", "quick_contact(0)", "+1 h", id="deal.next-in-an-hour"),
-        Binding("2", "quick_contact(1)", "Tomorrow", id="deal.next-tomorrow"),
-        Binding("3", "quick_contact(2)", "+1 week", id="deal.next-in-a-week"),
-        Binding("shift+right,greater_than_sign", "step(1)", "Move ▶", id="deal.advance"),
-        Binding("shift+left,less_than_sign", "step(-1)", "◀ Move", id="deal.retreat"),
-        Binding("w", "win", "Won", id="deal.win"),
-        Binding("x", "lose", "Lost", id="deal.lose"),
-        Binding("e", "edit", "Edit", id="deal.edit"),
-        Binding("d", "delete", "Delete", id="deal.delete"),
-        Binding("r", "reload", "Reload", show=False, id="deal.reload"),
+        Binding("escape", "close", N_("Close"), id="deal.close"),
+        Binding("ctrl+s", "save", N_("Save"), id="deal.save"),
+        Binding("c", "log_call", N_("Call"), id="deal.log-call"),
+        Binding("a", "log_other", N_("Log…"), id="deal.log-activity"),
+        Binding("n", "next_contact", N_("Next contact"), id="deal.next-contact"),
+        Binding("1", "quick_contact(0)", N_("+1 h"), id="deal.next-in-an-hour"),
+        Binding("2", "quick_contact(1)", N_("Tomorrow"), id="deal.next-tomorrow"),
+        Binding("3", "quick_contact(2)", N_("+1 week"), id="deal.next-in-a-week"),
+        Binding("shift+right,greater_than_sign", "step(1)", N_("Move ▶"), id="deal.advance"),
+        Binding("shift+left,less_than_sign", "step(-1)", N_("◀ Move"), id="deal.retreat"),
+        Binding("w", "win", N_("Won"), id="deal.win"),
+        Binding("x", "lose", N_("Lost"), id="deal.lose"),
+        Binding("e", "edit", N_("Edit"), id="deal.edit"),
+        Binding("d", "delete", N_("Delete"), id="deal.delete"),
+        Binding("r", "reload", N_("Reload"), show=False, id="deal.reload"),
     ]
     DEFAULT_CSS = """
     DealScreen #deal-summary { height: auto; padding: 0 1; background: $boost; }
@@ -149,15 +158,15 @@ class DealScreen(ContactScreen[DealClosed]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="deal-summary")
+        yield Static(_("Loading…"), id="deal-summary")
         with Horizontal(id="deal-body"):
             with VerticalScroll(id="deal-form"):
-                yield Static("Details", classes="section")
+                yield Static(_("Details"), classes="section")
                 yield from deal_form_fields(self._currency)
                 for name, label in (
-                    ("owner", "Owner"),
-                    ("pipeline", "Pipeline"),
-                    ("stage", "Stage"),
+                    ("owner", _("Owner")),
+                    ("pipeline", _("Pipeline")),
+                    ("stage", _("Stage")),
                 ):
                     with Horizontal(classes="select-row", id=f"row-{name}"):
                         yield Label(label)
@@ -165,7 +174,7 @@ class DealScreen(ContactScreen[DealClosed]):
                 yield Static("", classes="section", id="checklist-title")
                 yield Vertical(id="checklist")
             with Vertical(id="deal-side"):
-                yield Static("Timeline", id="timeline-title")
+                yield Static(_("Timeline"), id="timeline-title")
                 yield TimelineView(id="timeline")
                 with VerticalScroll(id="timeline-detail"):
                     yield Static("", id="timeline-note")
@@ -194,7 +203,7 @@ class DealScreen(ContactScreen[DealClosed]):
         if not self.is_mounted:
             return  # on_mount loads it
         self.view = None
-        self.query_one("#deal-summary", Static).update("Loading…")
+        self.query_one("#deal-summary", Static).update(_("Loading…"))
         timeline = self._reset_timeline()
         timeline.show((), self._now())
         self._load(keep_edits=False)
@@ -252,7 +261,9 @@ class DealScreen(ContactScreen[DealClosed]):
         self.view = view
         deal = view.deal
         self.title = clean(deal.title)
-        self.sub_title = clean(f"{view.pipeline.name} · deal {deal.id}")
+        self.sub_title = clean(
+            _("{pipeline} · deal {number}").format(pipeline=view.pipeline.name, number=deal.id)
+        )
         self.query_one("#deal-summary", Static).update(self._summary(view))
         texts = draft_to_text(draft_of(deal))
         for field in self._text_fields:
@@ -262,7 +273,7 @@ class DealScreen(ContactScreen[DealClosed]):
         timeline = self.query_one(TimelineView)
         timeline.show(view.timeline, self._now())
         self.query_one("#timeline-title", Static).update(
-            Text(f"Timeline · {len(view.timeline)} entries, newest first", style="bold")
+            Text(_timeline_title(len(view.timeline)), style="bold")
         )
         self._show_note(timeline.current)  # now, in this batch: not in a layout pass of its own
 
@@ -277,12 +288,13 @@ class DealScreen(ContactScreen[DealClosed]):
         summary.append(f" · {format_money(deal.value)} · ")
         summary.append_text(safe_text(view.owner.display_name))
         days = (now - deal.stage_entered_at).days
-        summary.append(f" · {days} d in stage", style="dim")
+        in_stage = ngettext(" · {n} d in stage", " · {n} d in stage", days)
+        summary.append(in_stage.format(n=format_number(days)), style="dim")
         summary.append("\n")
         if stage.kind is StageKind.WON:
-            summary.append("Won", style="bold green")
+            summary.append(_("Won"), style="bold green")
         elif stage.kind is StageKind.LOST:
-            summary.append("Lost", style="bold red")
+            summary.append(_("Lost"), style="bold red")
             if view.loss_reason:
                 summary.append(": ")
                 summary.append_text(safe_text(view.loss_reason))
@@ -290,10 +302,11 @@ class DealScreen(ContactScreen[DealClosed]):
                 summary.append(" — ")
                 summary.append_text(safe_text(deal.loss_note))
         elif deal.next_contact_at is None:
-            summary.append("No next contact · n sets one", style="yellow")
+            summary.append(_("No next contact · n sets one"), style="yellow")
         else:
             style = _DUE_STYLES[due_state(deal.next_contact_at, now)]
-            summary.append(f"Next contact {relative_time(deal.next_contact_at, now)}", style)
+            when = relative_time(deal.next_contact_at, now)
+            summary.append(_("Next contact {when}").format(when=when), style)
             local = deal.next_contact_at.astimezone(self._zone)
             summary.append(local.strftime(" (%d.%m.%Y %H:%M)"), style="dim")
             if deal.next_contact_note:
@@ -340,7 +353,8 @@ class DealScreen(ContactScreen[DealClosed]):
     async def _show_checklist(self, view: DealView, keep_edits: bool) -> None:
         stage = view.stage
         title = self.query_one("#checklist-title", Static)
-        title.update(safe_text(f"Exit checklist · {stage.name}") if stage.checklist else "")
+        heading = _("Exit checklist · {stage}").format(stage=stage.name)
+        title.update(safe_text(heading) if stage.checklist else "")
         title.display = bool(stage.checklist)
         box = self.query_one("#checklist", Vertical)
         shown = (stage.id, tuple(stage.checklist))
@@ -430,7 +444,7 @@ class DealScreen(ContactScreen[DealClosed]):
         )
         if saved is None:
             return
-        call_back(self, self._tell, "Saved")
+        call_back(self, self._tell, _("Saved"))
         call_back(self, self._load, False)
         if stage_id is not None:
             stage = next(s for p in self.view.pipelines for s in p.stages if s.id == saved.stage_id)
@@ -466,8 +480,10 @@ class DealScreen(ContactScreen[DealClosed]):
 
     def _conflicted(self) -> None:
         self._tell(
-            "Someone changed this deal since you opened it. Their changes are now shown; your "
-            "edits are kept (in bold). Check them and save again with ctrl+s.",
+            _(
+                "Someone changed this deal since you opened it. Their changes are now shown; "
+                "your edits are kept (in bold). Check them and save again with ctrl+s."
+            ),
             "warning",
         )
         self._load(keep_edits=True)
@@ -488,7 +504,7 @@ class DealScreen(ContactScreen[DealClosed]):
         )
         if in_form and self.dirty:
             self.query_one(TimelineView).focus()
-            self._tell("Edits kept: ctrl+s saves them, esc again discards them")
+            self._tell(_("Edits kept: ctrl+s saves them, esc again discards them"))
             return
         if self.dirty:
             self._discard_and_close()
@@ -497,7 +513,7 @@ class DealScreen(ContactScreen[DealClosed]):
 
     @work(group="deal-confirm")
     async def _discard_and_close(self) -> None:
-        question = Text("Discard your unsaved edits to this deal?")
+        question = Text(_("Discard your unsaved edits to this deal?"))
         if await self.app.push_screen_wait(ConfirmModal(question)):
             self.dismiss(DealClosed(self._deal_id))
 
@@ -534,8 +550,10 @@ class DealScreen(ContactScreen[DealClosed]):
         if view.deal.version != shown.deal.version and self._told_version != view.deal.version:
             self._told_version = view.deal.version
             self._tell(
-                "Someone else just changed this deal. Your edits are kept; r shows their "
-                "changes around them (or save, and you will be asked to check them).",
+                _(
+                    "Someone else just changed this deal. Your edits are kept; r shows their "
+                    "changes around them (or save, and you will be asked to check them)."
+                ),
                 "warning",
             )
 
@@ -558,7 +576,7 @@ class DealScreen(ContactScreen[DealClosed]):
         if self.view is None:
             return None
         if self.dirty:
-            self._tell("Save your edits first (ctrl+s), or discard them (esc, esc)", "warning")
+            self._tell(_("Save your edits first (ctrl+s), or discard them (esc, esc)"), "warning")
             return None
         return self.view
 
@@ -568,12 +586,15 @@ class DealScreen(ContactScreen[DealClosed]):
             return
         stage = view.stage
         if not stage.is_open:
-            self._tell("The deal is closed: choose an open stage in the form to reopen it")
+            self._tell(_("The deal is closed: choose an open stage in the form to reopen it"))
             return
         stages = view.pipeline.open_stages
         index = stages.index(stage) + direction
         if not 0 <= index < len(stages):
-            self._tell(f"Already at the {'last' if direction > 0 else 'first'} stage")
+            if direction > 0:
+                self._tell(_("Already at the last stage"))
+            else:
+                self._tell(_("Already at the first stage"))
             return
         self._confirm_and_move(view, stages[index])
 
@@ -618,7 +639,7 @@ class DealScreen(ContactScreen[DealClosed]):
         )
         if moved is None:
             return
-        call_back(self, self._tell, f"Moved to {target.name}")
+        call_back(self, self._tell, _("Moved to {stage}").format(stage=target.name))
         call_back(self, self._load, False)
         call_back(self, self.ask_revival, moved, target)
 
@@ -628,10 +649,9 @@ class DealScreen(ContactScreen[DealClosed]):
 
     @work(group="deal-confirm")
     async def _confirm_delete(self, view: DealView) -> None:
-        question = (
-            Text("Delete ")
-            + safe_text(view.deal.title, "bold")
-            + Text("? It can be restored: u on the board, or `funnel restore`.")
+        question = text_with(
+            _("Delete {title}? It can be restored: u on the board, or `funnel restore`."),
+            title=safe_text(view.deal.title, "bold"),
         )
         if await self.app.push_screen_wait(ConfirmModal(question)):
             self._delete(view.deal)

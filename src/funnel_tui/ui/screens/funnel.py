@@ -23,11 +23,16 @@ from textual.widgets import Header, Static
 from funnel_tui.analytics.funnel import funnel_report
 from funnel_tui.analytics.funnel_model import FunnelQuery, FunnelReport, FunnelView
 from funnel_tui.analytics.periods import Period, PeriodName
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.funnel_chart import FunnelChart
 from funnel_tui.render.funnel_table import loss_table, stage_table, summary_line
 from funnel_tui.services.board_model import BoardContext
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.screens.report_screen import PeriodSteps, ReportScreen, choice_header
 from funnel_tui.ui.widgets.key_footer import KeyFooter
+
+VIEW_NAMES = {FunnelView.COHORT: N_("cohort view"), FunnelView.SNAPSHOT: N_("snapshot view")}
+"""How the status line names each view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,34 +47,34 @@ class FunnelChoice(PeriodSteps):
     """A named period (counted from today when read) or a custom range of days."""
 
 
-class FunnelScreen(ReportScreen[FunnelChoice, FunnelReport]):
+class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "v",
             "toggle_view",
-            "View",
+            N_("View"),
             id="funnel.toggle-view",
-            tooltip="Cohort (the deals created in the period) or snapshot (open deals now)",
+            tooltip=N_("Cohort (the deals created in the period) or snapshot (open deals now)"),
         ),
         Binding(
             "left_square_bracket,left",
             "period(-1)",
-            "Previous period",
+            N_("Previous period"),
             id="funnel.previous-period",
-            group=Binding.Group("Period"),
+            group=Binding.Group(N_("Period")),
         ),
         Binding(
             "right_square_bracket,right",
             "period(1)",
-            "Next period",
+            N_("Next period"),
             id="funnel.next-period",
-            group=Binding.Group("Period"),
+            group=Binding.Group(N_("Period")),
         ),
-        Binding("d", "pick_dates", "Dates…", id="funnel.custom-period"),
-        Binding("p", "next_pipeline", "Pipeline", id="funnel.switch-pipeline"),
-        Binding("o", "pick_owner", "Owner…", id="funnel.switch-owner"),
-        Binding("r", "reload", "Refresh", show=False, id="funnel.refresh"),
-        Binding("escape,b", "back", "Back", id="funnel.back"),
+        Binding("d", "pick_dates", N_("Dates…"), id="funnel.custom-period"),
+        Binding("p", "next_pipeline", N_("Pipeline"), id="funnel.switch-pipeline"),
+        Binding("o", "pick_owner", N_("Owner…"), id="funnel.switch-owner"),
+        Binding("r", "reload", N_("Refresh"), show=False, id="funnel.refresh"),
+        Binding("escape,b", "back", N_("Back"), id="funnel.back"),
     ]
     DEFAULT_CSS = """
     FunnelScreen #funnel-status { height: 1; padding: 0 1; background: $boost; }
@@ -89,19 +94,19 @@ class FunnelScreen(ReportScreen[FunnelChoice, FunnelReport]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="funnel-status")
+        yield Static(_("Loading…"), id="funnel-status")
         with VerticalScroll(id="funnel-body"):
             # Rich renderables (never strings with markup) go into these.
             yield Static(id="funnel-chart", markup=False)
-            yield Static(Text("Stage by stage"), classes="funnel-heading")
+            yield Static(Text(_("Stage by stage")), classes="funnel-heading")
             yield Static(id="funnel-table", markup=False)
             yield Static(id="funnel-summary", markup=False)
-            yield Static(Text("Losses by stage and reason"), classes="funnel-heading")
+            yield Static(Text(_("Losses by stage and reason")), classes="funnel-heading")
             yield Static(id="funnel-losses", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Funnel"
+        self.title = _("Funnel")
         self.sub_title = ""  # the pipeline's name once known (not the app's: the file's path)
         self.query_one("#funnel-body").focus()
         self._start_reading()
@@ -122,7 +127,7 @@ class FunnelScreen(ReportScreen[FunnelChoice, FunnelReport]):
 
     def _draw(self, report: FunnelReport) -> None:
         if not report.stages:  # the chart and the table need at least one open stage
-            self._update("#funnel-chart", Text("This pipeline has no open stages."))
+            self._update("#funnel-chart", Text(_("This pipeline has no open stages.")))
             for part in ("#funnel-table", "#funnel-summary", "#funnel-losses"):
                 self._update(part, Text())
             return
@@ -130,7 +135,7 @@ class FunnelScreen(ReportScreen[FunnelChoice, FunnelReport]):
         self._draw_table(report)
         self._update("#funnel-summary", summary_line(report))
         losses = loss_table(report)
-        nothing = Text("No deal of the period was lost.", style="dim")
+        nothing = Text(_("No deal of the period was lost."), style="dim")
         self._update("#funnel-losses", losses if losses is not None else nothing)
 
     def _draw_table(self, report: FunnelReport) -> None:
@@ -147,7 +152,7 @@ class FunnelScreen(ReportScreen[FunnelChoice, FunnelReport]):
 
     def _header(self, known: BoardContext, choice: FunnelChoice, period: Period) -> Text:
         """The pipeline · the view · the period · whose deals."""
-        return choice_header(known, choice, period, f"{choice.view.value} view")
+        return choice_header(known, choice, period, _(VIEW_NAMES[choice.view]))
 
     # --- the keys --------------------------------------------------------------------------
 

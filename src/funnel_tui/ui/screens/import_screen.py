@@ -30,9 +30,13 @@ from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import N_, _, ngettext
+from funnel_tui.render.locale_format import format_number
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.confirm import ConfirmModal
+from funnel_tui.ui.screens.contact_screen import text_with
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.import_preview import (
     ImportPreview,
@@ -48,14 +52,17 @@ if TYPE_CHECKING:
 AUTO = "auto"
 """The preset choice that lets the header decide."""
 PRESET_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Auto (from the header)", AUTO),
+    (N_("Auto (from the header)"), AUTO),
     ("amoCRM / Kommo", "amocrm"),
     ("Bitrix24", "bitrix24"),
     ("Pipedrive", "pipedrive"),
-    ("Generic spreadsheet", "generic"),
+    (N_("Generic spreadsheet"), "generic"),
 )
 """The presets of services/csv_import/presets.py (a test checks they are all here): their
-labels are spelled out so that this module need not import the import machinery."""
+labels are spelled out so that this module need not import the import machinery. The
+labels are translated where shown (the CRMs' names stay as they are)."""
+PHASES = (N_("Checking rows"), N_("Writing deals"))
+"""The import's phases (services/csv_import/apply.py), marked: the progress line says them."""
 PROGRESS_EVERY_S = 0.05
 """The progress bar moves at most this often (each step waits for the UI thread)."""
 MAX_NAMED = 12
@@ -83,24 +90,30 @@ class Loaded:
     columns: dict[int, str]
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(Localized, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="import.back", tooltip="Back to where you were"),
-        Binding("i", "run_import", "Import", id="import.run", tooltip="Import the new deals"),
-        Binding("o", "open_file", "File…", id="import.open-file", tooltip="Type another path"),
+        Binding(
+            "escape", "back", N_("Back"), id="import.back", tooltip=N_("Back to where you were")
+        ),
+        Binding(
+            "i", "run_import", N_("Import"), id="import.run", tooltip=N_("Import the new deals")
+        ),
+        Binding(
+            "o", "open_file", N_("File…"), id="import.open-file", tooltip=N_("Type another path")
+        ),
         Binding(
             "p",
             "next_preset",
-            "Preset",
+            N_("Preset"),
             id="import.next-preset",
-            tooltip="Read the columns as another CRM's export (auto: from the header)",
+            tooltip=N_("Read the columns as another CRM's export (auto: from the header)"),
         ),
         Binding(
             "P",
             "edit_pipeline",
-            "Pipeline…",
+            N_("Pipeline…"),
             id="import.set-pipeline",
-            tooltip="Put every deal into one pipeline",
+            tooltip=N_("Put every deal into one pipeline"),
         ),
     ]
     DEFAULT_CSS = """
@@ -138,31 +151,33 @@ class ImportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="import-row", id="import-file"):
-            yield Label("File")
+            yield Label(_("File"))
             yield Input(
-                placeholder=f"a CSV or XLSX export, from {clean(self._directory)}",
+                placeholder=_("a CSV or XLSX export, from {directory}").format(
+                    directory=clean(self._directory)
+                ),
                 compact=True,
                 id="import-path",
             )
         yield Static(
-            Text("Type the path of an export (amoCRM, Bitrix24, Pipedrive…) and press enter"),
+            Text(_("Type the path of an export (amoCRM, Bitrix24, Pipedrive…) and press enter")),
             id="import-status",
         )
         with VerticalScroll(id="import-body", classes="-empty"):
             with Vertical(id="import-choices"):
                 with Horizontal(classes="import-row"):
-                    yield Label("Preset")
+                    yield Label(_("Preset"))
                     yield Select(
-                        PRESET_CHOICES,
+                        [(_(label), value) for label, value in PRESET_CHOICES],
                         value=AUTO,
                         allow_blank=False,
                         compact=True,
                         id="import-preset",
                     )
                 with Horizontal(classes="import-row"):
-                    yield Label("Pipeline")
+                    yield Label(_("Pipeline"))
                     yield Input(
-                        placeholder="every deal into this pipeline (empty: as the file says)",
+                        placeholder=_("every deal into this pipeline (empty: as the file says)"),
                         compact=True,
                         id="import-pipeline",
                     )
@@ -171,7 +186,7 @@ class ImportScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Import deals"
+        self.title = _("Import deals")
         self.sub_title = ""  # not the app's (the database's path)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -209,7 +224,7 @@ class ImportScreen(Screen[None]):
         if self.importing:
             return
         if not event.value.strip():
-            self._say("Type the path of a CSV or XLSX file first", error=True)
+            self._say(_("Type the path of a CSV or XLSX file first"), error=True)
             return
         self._asked += 1
         self.loaded = None  # until the new file is read: `i` must not import the last one
@@ -217,7 +232,7 @@ class ImportScreen(Screen[None]):
         self.query_one("#import-body").add_class("-empty")
         self.query_one("#import-progress", ProgressBar).remove_class("-shown")
         self.refresh_bindings()
-        self._say(f"Reading {event.value.strip()}…")
+        self._say(_("Reading {file}…").format(file=event.value.strip()))
         self._read(self._asked, self._path(event.value), self._choice())
 
     def _choice(self) -> Choice:
@@ -231,16 +246,18 @@ class ImportScreen(Screen[None]):
         from funnel_tui.services.csv_import import ImportProblem, read_table
 
         if path.is_dir():
-            call_back(self, self._failed, number, f"{path} is a directory, not a file")
+            message = _("{path} is a directory, not a file").format(path=path)
+            call_back(self, self._failed, number, message)
             return
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            call_back(self, self._failed, number, f"No such file: {path}")
+            call_back(self, self._failed, number, _("No such file: {path}").format(path=path))
             return
         except OSError as err:
             reason = err.strerror or str(err)
-            call_back(self, self._failed, number, f"Cannot read {path}: {reason}")
+            message = _("Cannot read {path}: {reason}").format(path=path, reason=reason)
+            call_back(self, self._failed, number, message)
             return
         try:
             table = read_table(data, path.name)
@@ -254,7 +271,7 @@ class ImportScreen(Screen[None]):
         if self.loaded is None or self.importing:
             return
         self._asked += 1
-        self._say("Planning…")
+        self._say(_("Planning…"))
         self._plan(self._asked, self.loaded.path, self.loaded.table, self._choice())
 
     @work(thread=True, exclusive=True, group="import-plan")
@@ -306,15 +323,26 @@ class ImportScreen(Screen[None]):
     def _ready_line(self, plan: ImportPlan) -> Text:
         new = len(plan.deals)
         if self.imported is not None:
-            line = Text(f"Imported {self.imported} deals.", "bold green")
-            line.append(f" {new} more new in the file" if new else " Nothing new left.")
+            done = ngettext("Imported {n} deal.", "Imported {n} deals.", self.imported)
+            line = Text(done.format(n=format_number(self.imported)), "bold green")
+            if new:
+                more = ngettext(" {n} more new in the file", " {n} more new in the file", new)
+                line.append(more.format(n=format_number(new)))
+            else:
+                line.append(_(" Nothing new left."))
             return line
         if not new:
-            return Text("Nothing to import: no new deals in the file (esc goes back)")
+            return Text(_("Nothing to import: no new deals in the file (esc goes back)"))
         bad = bad_rows(plan)
-        line = Text(f"Ready: press i to import {new} new deals")
+        ready = ngettext(
+            "Ready: press i to import {n} new deal", "Ready: press i to import {n} new deals", new
+        )
+        line = Text(ready.format(n=format_number(new)))
         if bad:
-            line.append(f" ({bad} bad rows would be left out)")
+            left_out = ngettext(
+                " ({n} bad row would be left out)", " ({n} bad rows would be left out)", bad
+            )
+            line.append(left_out.format(n=format_number(bad)))
         return line
 
     def _failed(self, number: int, message: str) -> None:
@@ -348,7 +376,7 @@ class ImportScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.importing:
-            self._say("Importing: the screen closes when it is done")
+            self._say(_("Importing: the screen closes when it is done"))
             return
         self.dismiss(None)
 
@@ -361,7 +389,7 @@ class ImportScreen(Screen[None]):
             self._replan()  # typed but not yet previewed: show it first
             return
         if not self.loaded.plan.deals:
-            self._say("Nothing to import: no new deals in the file")
+            self._say(_("Nothing to import: no new deals in the file"))
             return
         self._ask_and_import(self.loaded)
 
@@ -371,13 +399,13 @@ class ImportScreen(Screen[None]):
         if new_stage_groups(plan) and not await self.app.push_screen_wait(
             ConfirmModal(create_question(plan))
         ):
-            self._say("Nothing imported: no pipeline or stage was created")
+            self._say(_("Nothing imported: no pipeline or stage was created"))
             return
         bad = bad_rows(plan)
         if bad and not await self.app.push_screen_wait(
             ConfirmModal(skip_question(len(plan.deals), bad))
         ):
-            self._say("Nothing imported")
+            self._say(_("Nothing imported"))
             return
         if self.loaded is not loaded:
             return  # planned again meanwhile (a teammate's change, a new file)
@@ -386,7 +414,9 @@ class ImportScreen(Screen[None]):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=len(plan.deals), progress=0)
         bar.add_class("-shown")
-        self._say(f"Importing {len(plan.deals)} deals…")
+        count = len(plan.deals)
+        importing = ngettext("Importing {n} deal…", "Importing {n} deals…", count)
+        self._say(importing.format(n=format_number(count)))
         self._write(loaded, skip_bad=bad > 0)
 
     @work(thread=True, exclusive=True, group="import-write")
@@ -419,18 +449,21 @@ class ImportScreen(Screen[None]):
             call_back(self, self._import_failed, str(err))
             return
         except FunnelError as err:  # a validation error, a busy or read-only database
-            call_back(self, self._import_failed, f"{err}; nothing was imported")
+            message = _("{error}; nothing was imported").format(error=err)
+            call_back(self, self._import_failed, message)
             return
         call_back(self, self._imported, result.created)
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
-        self._say(f"{phase}: {done} of {total}…")
+        line = _("{phase}: {done} of {total}…")
+        self._say(line.format(phase=_(phase), done=format_number(done), total=format_number(total)))
 
     def _imported(self, created: int) -> None:
         self.importing = False
         self.imported = created
-        self._say(Text(f"Imported {created} deals", "bold green"))
+        done = ngettext("Imported {n} deal", "Imported {n} deals", created)
+        self._say(Text(done.format(n=format_number(created)), "bold green"))
         # The preview again: they are "already here" now.
         self._replan()
 
@@ -443,31 +476,48 @@ class ImportScreen(Screen[None]):
 
 def _named(names: list[str]) -> str:
     shown = ", ".join(names[:MAX_NAMED])
-    return shown + (f" and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else "")
+    if len(names) <= MAX_NAMED:
+        return shown
+    more = len(names) - MAX_NAMED
+    return ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+        names=shown, n=format_number(more)
+    )
 
 
 def create_question(plan: ImportPlan) -> Text:
     """Which pipelines and stages (and loss reasons, users) the import would create."""
-    lines = [Text("Create these to import the deals?", "bold")]
+    lines = [Text(_("Create these to import the deals?"), "bold")]
     for pipeline, stages, fresh in new_stage_groups(plan):
-        line = Text("• new pipeline " if fresh else "• in ")
-        line.append_text(safe_text(f"“{pipeline}”", "bold"))
-        line.append(": stages " if fresh else ": new stages ")
-        line.append_text(safe_text(_named(stages)))
+        if fresh:
+            template = _("• new pipeline {pipeline}: stages {stages}")
+        else:
+            template = _("• in {pipeline}: new stages {stages}")
+        line = text_with(
+            template,
+            pipeline=safe_text(f"“{pipeline}”", "bold"),
+            stages=safe_text(_named(stages)),
+        )
         lines.append(line)
     reasons = [reason for _pipeline, reason in plan.new_loss_reasons]
     if reasons:
-        lines.append(Text("• loss reasons ") + safe_text(_named(reasons)))
+        lines.append(text_with(_("• loss reasons {reasons}"), reasons=safe_text(_named(reasons))))
     if plan.new_owners:
         users = [f"{login} ({name})" for login, name in sorted(plan.new_owners.items())]
-        lines.append(Text("• users ") + safe_text(_named(users)))
-    lines.append(Text("No: nothing is imported.", "dim"))
+        lines.append(text_with(_("• users {users}"), users=safe_text(_named(users))))
+    lines.append(Text(_("No: nothing is imported."), "dim"))
     return Text("\n").join(lines)
 
 
 def skip_question(good: int, bad: int) -> Text:
-    question = Text(f"{bad} row{'' if bad == 1 else 's'} cannot be imported (listed on the ")
-    question.append("screen).\n")
-    question.append(f"Import the {good} good row{'' if good == 1 else 's'}?", "bold")
-    question.append("\nNo: nothing is imported.", "dim")
+    refused = ngettext(
+        "{n} row cannot be imported (listed on the screen).",
+        "{n} rows cannot be imported (listed on the screen).",
+        bad,
+    )
+    question = Text(refused.format(n=format_number(bad)))
+    question.append("\n")
+    rest = ngettext("Import the {n} good row?", "Import the {n} good rows?", good)
+    question.append(rest.format(n=format_number(good)), "bold")
+    question.append("\n")
+    question.append(_("No: nothing is imported."), "dim")
     return question

@@ -16,14 +16,16 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from rich.text import Text
 from textual import work
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from funnel_tui.analytics.periods import PERIOD_LABELS, Period, PeriodName, named_period
+from funnel_tui.analytics.periods import Period, PeriodName, named_period
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.board import StoreBoardSource
@@ -40,7 +42,16 @@ LOADING_DELAY_S = 0.15
 """A read quicker than this swaps the figures without the loading indicator flashing up."""
 
 SEPARATOR = " · "
-ALL_PIPELINES = "All pipelines"
+ALL_PIPELINES = N_("All pipelines")
+
+PERIOD_NAMES = {
+    PeriodName.THIS_MONTH: N_("This month"),
+    PeriodName.LAST_MONTH: N_("Last month"),
+    PeriodName.THIS_QUARTER: N_("This quarter"),
+    PeriodName.LAST_12_MONTHS: N_("Last 12 months"),
+}
+"""The named periods as the status line says them (analytics' PERIOD_LABELS, marked for
+translation)."""
 
 
 def read_context(services: Services) -> BoardContext:
@@ -96,15 +107,15 @@ class PeriodSteps:
 
 def pipeline_name(known: BoardContext, pipeline_id: int | None) -> str:
     if pipeline_id is None:
-        return ALL_PIPELINES
+        return _(ALL_PIPELINES)
     return next((p.name for p in known.pipelines if p.id == pipeline_id), "?")
 
 
 def owner_label(known: BoardContext, owner_id: int | None) -> Text:
     if owner_id is None:
-        return Text("all owners")
+        return Text(_("all owners"))
     user = next((u for u in known.users if u.id == owner_id), None)
-    return safe_text(user.display_name if user else f"user #{owner_id}")
+    return safe_text(user.display_name if user else _("user #{number}").format(number=owner_id))
 
 
 def choice_header(
@@ -116,11 +127,28 @@ def choice_header(
     if view is not None:
         line.append(f"{view}{SEPARATOR}")
     if isinstance(choice.period, PeriodName):
-        line.append(f"{PERIOD_LABELS[choice.period]}, ")
-    line.append(period.label())
+        named = _(PERIOD_NAMES[choice.period])
+        line.append(_("{name}, {dates}").format(name=named, dates=period.label()))
+    else:
+        line.append(period.label())
     line.append(SEPARATOR)
     line.append_text(owner_label(known, choice.owner_id))
     return line
+
+
+def translate_groups(node: DOMNode) -> None:
+    """Name `node`'s own copy of its key groups (the footer's "Period") in the language of
+    the moment, as `Localized` does with the key descriptions (marked with `N_()`)."""
+    bindings = node._bindings
+    bindings.key_to_bindings = {
+        key: [
+            replace(binding, group=replace(binding.group, description=_(binding.group.description)))
+            if binding.group is not None and binding.group.description
+            else binding
+            for binding in group
+        ]
+        for key, group in bindings.key_to_bindings.items()
+    }
 
 
 def one_line(text: Text) -> Text:
@@ -148,6 +176,7 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
         """`start`: the board's pipeline and owner to begin with; None: the first pipeline
         and the owner a board would start with (a rep: their own deals)."""
         super().__init__()
+        translate_groups(self)
         self._services = services
         self._currency = currency
         self._start = start
@@ -202,7 +231,7 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
         ids = [pipeline.id for pipeline in known.pipelines]
         if not ids:
             self._set_loading(False)
-            self._status(Text("No pipelines yet: `funnel demo` creates sample ones"))
+            self._status(Text(_("No pipelines yet: `funnel demo` creates sample ones")))
             return
         choice = self.choice
         if choice is None:  # the first time: the board's pipeline and owner

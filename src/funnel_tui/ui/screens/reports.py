@@ -39,17 +39,19 @@ from funnel_tui.analytics.months import month_of
 from funnel_tui.analytics.periods import Period, PeriodName
 from funnel_tui.analytics.plan import plan_report
 from funnel_tui.analytics.team import team_report
+from funnel_tui.i18n import N_, _
 from funnel_tui.render.chart_parts import period_label
 from funnel_tui.render.forecast_chart import ForecastChart, odds_table
 from funnel_tui.render.format import format_money
 from funnel_tui.render.kpi_tiles import KpiTiles
 from funnel_tui.render.loss_bars import LossBars
-from funnel_tui.render.plan_chart import PlanChart
+from funnel_tui.render.plan_chart import PlanChart, month_label
 from funnel_tui.render.safe import safe_text
 from funnel_tui.render.team_table import DEFAULT_SORT, TEAM_SORT_KEYS, TeamTable, team_column
 from funnel_tui.services import Services
 from funnel_tui.services.board_model import BoardContext, BoardQuery
 from funnel_tui.services.plans import PlanLine
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.plan_modal import PlanDraft, PlanModal
 from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.report_screen import (
@@ -64,15 +66,16 @@ FORECAST_MONTHS = 6
 """The forecast covers this month and the five after it."""
 
 TABS: tuple[tuple[str, str], ...] = (
-    ("kpis", "KPIs"),
-    ("forecast", "Forecast"),
-    ("plan", "Plan"),
-    ("team", "Team"),
-    ("losses", "Losses"),
+    ("kpis", N_("KPIs")),
+    ("forecast", N_("Forecast")),
+    ("plan", N_("Plan")),
+    ("team", N_("Team")),
+    ("losses", N_("Losses")),
 )
 """(id, title) of the tabs, in order: keys 1 to 5."""
 
-PLAN_HINT = "press P to set one"
+PLAN_HINT = N_("press P to set one")
+"""Said where the plan tab has no plan (PlanChart translates it when drawn)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,7 @@ def save_plan(services: Services, draft: PlanDraft) -> PlanLine:
     )
 
 
-class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
+class ReportsScreen(Localized, ReportScreen[ReportsChoice, ReportSet]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -159,42 +162,50 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
                 f"show_tab('{tab}')",
                 title,
                 id=f"reports.tab-{tab}",
-                group=Binding.Group("Tab"),
+                group=Binding.Group(N_("Tab")),
             )
             for number, (tab, title) in enumerate(TABS, start=1)
         ),
         Binding(
             "left_square_bracket,left",
             "period(-1)",
-            "Previous period",
+            N_("Previous period"),
             id="reports.previous-period",
-            group=Binding.Group("Period"),
+            group=Binding.Group(N_("Period")),
         ),
         Binding(
             "right_square_bracket,right",
             "period(1)",
-            "Next period",
+            N_("Next period"),
             id="reports.next-period",
-            group=Binding.Group("Period"),
+            group=Binding.Group(N_("Period")),
         ),
         Binding(
             "P",
             "set_plan",
-            "Plan…",
+            N_("Plan…"),
             id="reports.set-plan",
-            tooltip="Set the monthly plan of the pipeline (the team's or one owner's)",
+            tooltip=N_("Set the monthly plan of the pipeline (the team's or one owner's)"),
         ),
-        Binding("p", "next_pipeline", "Pipeline", id="reports.switch-pipeline"),
-        Binding("o", "pick_owner", "Owner…", id="reports.switch-owner"),
-        Binding("d", "pick_dates", "Dates…", id="reports.custom-period"),
+        Binding("p", "next_pipeline", N_("Pipeline"), id="reports.switch-pipeline"),
+        Binding("o", "pick_owner", N_("Owner…"), id="reports.switch-owner"),
+        Binding("d", "pick_dates", N_("Dates…"), id="reports.custom-period"),
         Binding(
-            "s", "sort", "Sort", id="reports.team-sort", tooltip="Sort the team by the next column"
+            "s",
+            "sort",
+            N_("Sort"),
+            id="reports.team-sort",
+            tooltip=N_("Sort the team by the next column"),
         ),
         Binding(
-            "S", "reverse", "Reverse", id="reports.team-reverse", tooltip="Flip the team's order"
+            "S",
+            "reverse",
+            N_("Reverse"),
+            id="reports.team-reverse",
+            tooltip=N_("Flip the team's order"),
         ),
-        Binding("r", "reload", "Refresh", show=False, id="reports.refresh"),
-        Binding("escape,b", "back", "Back", id="reports.back"),
+        Binding("r", "reload", N_("Refresh"), show=False, id="reports.refresh"),
+        Binding("escape,b", "back", N_("Back"), id="reports.back"),
     ]
     DEFAULT_CSS = """
     ReportsScreen #reports-status { height: 1; padding: 0 1; background: $boost; }
@@ -224,11 +235,11 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="reports-status", markup=False)
+        yield Static(_("Loading…"), id="reports-status", markup=False)
         with TabbedContent(id="reports-tabs", initial="tab-kpis"):
             for number, (tab, title) in enumerate(TABS, start=1):
                 with (
-                    TabPane(f"{number} {title}", id=f"tab-{tab}"),
+                    TabPane(f"{number} {_(title)}", id=f"tab-{tab}"),
                     VerticalScroll(id=f"body-{tab}", classes="report-body"),
                 ):
                     # Rich renderables (never strings with markup) go into these.
@@ -236,7 +247,7 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Reports"
+        self.title = _("Reports")
         self.sub_title = ""
         # The tabs change with 1-5 (and a click): arrows and brackets stay the period's keys.
         self.query_one(Tabs).can_focus = False
@@ -269,14 +280,14 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
     def _draw(self, reports: ReportSet) -> None:
         zone = self._zone
         previous = period_label(reports.kpi.previous_start, reports.kpi.previous_end, zone)
-        compared = Text(f"against the period before: {previous}", style="dim")
+        compared = Text(_("against the period before: {dates}").format(dates=previous), style="dim")
         self._update("kpis", Group(compared, Text(), KpiTiles(reports.kpi, zone, heading=False)))
         self._update(
             "forecast",
             Group(
                 ForecastChart(reports.forecast, heading=False),
                 Text(),
-                Text("Win odds by stage", style="bold"),
+                Text(_("Win odds by stage"), style="bold"),
                 odds_table(reports.forecast),
             ),
         )
@@ -289,19 +300,26 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
         if plan is None:
             self._update(
                 "plan",
-                Text("A plan belongs to one pipeline: press p to choose one.", style="dim"),
+                Text(_("A plan belongs to one pipeline: press p to choose one."), style="dim"),
             )
             return
-        heading = Text(f"{plan.month:%B %Y}", style="bold")
-        whose = plan.owner_login if plan.owner_login is not None else "the team"
+        heading = Text(month_label(plan.month), style="bold")
+        if plan.owner_login is None:
+            whose = _("the plan of the team")
+        else:
+            whose = _("the plan of {owner}").format(owner=plan.owner_login)
         heading.append(SEPARATOR)
-        heading.append_text(safe_text(f"the plan of {whose}"))
-        self._update("plan", Group(heading, PlanChart(plan, heading=False, no_plan_hint=PLAN_HINT)))
+        heading.append_text(safe_text(whose))
+        chart = PlanChart(plan, heading=False, no_plan_hint=PLAN_HINT)
+        self._update("plan", Group(heading, chart))
 
     def _draw_team(self, reports: ReportSet) -> None:
         column = team_column(self.sort_by).heading.format(currency=reports.team.currency)
-        order = "most first" if self.descending else "least first"
-        sort = Text(f"sorted by {column}, {order} (s: next column, S: reverse)", style="dim")
+        if self.descending:
+            order = _("sorted by {column}, most first (s: next column, S: reverse)")
+        else:
+            order = _("sorted by {column}, least first (s: next column, S: reverse)")
+        sort = Text(order.format(column=column), style="dim")
         table = TeamTable(
             reports.team,
             self._zone,
@@ -341,7 +359,7 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
         if choice is None or known is None:
             return
         if choice.pipeline_id is None:
-            tell(self, "A plan belongs to one pipeline: press p to choose one first.", "warning")
+            tell(self, _("A plan belongs to one pipeline: press p to choose one first."), "warning")
             return
         self._set_plan(choice, known)
 
@@ -371,9 +389,16 @@ class ReportsScreen(ReportScreen[ReportsChoice, ReportSet]):
 
 
 def _saved_message(saved: PlanLine) -> str:
-    whose = saved.owner_login if saved.owner_login is not None else "the team"
-    when = f"{saved.month:%B %Y}"
+    when = month_label(saved.month)
+    fields = {"owner": saved.owner_login, "pipeline": saved.pipeline_name, "month": when}
+    team = saved.owner_login is None
     if saved.amount is None:
-        return f"No plan for {whose} in {saved.pipeline_name} from {when} on"
+        if team:
+            return _("No plan for the team in {pipeline} from {month} on").format(**fields)
+        return _("No plan for {owner} in {pipeline} from {month} on").format(**fields)
     amount = format_money(saved.amount, compact=True)
-    return f"Plan set: {amount} a month for {whose} in {saved.pipeline_name} from {when} on"
+    if team:
+        message = _("Plan set: {amount} a month for the team in {pipeline} from {month} on")
+    else:
+        message = _("Plan set: {amount} a month for {owner} in {pipeline} from {month} on")
+    return message.format(amount=amount, **fields)

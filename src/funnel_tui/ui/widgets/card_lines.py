@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from funnel_tui.domain.models import Stage
 from funnel_tui.domain.when import Due, due_state
+from funnel_tui.i18n import ngettext
 from funnel_tui.render.format import format_money, short_when
 from funnel_tui.render.safe import clean
 from funnel_tui.services.board_model import Card
@@ -127,7 +128,7 @@ class CardPainter:
             mark, style = ("⏸", look.muted) if parked else ("◷", style)
             badges.append((mark + short_when(card.next_contact_at, today), style))
         days = max(0, (now - card.stage_entered_at).days)
-        badges.append((f" {days}d", look.muted))
+        badges.append((" " + ngettext("{n}d", "{n}d", days).format(n=days), look.muted))
         touched = max(card.stage_entered_at, card.last_activity_at or card.stage_entered_at)
         rot_days = None if on_hold else self._stage.rot_days
         if rot_days and now - touched > timedelta(days=rot_days):

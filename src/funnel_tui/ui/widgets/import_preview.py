@@ -18,7 +18,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.safe import clean, safe_text
+from funnel_tui.ui.move_question import text_from
 
 if TYPE_CHECKING:
     from funnel_tui.services.csv_import import ImportPlan, Preset, Table
@@ -57,25 +59,26 @@ def summary_text(preview: Preview) -> Text:
     line = safe_text(preview.filename, "bold")
     line.append(f": {preview.preset.label}")
     if preview.detected:
-        line.append(" (detected)", "dim")
-    delimiter = {"\t": "tab", "": "none"}.get(table.delimiter, repr(table.delimiter))
+        line.append(" " + _("(detected)"), "dim")
+    delimiter = {"\t": _("tab"), "": _("none")}.get(table.delimiter, repr(table.delimiter))
     rows = len(table.rows)
-    line.append(f"{SEPARATOR}{table.encoding}{SEPARATOR}delimiter {delimiter}")
-    line.append(f"{SEPARATOR}{rows} row{'' if rows == 1 else 's'}")
+    line.append(SEPARATOR + table.encoding)
+    line.append(SEPARATOR + _("delimiter {delimiter}").format(delimiter=delimiter))
+    line.append(SEPARATOR + ngettext("{n} row", "{n} rows", rows).format(n=rows))
     return line
 
 
 def mapping_text(header: tuple[str, ...], columns: Mapping[int, str]) -> Text:
     """Each column of the file and the field it fills: `Бюджет → value`, `Кем создано →
-    ignored` (dim)."""
-    line = Text("Columns: ", "bold")
+    ignored` (dim). The fields are named as in IMPORT-FORMATS.md and the CLI's options."""
+    line = Text(_("Columns:") + " ", "bold")
     for index, name in enumerate(header):
         if index:
             line.append(SEPARATOR, "dim")
         field = columns.get(index)
         line.append_text(safe_text(name or f"#{index + 1}"))
         if field is None:
-            line.append(" → ignored", "dim")
+            line.append(" → " + _("ignored"), "dim")
         else:
             line.append(" → ")
             line.append(field, "bold")
@@ -86,12 +89,21 @@ def counts_text(plan: ImportPlan) -> Text:
     """`12 new deals · 3 already here · 1 repeated in the file · 2 bad rows`."""
     line = Text()
     new = len(plan.deals)
-    line.append(f"{new} new deal{'' if new == 1 else 's'}", "bold green" if new else "bold")
-    line.append(f"{SEPARATOR}{plan.already_present} already here")
-    line.append(f"{SEPARATOR}{plan.duplicates_in_file} repeated in the file")
+    new_deals = ngettext("{n} new deal", "{n} new deals", new).format(n=new)
+    line.append(new_deals, "bold green" if new else "bold")
+    here = plan.already_present
+    line.append(SEPARATOR + ngettext("{n} already here", "{n} already here", here).format(n=here))
+    repeated = plan.duplicates_in_file
+    line.append(
+        SEPARATOR
+        + ngettext("{n} repeated in the file", "{n} repeated in the file", repeated).format(
+            n=repeated
+        )
+    )
     bad = bad_rows(plan)
     line.append(SEPARATOR)
-    line.append(f"{bad} bad row{'' if bad == 1 else 's'}", "bold red" if bad else "")
+    bad_text = ngettext("{n} bad row", "{n} bad rows", bad).format(n=bad)
+    line.append(bad_text, "bold red" if bad else "")
     return line
 
 
@@ -109,38 +121,44 @@ def creates_text(plan: ImportPlan) -> Text:
     """What the import would add besides deals: pipelines, stages, loss reasons, users."""
     lines: list[Text] = []
     for pipeline, stages, fresh in new_stage_groups(plan):
-        line = Text("New pipeline " if fresh else "New stages in ")
-        line.append_text(safe_text(f"“{pipeline}”", "bold"))
-        line.append(": ")
-        line.append_text(safe_text(", ".join(stages)))
-        lines.append(line)
+        template = (
+            _("New pipeline {pipeline}: {stages}")
+            if fresh
+            else _("New stages in {pipeline}: {stages}")
+        )
+        lines.append(_named(template, pipeline, stages=", ".join(stages)))
     reasons: dict[str, list[str]] = {}
     for pipeline, reason in plan.new_loss_reasons:
         reasons.setdefault(pipeline, []).append(reason)
     for pipeline, names in reasons.items():
-        line = Text("Loss reasons in ")
-        line.append_text(safe_text(f"“{pipeline}”", "bold"))
-        line.append(": ")
-        line.append_text(safe_text(", ".join(names)))
-        lines.append(line)
+        template = _("Loss reasons in {pipeline}: {reasons}")
+        lines.append(_named(template, pipeline, reasons=", ".join(names)))
     if plan.new_owners:
-        line = Text("New users: ")
-        owners = (f"{login} ({name})" for login, name in sorted(plan.new_owners.items()))
-        line.append_text(safe_text(", ".join(owners)))
-        lines.append(line)
+        owners = ", ".join(f"{login} ({name})" for login, name in sorted(plan.new_owners.items()))
+        lines.append(text_from(_("New users: {users}"), users=clean(owners)))
     if not lines:
-        return Text("Nothing else to create: every pipeline, stage and user is here.", "dim")
-    return Text("\n").join([Text("Would also create:", "bold"), *lines])
+        return Text(_("Nothing else to create: every pipeline, stage and user is here."), "dim")
+    return Text("\n").join([Text(_("Would also create:"), "bold"), *lines])
+
+
+def _named(template: str, pipeline: str, **names: str) -> Text:
+    """`template` with the pipeline's name quoted in bold, and `names`."""
+    listed = {field: clean(value) for field, value in names.items()}
+    quoted = safe_text(_("“{name}”").format(name=pipeline), "bold")
+    return text_from(template, pipeline=quoted, **listed)
 
 
 def problems_text(plan: ImportPlan) -> Text:
     """The problems, one a line (`line 7, column 'Бюджет': not a number`)."""
     if not plan.problems:
-        return Text("No problems found.", "dim")
-    lines = [Text(f"Problems ({len(plan.problems)}):", "bold red")]
+        return Text(_("No problems found."), "dim")
+    count = len(plan.problems)
+    heading = ngettext("Problems ({n}):", "Problems ({n}):", count).format(n=count)
+    lines = [Text(heading, "bold red")]
     lines += [safe_text(str(problem)) for problem in plan.problems[:MAX_PROBLEMS]]
-    if len(plan.problems) > MAX_PROBLEMS:
-        lines.append(Text(f"… and {len(plan.problems) - MAX_PROBLEMS} more", "dim"))
+    if count > MAX_PROBLEMS:
+        more = count - MAX_PROBLEMS
+        lines.append(Text(ngettext("… and {n} more", "… and {n} more", more).format(n=more), "dim"))
     return Text("\n").join(lines)
 
 
@@ -189,7 +207,7 @@ class ImportPreview(Vertical):
     def _fill_rows(self, preview: Preview) -> None:
         table: DataTable[Text] = self.query_one("#preview-rows", DataTable)
         table.clear(columns=True)
-        table.add_column(Text("line", "dim"), key="line")
+        table.add_column(Text(_("line"), "dim"), key="line")
         for index, name in enumerate(preview.table.header):
             mapped = index in preview.columns
             label = _cell(name or f"#{index + 1}")

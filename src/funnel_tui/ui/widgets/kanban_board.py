@@ -43,6 +43,8 @@ class KanbanBoard(HorizontalScroll):
         return [column.stage for column in self.columns()]
 
     def focused_column(self) -> StageColumn | None:
+        if not self.is_attached:
+            return None  # the board is being taken down (the app is closing): no focus
         focused = self.screen.focused
         return focused if isinstance(focused, StageColumn) else None
 

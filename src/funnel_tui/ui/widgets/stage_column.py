@@ -23,7 +23,9 @@ from textual.strip import Strip
 
 from funnel_tui.domain.dates import utc_now
 from funnel_tui.domain.models import Stage
+from funnel_tui.i18n import N_
 from funnel_tui.services.board_model import Card
+from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.widgets.card_lines import CardLook, CardPainter, clip
 
 CARD_HEIGHT = 4
@@ -36,7 +38,7 @@ reads them for every column, so fewer is faster (60 took ~2.5x as long); the res
 WINDOW at a time when scrolled to."""
 
 
-class StageColumn(ScrollView, can_focus=True):
+class StageColumn(Localized, ScrollView, can_focus=True):
     """The cards of one stage, one under another, drawn line by line."""
 
     DEFAULT_CSS = """
@@ -64,15 +66,15 @@ class StageColumn(ScrollView, can_focus=True):
         "stage-column--rotting",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="board.cursor-up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="board.cursor-down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="board.page-up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="board.page-down"),
-        Binding("home", "jump(0)", "First", show=False, id="board.first-card"),
-        Binding("end", "jump(-1)", "Last", show=False, id="board.last-card"),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="board.cursor-up"),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="board.cursor-down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="board.page-up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="board.page-down"),
+        Binding("home", "jump(0)", N_("First"), show=False, id="board.first-card"),
+        Binding("end", "jump(-1)", N_("Last"), show=False, id="board.last-card"),
         # ScrollView would scroll sideways on these; on the board they change column.
-        Binding("left,h", "leave(-1)", "◀ Column", show=False, id="board.column-left"),
-        Binding("right,l", "leave(1)", "Column ▶", show=False, id="board.column-right"),
+        Binding("left,h", "leave(-1)", N_("◀ Column"), show=False, id="board.column-left"),
+        Binding("right,l", "leave(1)", N_("Column ▶"), show=False, id="board.column-right"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)

@@ -24,13 +24,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from funnel_tui.i18n import N_
 from funnel_tui.render.timeline import timeline_body, timeline_head
 from funnel_tui.services.deal_view import TimelineEntry
+from funnel_tui.ui.localized import Localized
 
 ENTRY_HEIGHT = 2
 
 
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(Localized, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     TimelineView {
         height: 1fr;
@@ -47,12 +49,12 @@ class TimelineView(ScrollView, can_focus=True):
         "timeline--note",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="timeline.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="timeline.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="timeline.page-up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="timeline.page-down"),
-        Binding("home", "jump(0)", "Newest", show=False, id="timeline.newest"),
-        Binding("end", "jump(-1)", "Oldest", show=False, id="timeline.oldest"),
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="timeline.up"),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="timeline.down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="timeline.page-up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="timeline.page-down"),
+        Binding("home", "jump(0)", N_("Newest"), show=False, id="timeline.newest"),
+        Binding("end", "jump(-1)", N_("Oldest"), show=False, id="timeline.oldest"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
