@@ -133,3 +133,11 @@ def context(store: SqlStore, clock: FakeClock) -> ServiceContext:
 @pytest.fixture
 def pipeline(context: ServiceContext) -> Pipeline:
     return PipelineService(context).create_from_template("b2b", "en", "New clients")
+
+
+@pytest.fixture
+def russian() -> None:
+    """The interface in Russian for the test (isolated_environment goes back to English
+    afterwards). Before an app is built if it is to show Russian: its screens take their keys
+    from the language of that moment."""
+    set_language("ru")

@@ -133,12 +133,3 @@ def _compile(source: bytes) -> bytes:
     compiled = BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     return compiled.getvalue()
-
-
-def reset_for_tests() -> None:
-    """Forget compiled catalogs and go back to English."""
-    global _current
-    with _lock:
-        _catalogs.clear()
-        _catalogs["en"] = _NULL
-    _current = "en"

@@ -3,40 +3,15 @@ English again afterwards in the same process."""
 
 from __future__ import annotations
 
-import gettext
-from io import BytesIO
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from funnel_tui import i18n
 from funnel_tui.cli import main
 from funnel_tui.cli.base import cli
 from funnel_tui.cli.localized import help_texts
 from funnel_tui.i18n import ngettext, set_language
-from funnel_tui.locale.catalog import read_catalog
-
-FRAGMENT = Path(__file__).parents[2] / "i18n-parts" / "cli.po"
-"""The command line's translations while they wait to be merged into the catalog."""
-
-
-@pytest.fixture(autouse=True)
-def russian_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Russian catalog, with the command line's fragment in it if it is not merged yet."""
-    catalog = read_catalog("ru")
-    if FRAGMENT.exists():
-        with FRAGMENT.open("rb") as handle:
-            for message in read_po(handle, locale="ru"):
-                if message.id:
-                    english = message.id if isinstance(message.id, str) else message.id[0]
-                    catalog.delete(english, context=message.context)
-                    catalog.add(message.id, message.string, context=message.context)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    translations = gettext.GNUTranslations(BytesIO(compiled.getvalue()))
-    monkeypatch.setitem(i18n._catalogs, "ru", translations)
 
 
 @pytest.fixture

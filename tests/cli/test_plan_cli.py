@@ -30,7 +30,7 @@ def plans(db: str, capsys: pytest.CaptureFixture[str]) -> Any:
 def test_set_list_and_clear(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--month", "2026-10", "--currency", "RUB"]
     assert main(["--db", db, "plan", "set", "1 500 000", *args]) == 0
-    assert "Sales from 2026-10: 1,500,000.00 RUB a month" in capsys.readouterr().out
+    assert "Sales from 2026-10: ₽1,500,000.00 a month" in capsys.readouterr().out
     # No --currency: the plan in effect keeps its currency.
     assert main(["--db", db, "plan", "set", "2000000", "--month", "2027-01"]) == 0
     args = ["--pipeline", "renewals", "--month", "11.2026", "--currency", "EUR"]
@@ -48,14 +48,14 @@ def test_set_list_and_clear(db: str, capsys: pytest.CaptureFixture[str]) -> None
          "currency": "EUR"},
     ]  # fmt: skip
     assert main(["--db", db, "plan", "list", "--pipeline", "Renewals"]) == 0
-    assert capsys.readouterr().out == "Renewals from 2026-11: 300.50 EUR a month\n"
+    assert capsys.readouterr().out == "Renewals from 2026-11: €300.50 a month\n"
 
 
 def test_an_owner_plan(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", db, "add", "Chairs", "--by", "boris"]) == 0  # boris joins
     args = ["--owner", "boris", "--month", "2026-10", "--currency", "USD"]
     assert main(["--db", db, "plan", "set", "$1,000", *args]) == 0
-    assert "Sales (boris) from 2026-10: 1,000.00 USD a month" in capsys.readouterr().out
+    assert "Sales (boris) from 2026-10: $1,000.00 a month" in capsys.readouterr().out
     assert [plan["owner"] for plan in plans(db, capsys)] == ["boris"]
 
 

@@ -1,18 +1,12 @@
-"""The domain's messages in Russian, and unchanged in English (issue 14).
-
-The `russian` fixture switches the interface to Russian with the project's catalog plus the
-translations of i18n-parts/core.po (the fragment merged into the catalog later), so these tests
-hold before and after the merge."""
+"""The domain's messages in Russian, and unchanged in English (issue 14). The `russian`
+fixture (tests/conftest.py) switches the interface to Russian."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,32 +18,8 @@ from funnel_tui.domain.money import parse_money
 from funnel_tui.domain.validation import clean_tags, clean_title
 from funnel_tui.domain.when import describe, parse_when
 
-FRAGMENT = Path(__file__).resolve().parents[2] / "i18n-parts" / "core.po"
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday, 12:00 in Moscow
-
-
-@pytest.fixture
-def russian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Russian, from the catalog with the fragment's translations added."""
-    catalog = i18n.LOCALE_DIR / "ru" / "LC_MESSAGES" / "funnel.po"
-    with catalog.open("rb") as handle:
-        merged = read_po(handle, locale="ru")
-    if FRAGMENT.exists():
-        with FRAGMENT.open("rb") as handle:
-            for message in read_po(handle, locale="ru"):
-                if message.id:
-                    merged.delete(message.id if isinstance(message.id, str) else message.id[0])
-                    merged.add(message.id, message.string, flags=message.flags)
-    target = tmp_path / "locale" / "ru" / "LC_MESSAGES" / "funnel.po"
-    target.parent.mkdir(parents=True)
-    with target.open("wb") as handle:
-        write_po(handle, merged)
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
-    i18n.reset_for_tests()
-    i18n.set_language("ru")
-    yield
-    i18n.reset_for_tests()
 
 
 def message_of(action: object) -> str:

@@ -161,7 +161,7 @@ def test_every_month_has_its_deals_and_both_amounts() -> None:
     assert "Nov 2026" in line_with(output, "1,240,000")
     assert "12 deals" in line_with(output, "980,000")
     assert "Jan 2027" in output and "0 deals" in output
-    assert "15 deals due to close · worth 4,100,000 RUB · weighted 1,660,000" in output
+    assert "15 deals due to close · worth ₽4,100,000 · weighted 1,660,000" in output
     assert "historical 1,435,000" in output
 
 

@@ -100,14 +100,14 @@ def test_each_reason_has_its_count_share_and_amount() -> None:
     output = plain(LossBars(NOVEMBER, UTC), 80)
     assert line_with(output, "Price").split()[-4:] == ["32", "57", "%", "4,100,000"]
     assert line_with(output, "no reason").split()[-4:] == ["5", "8.9", "%", "120,000"]
-    assert "56 deals lost · worth 6,230,000 RUB" in output
+    assert "56 deals lost · worth ₽6,230,000" in output
     assert "amounts in RUB; deals in USD are counted but not summed" in output
 
 
 def test_narrow_bars_name_their_figures() -> None:
     output = plain(LossBars(NOVEMBER, UTC, heading=False), 40)
-    assert line_with(output, "Price") == "Price    32 deals · 57 % · 4,100,000 RUB"
-    assert line_with(output, "1 deal ").endswith("1 deal · 1.8 % · 10,000 RUB")
+    assert line_with(output, "Price") == "Price       32 deals · 57 % · ₽4,100,000"
+    assert line_with(output, "1 deal ").endswith("1 deal · 1.8 % · ₽10,000")
 
 
 def test_nothing_lost_is_said() -> None:

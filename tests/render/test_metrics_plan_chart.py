@@ -118,8 +118,8 @@ def test_each_stage_shows_reached_needed_and_short() -> None:
     assert line_with(output, "Proposal sent").split()[-5:] == ["25", "64", "39", "31", "%*"]
     assert line_with(output, "Negotiation").split()[-4:] == ["12", "—", "—", "—"]
     assert line_with(output, "Won ").split()[-3:] == ["8", "20", "12"]
-    assert "plan 5,000,000 RUB · won 2,100,000 RUB (8 deals) · 42 % of plan" in output
-    assert "average deal 250,000 RUB (12 months) · 20 wins needed" in output
+    assert "plan ₽5,000,000 · won ₽2,100,000 (8 deals) · 42 % of plan" in output
+    assert "average deal ₽250,000 (12 months) · 20 wins needed" in output
 
 
 def test_a_shortfall_is_drawn_behind_the_bar() -> None:

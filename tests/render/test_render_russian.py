@@ -33,7 +33,7 @@ NBSP = "\u00a0"
 @pytest.fixture(autouse=True)
 def russian(monkeypatch: pytest.MonkeyPatch) -> None:
     clear_rich_environment(monkeypatch)
-    speak_russian(monkeypatch)
+    speak_russian()
 
 
 # The funnel: chart and table

@@ -23,9 +23,9 @@ def line(event: DealEvent, who: str = "Anna") -> str:
 
 def test_a_value_edit_reads_old_to_new_with_one_currency() -> None:
     event = DealEvent(1, 7, AGO, 1, EventKind.EDIT, "value", "150000.00 RUB", "180000.00 RUB")
-    assert line(event) == "2 h ago  ✎ value 150,000 → 180,000 RUB  — Anna"
+    assert line(event) == "2 h ago  ✎ value ₽150,000 → ₽180,000  — Anna"
     other = DealEvent(2, 7, AGO, 1, EventKind.EDIT, "value", "1500.50 USD", "180000.00 RUB")
-    assert line(other) == "2 h ago  ✎ value 1,500.50 USD → 180,000 RUB  — Anna"
+    assert line(other) == "2 h ago  ✎ value $1,500.50 → ₽180,000  — Anna"
 
 
 def test_empty_values_next_contacts_checklists_deletes() -> None:

@@ -16,9 +16,6 @@ from funnel_tui.services.csv_import.apply import import_table
 from funnel_tui.services.csv_import.errors import ImportProblem
 from funnel_tui.services.csv_import.sniff import read_table
 from funnel_tui.services.deals import DealService
-from tests.domain.test_messages_russian import russian
-
-__all__ = ["russian"]  # the fixture, shared with the domain's tests
 
 DRAFT = DealDraft("Office chairs", Money(150_000, "RUB"), expected_close=date(2026, 4, 30))
 CSV = "title,value,created_at\nChairs,много,2026-01-05\nDesks,100,31.02.2024\nLamps,5,\n"

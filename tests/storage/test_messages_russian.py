@@ -10,9 +10,6 @@ import pytest
 
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.storage.files import backup_file, inspect_file, sqlite_failure
-from tests.domain.test_messages_russian import russian
-
-__all__ = ["russian"]  # the fixture, shared with the domain's tests
 
 FAILURES = (
     "database is locked",

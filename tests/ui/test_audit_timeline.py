@@ -42,4 +42,4 @@ async def test_an_edit_by_a_teammate_shows_in_the_timeline(board_db: Path) -> No
         assert newest is not None and newest.event is not None
         assert newest.who == "Иван Петров"
         lines = [strip.text for strip in (timeline.render_line(y) for y in range(2))]
-        assert "✎ value 150,000 → 180,000 RUB  — Иван Петров" in lines[0]
+        assert "✎ value ₽150,000 → ₽180,000  — Иван Петров" in lines[0]

@@ -438,5 +438,5 @@ async def test_column_headers_show_this_months_plan_when_one_is_set(board_db: Pa
         await settle(pilot)
         headers = [str(h.render()) for h in board(app).query(ColumnHeader)]
         assert "3 deals of 10 planned" in headers[0]
-        assert "of 1,000,000 RUB planned" in headers[0]
+        assert "of ₽1,000,000 planned" in headers[0]
         assert "planned" not in headers[1]

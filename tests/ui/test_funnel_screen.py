@@ -22,8 +22,8 @@ from funnel_tui.analytics.periods import PeriodName, named_period
 from funnel_tui.bootstrap import open_services
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
-from funnel_tui.render.format import format_money
 from funnel_tui.render.funnel_table import percent
+from funnel_tui.render.locale_format import format_amount
 from funnel_tui.services import Services
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
@@ -101,7 +101,7 @@ async def test_f_on_the_board_opens_the_funnel_of_its_pipeline_and_esc_returns(
         chart = shown(screen, "#funnel-chart")
         assert "cohort view" not in chart  # the status line above says it, once
         assert "6 deals in the cohort" in chart
-        assert chart_row(app, "Prospecting") == ["6", "3", "259,900", "RUB", "0"]
+        assert chart_row(app, "Prospecting") == ["6", "3", "₽259,900", "0"]
         assert "Whole funnel: 0 %" in shown(screen, "#funnel-summary")
         assert screen.report is not None and screen.report.view is FunnelView.COHORT
         await pilot.press("escape")
@@ -269,8 +269,8 @@ async def test_the_numbers_are_funnel_reports(demo_db: Path) -> None:
             *percent(first.conversion_to_next).split(),
             str(first.dropoff),
             str(first.count),
-            format_money(first.amount, compact=True).removesuffix(" RUB"),
-            format_money(first.weighted_amount, compact=True).removesuffix(" RUB"),
+            format_amount(first.amount, compact=True),
+            format_amount(first.weighted_amount, compact=True),
         ]
         lost_rows = shown(screen, "#funnel-losses").splitlines()[2:]  # under the headings
         assert [line.split()[-2] for line in lost_rows] == [

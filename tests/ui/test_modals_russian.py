@@ -3,9 +3,6 @@ language is chosen before the app is built (issue 14)."""
 
 from __future__ import annotations
 
-import gettext
-from collections.abc import Iterator
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -14,10 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets._footer import FooterKey
 
-from funnel_tui import i18n
 from funnel_tui.bootstrap import build_app
 from funnel_tui.config import Settings
-from funnel_tui.i18n import set_language
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.modals.log_activity import LogActivityModal
 from funnel_tui.ui.modals.lose import LoseModal
@@ -28,28 +23,11 @@ from funnel_tui.ui.widgets.form_field import FormField
 
 from .conftest import frozen_clock, settle
 
-FRAGMENT = Path(__file__).parents[2] / "i18n-parts" / "ui.po"
-"""This area's translations until they are merged into the catalog (then it is gone)."""
-
-
-@pytest.fixture
-def russian() -> Iterator[None]:
-    """Russian from here on: the catalog, and over it the fragment if not merged yet."""
-    set_language("ru")
-    if FRAGMENT.exists():
-        fragment = gettext.GNUTranslations(BytesIO(i18n._compile(FRAGMENT.read_bytes())))
-        fragment.add_fallback(i18n._catalogs["ru"])
-        i18n._catalogs["ru"] = fragment
-    yield
-    i18n.reset_for_tests()  # forget the layered catalog; English again
-
-
 pytestmark = pytest.mark.usefixtures("russian")
 
 
 def make_app(path: Path) -> FunnelApp:
-    # build_app sets the language of its settings: Russian there too (the catalog compiled
-    # above is the one it then uses).
+    # build_app sets the language of its settings: Russian there too.
     settings = Settings(currency="RUB", start_screen="board", language="ru")
     return build_app(settings, str(path), login="anna", clock=frozen_clock)
 

@@ -316,11 +316,11 @@ async def test_p_sets_the_plan_with_errors_said_in_the_modal(board_db: Path) -> 
         await settle(pilot)
         assert app.screen is screen
         assert list(app._notifications)[-1].message == (
-            "Plan set: 1,500,000 RUB a month for the team in Sales from November 2026 on"
+            "Plan set: ₽1,500,000 a month for the team in Sales from November 2026 on"
         )
         plan = loaded(screen).plan
         assert plan is not None and plan.plan == Money(150_000_000, "RUB")
-        assert "plan 1,500,000 RUB" in shown(screen, "#reports-plan")
+        assert "plan ₽1,500,000" in shown(screen, "#reports-plan")
         # Ivan's own plan, from December: the team's stays.
         await pilot.press("P")
         await settle(pilot)

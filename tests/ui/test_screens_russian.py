@@ -1,27 +1,18 @@
 """The screens in Russian (issue 14): the board, the deal pane, the agenda and the funnel at
 80×24, with the language chosen before the app is built, show their keys, titles and status
 lines in Russian (counts in the right plural form) and none of their English words.
-
-The catalog is the package's Russian one with the fragments of `i18n-parts/` laid over it
-(translations written for one area at a time, merged into the catalog later): the test reads
-the same words before and after they are merged.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 
-from funnel_tui import i18n
 from funnel_tui.bootstrap import build_app
 from funnel_tui.config import Settings
-from funnel_tui.i18n import set_language
-from funnel_tui.locale.catalog import read_catalog, texts
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
@@ -33,28 +24,6 @@ from .conftest import frozen_clock, settle
 pytestmark = pytest.mark.usefixtures("utc_zone")
 
 SIZE = (80, 24)
-PARTS = Path(__file__).resolve().parents[2] / "i18n-parts"
-
-
-@pytest.fixture
-def russian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Russian from the catalog and the fragments, as the app will read it once merged."""
-    catalog = read_catalog("ru")
-    for part in sorted(PARTS.glob("*.po")) if PARTS.is_dir() else []:
-        with part.open("rb") as handle:
-            for message in read_po(handle, locale="ru"):
-                if message.id and all(texts(message.string)):
-                    catalog.delete(message.id if isinstance(message.id, str) else message.id[0])
-                    catalog.add(message.id, message.string, flags=message.flags)
-    folder = tmp_path / "locale" / "ru" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / f"{i18n.DOMAIN}.po").open("wb") as handle:
-        write_po(handle, catalog)
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
-    i18n.reset_for_tests()
-    set_language("ru")  # before the app is built: its screens take their keys from it
-    yield
-    i18n.reset_for_tests()  # the next test compiles the package's catalog again
 
 
 def make_app(path: Path) -> FunnelApp:

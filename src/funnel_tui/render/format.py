@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from funnel_tui.domain.money import Money
 from funnel_tui.i18n import _, language, ngettext
-from funnel_tui.render import locale_format
+from funnel_tui.render.locale_format import format_amounts, format_money
 
-
-def format_money(money: Money, *, compact: bool = False) -> str:
-    """Money as the interface language writes it (`locale_format.format_money`: `1 500 ₽`).
-
-    English still reads `1,500.50 RUB` / compact `1,500 RUB`: its move to CLDR's `₽1,500.50`
-    changes every English snapshot and the tests that read amounts, and is done on its own
-    (issue 14's next step)."""
-    if language() != "en":
-        return locale_format.format_money(money, compact=compact)
-    major = money.major
-    if compact and major == major.to_integral_value():
-        return f"{int(major):,} {money.currency}"
-    return f"{major:,} {money.currency}"
-
-
-def format_amounts(amounts: tuple[Money, ...], *, compact: bool = True) -> str:
-    """Several currencies side by side (never added together), or an em dash for none."""
-    return " + ".join(format_money(m, compact=compact) for m in amounts) if amounts else "—"
+__all__ = ["format_amounts", "format_money", "relative_time", "short_when"]
+"""Money as the interface language writes it (`₽1,500.50` / `1 500,50 ₽`) lives in
+`locale_format`, with numbers; the names stay importable from here."""
 
 
 def short_when(moment: datetime, today: date) -> str:

@@ -144,7 +144,7 @@ question) is data, shown as it is."""
 
 
 def event_text(event: DealEvent) -> Text:
-    """`✎ value 150,000 → 180,000 RUB`, `☑ Who decides? — → CFO`, `✗ Deleted`: the event's
+    """`✎ value ₽150,000 → ₽180,000`, `☑ Who decides? — → CFO`, `✗ Deleted`: the event's
     values always as plain text (a teammate typed them)."""
     if event.kind is EventKind.DELETE:
         return Text(_("✗ Deleted"), style="bold red")
@@ -156,35 +156,26 @@ def event_text(event: DealEvent) -> Text:
     label = FIELD_LABELS.get(name)
     line.append_text(safe_text(name if label is None else _(label), "bold"))
     line.append(" ")
-    old, new = _shown(name, event.old_value), _shown(name, event.new_value)
-    if name == "value" and old[1] and new[1] and old[1] == new[1]:
-        old = (old[0], None)  # one currency: "150,000 → 180,000 RUB"
-    line.append_text(safe_text(_joined(old)))
+    line.append_text(safe_text(_shown(name, event.old_value)))
     line.append(" → ", style="dim")
-    line.append_text(safe_text(_joined(new)))
+    line.append_text(safe_text(_shown(name, event.new_value)))
     return line
 
 
-def _joined(shown: tuple[str, str | None]) -> str:
-    return shown[0] if shown[1] is None else f"{shown[0]} {shown[1]}"
-
-
-def _shown(field: str, value: str | None) -> tuple[str, str | None]:
-    """A stored event value as shown: (text, currency split off a money value or None)."""
+def _shown(field: str, value: str | None) -> str:
+    """A stored event value as shown (money and moments as the language writes them)."""
     if value is None or value == "":
-        return ("—", None)
+        return "—"
     if field == "value":
         amount, _, currency = value.partition(" ")
         try:
-            money = format_money(Money.from_major(amount, currency), compact=True)
+            return format_money(Money.from_major(amount, currency), compact=True)
         except (ValidationError, InvalidOperation, ValueError):
-            return (value, None)
-        number, _, code = money.rpartition(" ")
-        return (number, code)
+            return value
     if field == "next_contact":
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            return (value, None)
-        return (moment.astimezone().strftime("%d.%m.%Y %H:%M"), None)
-    return (" ".join(value.split()), None)
+            return value
+        return moment.astimezone().strftime("%d.%m.%Y %H:%M")
+    return " ".join(value.split())
