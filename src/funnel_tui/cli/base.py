@@ -10,11 +10,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 from funnel_tui import __version__
 from funnel_tui.config import Settings, database_target, load_settings
@@ -104,6 +107,22 @@ def has_screen() -> bool:
     """Whether the app has somewhere to draw: a terminal on stdout, or a Textual driver named
     in TEXTUAL_DRIVER (`funnel serve` runs the app that way, drawing into a browser)."""
     return sys.stdout.isatty() or bool(os.environ.get("TEXTUAL_DRIVER"))
+
+
+def progress_bar() -> Progress:
+    """A bar on stderr for long work (what, done of total, time so far), gone when done;
+    none when stderr is not a terminal (a script's log stays clean)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
 
 
 def say(*parts: str | Text) -> None:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.base import Options, err_console, fill, open_services_for, say, shown_kind
+from funnel_tui.cli.base import (
+    Options,
+    fill,
+    open_services_for,
+    progress_bar,
+    say,
+    shown_kind,
+)
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.safe import clean
@@ -35,7 +42,6 @@ def import_csv(
 ) -> None:
     """Import deals from a CSV or XLSX export: all rows or nothing (--skip-bad: the good
     ones). A re-import of the same file adds nothing (each deal keeps its source id)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     try:
         data = file.read_bytes()
@@ -49,15 +55,7 @@ def import_csv(
         raise FunnelError(f"{file}: {err}") from None
     with (
         open_services_for(ctx, create=True) as services,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not err_console.is_terminal,
-        ) as progress,
+        progress_bar() as progress,
     ):
         task = progress.add_task(CHECKING, total=len(table.rows))
         try:

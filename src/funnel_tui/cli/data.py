@@ -17,11 +17,11 @@ from funnel_tui.cli.base import (
     DAY,
     OWNER,
     Options,
-    err_console,
     fill,
     open_services_for,
     options,
     owner_id,
+    progress_bar,
     say,
     vet_database,
 )
@@ -42,21 +42,12 @@ if TYPE_CHECKING:
 @click.pass_context
 def demo(ctx: click.Context, deals: int, seed: int, today: date | None) -> None:
     """Fill an empty database with realistic sample data over the last 12 months."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from funnel_tui.services.demo import generate_demo
 
     with (
         open_services_for(ctx, create=True) as services,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not err_console.is_terminal,
-        ) as progress,
+        progress_bar() as progress,
     ):
         task = progress.add_task(_("Generating deals"), total=deals)
         summary = generate_demo(
@@ -387,21 +378,12 @@ def copy_to(ctx: click.Context, destination: str) -> None:
     trail, deleted deals, pipelines, users and plans. One transaction on TARGET (a failure
     leaves it empty); the database copied from is only read.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from funnel_tui.bootstrap import copy_database
 
     opts = options(ctx)
     vet_database(opts)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as progress:
+    with progress_bar() as progress:
         task = progress.add_task(_("Copying"), total=None)
 
         def show(table: str, done: int, total: int) -> None:
