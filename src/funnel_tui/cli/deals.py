@@ -30,7 +30,7 @@ from funnel_tui.services.deals import find_stage
 LOGGED = {
     ActivityKind.CALL: N_("Logged a call on deal {number}."),
     ActivityKind.MEETING: N_("Logged a meeting on deal {number}."),
-    ActivityKind.EMAIL: N_("Logged a email on deal {number}."),
+    ActivityKind.EMAIL: N_("Logged an email on deal {number}."),
     ActivityKind.MESSAGE: N_("Logged a message on deal {number}."),
     ActivityKind.NOTE: N_("Logged a note on deal {number}."),
 }
