@@ -39,7 +39,7 @@ from funnel_tui.analytics.plan import plan_report
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError, NotFoundError
 from funnel_tui.domain.models import Pipeline
-from funnel_tui.i18n import N_, _, ngettext
+from funnel_tui.i18n import N_, _, ngettext, pgettext
 from funnel_tui.render.funnel_chart import FunnelChart, format_conversion
 from funnel_tui.render.kpi_tiles import kpi_tiles
 from funnel_tui.render.locale_format import format_number
@@ -154,7 +154,7 @@ class KeyFigure:
     large: str
     """For `Digits`: digits, `.`, `%`, one letter (`4.35M`, `32%`)."""
     plain: str
-    """For a plain line (`1,624,000 RUB`, `32 %`)."""
+    """For a plain line (`₽1,624,000`, `32 %`)."""
     note: Text
     """Under the figure: the change against last month, the count, the plan."""
 
@@ -181,7 +181,7 @@ def key_figures(figures: DashboardFigures) -> tuple[KeyFigure, ...]:
         KeyFigure(
             "won",
             _("Won this month, {currency}").format(currency=currency),
-            _("Won, {currency}").format(currency=currency),
+            pgettext("kpi", "Won"),  # the plain line's amount carries its currency sign
             compact_amount(kpi.won_amount),
             won.value,
             won_note,
