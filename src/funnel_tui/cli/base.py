@@ -4,7 +4,6 @@ and the way to open the services over the chosen database."""
 from __future__ import annotations
 
 import os
-import string
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from funnel_tui.config import Settings, database_target, load_settings
 from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
 from funnel_tui.i18n import LANGUAGES, N_, NP_, _, pgettext, set_language
-from funnel_tui.render.safe import clean
+from funnel_tui.render.safe import fill
 from funnel_tui.services import Services
 
 out_console = Console(highlight=False, soft_wrap=True)
@@ -130,30 +129,6 @@ def say(*parts: str | Text) -> None:
     for part in parts:
         line.append(part if isinstance(part, Text) else Text(part))
     out_console.print(line)
-
-
-def fill(template: str, **fields: object) -> Text:
-    """A (translated) sentence with its `{fields}` filled in: a `Text` field keeps its style,
-    anything else is shown literally (`clean`); `{name!r}` and format specs work as in
-    `str.format`. The template's own words are never markup."""
-    line = Text()
-    for literal, name, spec, conversion in string.Formatter().parse(template):
-        if literal:
-            line.append(literal)
-        if name is None:
-            continue
-        value = fields[name]
-        if isinstance(value, Text):
-            line.append_text(value)
-            continue
-        if conversion == "r":
-            value = repr(value)
-        elif conversion == "s":
-            value = str(value)
-        elif conversion == "a":
-            value = ascii(value)
-        line.append(clean(format(value, spec or "")))
-    return line
 
 
 STAGE_KINDS = {

@@ -11,7 +11,6 @@ import click
 
 from funnel_tui.cli.base import (
     Options,
-    fill,
     open_services_for,
     progress_bar,
     say,
@@ -19,7 +18,7 @@ from funnel_tui.cli.base import (
 )
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.i18n import _, ngettext
-from funnel_tui.render.safe import clean
+from funnel_tui.render.safe import clean, fill
 from funnel_tui.services.csv_import import ImportProblem, RowProblem, Table, read_table
 from funnel_tui.services.csv_import.apply import CHECKING, CsvImportResult, import_table
 from funnel_tui.services.csv_import.plan import ImportPlan

@@ -17,7 +17,6 @@ from funnel_tui.cli.base import (
     DAY,
     OWNER,
     Options,
-    fill,
     open_services_for,
     options,
     owner_id,
@@ -27,7 +26,7 @@ from funnel_tui.cli.base import (
 )
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.i18n import N_, _, ngettext
-from funnel_tui.render.safe import clean, safe_json
+from funnel_tui.render.safe import clean, fill, safe_json
 
 if TYPE_CHECKING:
     from funnel_tui.storage.backups import BackupInfo

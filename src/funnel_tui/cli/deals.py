@@ -14,7 +14,6 @@ from funnel_tui.cli.base import (
     DURATION,
     FORMAT,
     Options,
-    fill,
     open_services_for,
     out_console,
     say,
@@ -24,6 +23,7 @@ from funnel_tui.domain.models import ActivityKind, Deal, DealDraft, Direction, O
 from funnel_tui.domain.money import parse_money
 from funnel_tui.domain.when import describe, parse_when
 from funnel_tui.i18n import N_, _
+from funnel_tui.render.safe import fill
 from funnel_tui.services import Services
 from funnel_tui.services.deals import find_stage
 

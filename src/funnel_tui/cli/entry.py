@@ -22,12 +22,12 @@ from funnel_tui.cli import (
     team,
     users,
 )
-from funnel_tui.cli.base import cli, err_console, fill
+from funnel_tui.cli.base import cli, err_console
 from funnel_tui.cli.localized import route_click_messages, translate_help
 from funnel_tui.config import load_settings
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.i18n import _, language_from_environment, set_language
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import fill, safe_text
 
 # `funnel --help` lists the commands in this order (the group keeps the order they are added in).
 for _command in (

@@ -8,11 +8,11 @@ import sys
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import FORMAT, fill, open_services_for, say, shown_kind
+from funnel_tui.cli.base import FORMAT, open_services_for, say, shown_kind
 from funnel_tui.domain.models import Pipeline, Stage
 from funnel_tui.domain.templates import LANGUAGES, TEMPLATES
 from funnel_tui.i18n import _, ngettext
-from funnel_tui.render.safe import safe_json, safe_text
+from funnel_tui.render.safe import fill, safe_json, safe_text
 
 
 @click.group(name="pipeline")

@@ -12,7 +12,6 @@ from rich.text import Text
 
 from funnel_tui.cli.base import (
     FORMAT,
-    fill,
     open_services_for,
     options,
     owner_id,
@@ -22,7 +21,7 @@ from funnel_tui.cli.base import (
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.i18n import _
 from funnel_tui.render.format import format_money
-from funnel_tui.render.safe import safe_json, safe_text
+from funnel_tui.render.safe import fill, safe_json, safe_text
 from funnel_tui.services import Services
 from funnel_tui.services.plans import PlanLine, parse_month
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import fill, options, say, shown_role, vet_database, warn
+from funnel_tui.cli.base import options, say, shown_role, vet_database, warn
 from funnel_tui.i18n import _
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import fill, safe_text
 
 
 @click.command(name="init-team")

@@ -12,10 +12,10 @@ import sys
 import click
 from rich.text import Text
 
-from funnel_tui.cli.base import FORMAT, ROLES, fill, open_services_for, say, shown_role
+from funnel_tui.cli.base import FORMAT, ROLES, open_services_for, say, shown_role
 from funnel_tui.domain.models import User
 from funnel_tui.i18n import _
-from funnel_tui.render.safe import safe_json, safe_text
+from funnel_tui.render.safe import fill, safe_json, safe_text
 
 ROLE = click.Choice(["lead", "rep"], case_sensitive=False)
 

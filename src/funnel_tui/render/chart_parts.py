@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from string import Formatter
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -24,7 +23,7 @@ from rich.text import Text
 from funnel_tui.domain.money import Money
 from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.locale_format import format_amount, format_number
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import fill, safe_text
 
 BAR = "█"
 TRACK = "░"
@@ -83,23 +82,6 @@ def wrapped(text: Text, console: Console, width: int) -> Iterator[Text]:
     """A sentence wrapped between words onto as many lines as it needs."""
     for line in text.wrap(console, width, overflow="ellipsis"):
         yield finish(line, width)
-
-
-def sentence(message: str, style: str = "", **fields: Text | str) -> Text:
-    """A translated `message` as `Text` in `style`, its `{fields}` filled in wherever the
-    language puts them; a `Text` field (data, through `safe_text`) keeps its own style."""
-    text = Text(style=style)
-    for literal, name, _spec, _conversion in Formatter().parse(message):
-        if literal:
-            text.append(literal)
-        if name is None:
-            continue
-        value = fields[name]
-        if isinstance(value, Text):
-            text.append_text(value)
-        else:
-            text.append(value)
-    return text
 
 
 def spread(left: Text, right: Text, width: int) -> Text:
@@ -171,7 +153,7 @@ def currency_note(currency: str, other_currencies: Sequence[str]) -> Text | None
     """What the amounts leave unsaid: deals in other currencies are counted, not summed."""
     if not other_currencies:
         return None
-    return sentence(
+    return fill(
         _("amounts in {currency}; deals in {currencies} are counted but not summed"),
         MUTED,
         currency=safe_text(currency, MUTED),

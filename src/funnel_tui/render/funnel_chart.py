@@ -27,18 +27,18 @@ from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView, StageFig
 from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.chart_parts import (
     MUTED,
+    currency_note,
     deals,
     finish,
     fit,
     flow,
     number,
     round_half_up,
-    sentence,
     wrapped,
 )
 from funnel_tui.render.format import format_money
 from funnel_tui.render.locale_format import format_number
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import fill, safe_text
 
 BAR = "█"
 ZERO_BAR = "│"
@@ -213,7 +213,7 @@ def _step(report: FunnelReport, index: int, stage: StageFigures, *, to_won: bool
     conversion = format_conversion(stage.conversion_to_next)
     if to_won:
         # The snapshot view draws no won bar: say where the last conversion leads.
-        step = sentence(
+        step = fill(
             _("↓ {conversion} to {stage}"),
             conversion=conversion,
             stage=safe_text(report.won_stage_name),
@@ -376,11 +376,6 @@ def _notes(report: FunnelReport, console: Console, width: int) -> Iterator[Text]
             name, rest = "", said
         note = Text.assemble((name + colon, INVERSE_STYLE), (rest, MUTED))
         yield from wrapped(note, console, width)
-    if report.other_currencies:
-        note = sentence(
-            _("amounts in {currency}; deals in {currencies} are counted but not summed"),
-            MUTED,
-            currency=safe_text(report.currency, MUTED),
-            currencies=safe_text(", ".join(report.other_currencies), MUTED),
-        )
-        yield from wrapped(note, console, width)
+    currencies = currency_note(report.currency, report.other_currencies)
+    if currencies is not None:
+        yield from wrapped(currencies, console, width)

@@ -28,14 +28,13 @@ from funnel_tui.render.chart_parts import (
     flow,
     number,
     scope_parts,
-    sentence,
     side_bars,
     stacked_bars,
     wrapped,
 )
 from funnel_tui.render.format import date_in_words, format_money
 from funnel_tui.render.funnel_chart import format_conversion
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import fill, safe_text
 
 REACHED_STYLE = "cyan"
 WON_STYLE = "green"
@@ -102,7 +101,7 @@ class PlanChart(ReportChart):
         )
         if report.plan is None:
             yield from flow([won], width)
-            note = sentence(
+            note = fill(
                 _("No plan for {month}: {hint}"),
                 "bold",
                 month=month_label(report.month),

@@ -10,6 +10,7 @@ escapes).
 from __future__ import annotations
 
 import re
+import string
 
 from rich.text import Text
 
@@ -46,6 +47,31 @@ def clean(value: object, *, multiline: bool = False) -> str:
 def safe_text(value: object, style: str = "", *, multiline: bool = False) -> Text:
     """A Rich `Text` showing `value` literally (no markup, no escapes)."""
     return Text(clean(value, multiline=multiline), style=style)
+
+
+def fill(template: str, style: str = "", **fields: object) -> Text:
+    """A translated sentence with its `{fields}` filled in wherever the language puts them:
+    a `Text` field keeps its own style (a deal's title in bold), anything else is shown
+    literally (`clean`); `{name!r}` and format specs work as in `str.format`. The template's
+    own words are never read as markup; `style` is the whole sentence's."""
+    line = Text(style=style)
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if literal:
+            line.append(literal)
+        if name is None:
+            continue
+        value = fields[name]
+        if isinstance(value, Text):
+            line.append_text(value)
+            continue
+        if conversion == "r":
+            value = repr(value)
+        elif conversion == "s":
+            value = str(value)
+        elif conversion == "a":
+            value = ascii(value)
+        line.append(clean(format(value, spec or "")))
+    return line
 
 
 def safe_json(text: str) -> str:

@@ -12,9 +12,8 @@ from funnel_tui.domain.events import DealEvent, EventKind
 from funnel_tui.domain.models import Activity, ActivityKind, Direction, Outcome
 from funnel_tui.domain.money import Money
 from funnel_tui.i18n import N_, NP_, _, ngettext, pgettext
-from funnel_tui.render.chart_parts import sentence
 from funnel_tui.render.format import format_money, relative_time
-from funnel_tui.render.safe import safe_text
+from funnel_tui.render.safe import fill, safe_text
 from funnel_tui.services.deal_view import TimelineEntry
 
 MAX_BODY_SHOWN = 600
@@ -78,7 +77,7 @@ def timeline_head(entry: TimelineEntry, now: datetime) -> Text:
         line.append_text(event_text(entry.event))
     elif entry.from_stage is None:
         line.append_text(
-            sentence(_("★ Created in {stage}"), "bold", stage=safe_text(entry.to_stage, "bold"))
+            fill(_("★ Created in {stage}"), "bold", stage=safe_text(entry.to_stage, "bold"))
         )
     else:
         line.append("→ ", style="bold cyan")

@@ -3,33 +3,11 @@ with exit-checklist questions unanswered. Shared by the board and the deal pane.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
 from funnel_tui.domain.models import Pipeline, Stage, StageKind
 from funnel_tui.i18n import _
-from funnel_tui.render.safe import clean, safe_text
-
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def text_from(template: str, **fields: str | Text) -> Text:
-    """A translated `template` with its `{fields}` filled in: a `str` as plain text, a
-    `Text` with its own style (a deal's title in bold, in whatever place the language puts
-    it). Nothing of it is read as markup."""
-    text = Text()
-    position = 0
-    for match in _FIELD.finditer(template):
-        text.append(template[position : match.start()])
-        value = fields[match[1]]
-        if isinstance(value, Text):
-            text.append_text(value)
-        else:
-            text.append(value)
-        position = match.end()
-    text.append(template[position:])
-    return text
+from funnel_tui.render.safe import clean, fill, safe_text
 
 
 def move_question(
@@ -68,7 +46,7 @@ def move_question(
         )
     if not reasons:
         return None
-    question = text_from(
+    question = fill(
         _("Move {title} to {stage}?"), title=safe_text(title, "bold"), stage=clean(target.name)
     )
     for reason in reasons:

@@ -6,12 +6,10 @@ telling which deal is meant (`contact_target`) and what to do after a change (`c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeVar
 
-from rich.text import Text
 from textual import work
 from textual.screen import Screen
 
@@ -37,20 +35,6 @@ _LOGGED = {
     ActivityKind.NOTE: N_("Note logged"),
 }
 """What the status says after logging each kind of activity."""
-
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def text_with(template: str, style: str = "", **fields: Text) -> Text:
-    """A translated sentence with styled parts: each `{name}` in `template` replaced by the
-    Text `fields[name]` (its own style kept), the rest of the sentence in `style`."""
-    result = Text()
-    for index, part in enumerate(_FIELD.split(template)):
-        if index % 2:
-            result.append_text(fields[part])
-        elif part:
-            result.append(part, style=style or None)
-    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from funnel_tui.domain.when import Due, due_state
 from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.format import format_money, relative_time
 from funnel_tui.render.locale_format import format_number
-from funnel_tui.render.safe import clean, safe_text
+from funnel_tui.render.safe import clean, fill, safe_text
 from funnel_tui.render.timeline import timeline_text
 from funnel_tui.services import Services
 from funnel_tui.services.deal_view import DealView, TimelineEntry
@@ -38,7 +38,7 @@ from funnel_tui.ui.modals.confirm import ConfirmModal
 from funnel_tui.ui.modals.lose import LoseModal
 from funnel_tui.ui.modals.new_deal import deal_form_fields, parsed_draft
 from funnel_tui.ui.move_question import move_question
-from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget, text_with
+from funnel_tui.ui.screens.contact_screen import ContactScreen, ContactTarget
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.form_field import FormField
 from funnel_tui.ui.widgets.key_footer import KeyFooter
@@ -649,7 +649,7 @@ class DealScreen(Localized, ContactScreen[DealClosed]):
 
     @work(group="deal-confirm")
     async def _confirm_delete(self, view: DealView) -> None:
-        question = text_with(
+        question = fill(
             _("Delete {title}? It can be restored: u on the board, or `funnel restore`."),
             title=safe_text(view.deal.title, "bold"),
         )

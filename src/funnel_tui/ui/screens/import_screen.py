@@ -32,11 +32,10 @@ from textual.worker import get_current_worker
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.locale_format import format_number
-from funnel_tui.render.safe import clean, safe_text
+from funnel_tui.render.safe import clean, fill, safe_text
 from funnel_tui.services import Services
 from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.modals.confirm import ConfirmModal
-from funnel_tui.ui.screens.contact_screen import text_with
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.import_preview import (
     ImportPreview,
@@ -492,7 +491,7 @@ def create_question(plan: ImportPlan) -> Text:
             template = _("• new pipeline {pipeline}: stages {stages}")
         else:
             template = _("• in {pipeline}: new stages {stages}")
-        line = text_with(
+        line = fill(
             template,
             pipeline=safe_text(f"“{pipeline}”", "bold"),
             stages=safe_text(_named(stages)),
@@ -500,10 +499,10 @@ def create_question(plan: ImportPlan) -> Text:
         lines.append(line)
     reasons = [reason for _pipeline, reason in plan.new_loss_reasons]
     if reasons:
-        lines.append(text_with(_("• loss reasons {reasons}"), reasons=safe_text(_named(reasons))))
+        lines.append(fill(_("• loss reasons {reasons}"), reasons=safe_text(_named(reasons))))
     if plan.new_owners:
         users = [f"{login} ({name})" for login, name in sorted(plan.new_owners.items())]
-        lines.append(text_with(_("• users {users}"), users=safe_text(_named(users))))
+        lines.append(fill(_("• users {users}"), users=safe_text(_named(users))))
     lines.append(Text(_("No: nothing is imported."), "dim"))
     return Text("\n").join(lines)
 

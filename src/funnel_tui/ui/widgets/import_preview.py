@@ -19,8 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from funnel_tui.i18n import _, ngettext
-from funnel_tui.render.safe import clean, safe_text
-from funnel_tui.ui.move_question import text_from
+from funnel_tui.render.safe import clean, fill, safe_text
 
 if TYPE_CHECKING:
     from funnel_tui.services.csv_import import ImportPlan, Preset, Table
@@ -135,7 +134,7 @@ def creates_text(plan: ImportPlan) -> Text:
         lines.append(_named(template, pipeline, reasons=", ".join(names)))
     if plan.new_owners:
         owners = ", ".join(f"{login} ({name})" for login, name in sorted(plan.new_owners.items()))
-        lines.append(text_from(_("New users: {users}"), users=clean(owners)))
+        lines.append(fill(_("New users: {users}"), users=clean(owners)))
     if not lines:
         return Text(_("Nothing else to create: every pipeline, stage and user is here."), "dim")
     return Text("\n").join([Text(_("Would also create:"), "bold"), *lines])
@@ -145,7 +144,7 @@ def _named(template: str, pipeline: str, **names: str) -> Text:
     """`template` with the pipeline's name quoted in bold, and `names`."""
     listed = {field: clean(value) for field, value in names.items()}
     quoted = safe_text(_("“{name}”").format(name=pipeline), "bold")
-    return text_from(template, pipeline=quoted, **listed)
+    return fill(template, pipeline=quoted, **listed)
 
 
 def problems_text(plan: ImportPlan) -> Text:
