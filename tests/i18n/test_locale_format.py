@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,11 +16,8 @@ from funnel_tui.i18n import set_language
 from funnel_tui.render.locale_format import (
     CLDR_LOCALE,
     NUMBER_STYLES,
-    first_weekday,
-    format_day,
     format_money,
     format_number,
-    format_percent,
 )
 
 LANGUAGES = ["en", "ru"]
@@ -36,7 +32,6 @@ def test_the_number_styles_are_cldrs(language: str) -> None:
     assert (style.group, style.decimal) == (symbols["group"], symbols["decimal"])
     pattern = str(locale.currency_formats["standard"].pattern)
     assert style.symbol_first == pattern.startswith("¤")
-    assert style.percent.format("#,##0") == str(locale.percent_formats[None].pattern)
 
 
 @given(
@@ -73,18 +68,6 @@ def test_money_in_each_language() -> None:
     assert format_money(Money(150050, "RUB")) == "₽1,500.50"
     assert format_money(Money(150000, "RUB"), compact=True) == "₽1,500"
     assert format_money(Money(150050, "CHF")) == "CHF\u00a01,500.50"
-    assert format_percent(0.42) == "42%"
     set_language("ru")
     assert format_money(Money(150050, "RUB")) == "1\u00a0500,50\u00a0₽"
     assert format_money(Money(150000, "USD"), compact=True) == "1\u00a0500\u00a0$"
-    assert format_percent(0.425, decimals=1) == "42,5\u00a0%"
-
-
-def test_days_and_weeks() -> None:
-    day = date(2026, 11, 25)
-    set_language("en")
-    assert (format_day(day), format_day(day, with_year=False)) == ("25 Nov 2026", "25 Nov")
-    assert first_weekday() == 0
-    set_language("ru")
-    assert (format_day(day), format_day(day, with_year=False)) == ("25.11.2026", "25 нояб.")
-    assert first_weekday() == 0  # Monday

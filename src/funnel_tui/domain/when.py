@@ -53,7 +53,7 @@ _EXAMPLES = N_(
 
 # English names are spelled out here, not taken from strftime's %a/%b, which follow the
 # process locale (a Russian locale would print "Пт" in an otherwise English line).
-_WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _MONTH_NAMES = (
     N_("Jan"),
     N_("Feb"),
@@ -207,7 +207,7 @@ def describe(understood: Understood, now: datetime) -> str:
         minutes = round((understood.at - _floor_minute(now.astimezone(UTC))).total_seconds() / 60)
         return _("today {clock} ({away})").format(clock=clock, away=_minutes_away(minutes))
     return _("{weekday} {day} {month} {year}, {clock} ({away})").format(
-        weekday=_(_WEEKDAY_NAMES[moment.weekday()]),
+        weekday=_(WEEKDAY_NAMES[moment.weekday()]),
         day=moment.day,
         month=_(_MONTH_NAMES[moment.month - 1]),
         year=moment.year,

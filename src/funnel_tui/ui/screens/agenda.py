@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from funnel_tui.domain.errors import FunnelError
+from funnel_tui.domain.when import WEEKDAY_NAMES
 from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.agenda_text import todo
 from funnel_tui.render.format import relative_time
@@ -42,7 +43,6 @@ TITLES = {
     Section.ROTTING: N_("Rotting"),
 }
 _SECTION_STYLE = {Section.OVERDUE: "bold red", Section.TODAY: "bold yellow"}
-_WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 _WHEN_WIDTH = 16
 _SHARES = (
     (N_("Deal"), 28),
@@ -215,7 +215,7 @@ class AgendaScreen(Localized, ContactScreen[None]):
         if section is Section.TODAY:
             return local.strftime("%H:%M")
         if section is Section.WEEK:
-            return f"{_(_WEEKDAYS[local.weekday()])} {local:%H:%M}"
+            return f"{_(WEEKDAY_NAMES[local.weekday()])} {local:%H:%M}"
         return relative_time(item.next_contact_at, now)
 
     def _update_status(self, agenda: Agenda) -> None:
