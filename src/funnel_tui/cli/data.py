@@ -415,7 +415,7 @@ def _server_dumps(target: str) -> tuple[list[BackupInfo], str]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from funnel_tui.storage.backups import list_dumps
+    from funnel_tui.storage.backups import list_dumps, server_dump_dir
 
     try:
         name = make_url(target).database
@@ -425,7 +425,7 @@ def _server_dumps(target: str) -> tuple[list[BackupInfo], str]:
         ) from None
     if not name:
         raise FunnelError(_("an in-memory database has no backups"))
-    return list_dumps(paths.data_dir() / "backups", name), _without_password(target)
+    return list_dumps(server_dump_dir(), name), _without_password(target)
 
 
 def _list_backups(ctx: click.Context) -> None:

@@ -13,7 +13,8 @@ ever deleted; `funnel backup` copies and the backups taken before schema upgrade
   behind by a killed process is taken over after `STALE_LOCK_S`.
 - The backups directory gets the database directory's mode (0700 for a personal database,
   setgid 2770 for a team one), each copy the database file's mode.
-- Only `sqlite3` and the standard library: no SQLAlchemy import, so it is cheap in a thread.
+- Only `sqlite3`, the standard library and `paths`: no SQLAlchemy import, so it is cheap in a
+  thread.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from funnel_tui import paths
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.i18n import _
 from funnel_tui.storage.files import backup_file
@@ -60,6 +62,15 @@ def backup_dir(database: Path, configured: str | None = None) -> Path:
     if configured:
         return Path(configured).expanduser()
     return database.parent / BACKUP_DIR_NAME
+
+
+def server_dump_dir(*, create: bool = False) -> Path:
+    """Where the `pg_dump` backups of server databases go: `backups/` in the data directory
+    (`funnel backup`'s and the ones before schema upgrades), private to the user."""
+    directory = paths.data_dir() / BACKUP_DIR_NAME
+    if create:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory
 
 
 def auto_name(database: Path, day: date) -> str:

@@ -34,10 +34,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-from funnel_tui import paths
 from funnel_tui.domain.errors import StoreError
 from funnel_tui.i18n import _
 from funnel_tui.storage import migrations
+from funnel_tui.storage.backups import server_dump_dir
 from funnel_tui.storage.files import (
     backup_file,
     create_private_file,
@@ -161,9 +161,8 @@ class SqlStore:
         both named with the local date and time."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         if self.engine.dialect.name == "postgresql":
-            directory = paths.data_dir() / "backups"
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            return directory / f"{self.engine.url.database or 'funnel'}-{stamp}.dump"
+            name = self.engine.url.database or "funnel"
+            return server_dump_dir(create=True) / f"{name}-{stamp}.dump"
         if self.path is None:
             raise StoreError(_("an in-memory database has nothing to back up"))
         return self.path.with_name(f"{self.path.stem}-{stamp}{self.path.suffix}")
@@ -371,13 +370,10 @@ def _open_server(url: URL) -> SqlStore:
 
 
 def server_upgrade_backup(engine: Engine, version: int) -> Path:
-    """`pg_dump` of a server database about to be upgraded from schema `version`, into
-    the data directory's `backups/` (where `funnel backup --list` does not look: it lists
-    files' backups)."""
-    directory = paths.data_dir() / "backups"
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """`pg_dump` of a server database about to be upgraded from schema `version`, beside
+    `funnel backup`'s dumps (`backup --list` shows both)."""
     name = engine.url.database or "funnel"
-    destination = migrations.backup_path_for(directory / f"{name}.dump", version)
+    destination = migrations.backup_path_for(server_dump_dir(create=True) / f"{name}.dump", version)
     try:
         dump(engine, destination)
     except StoreError as err:
