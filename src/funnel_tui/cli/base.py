@@ -259,7 +259,8 @@ def cli(ctx: click.Context, db: str | None, allow_symlink: bool, lang: str | Non
 
     With no command, opens the app on your database.
     """
-    settings = load_settings()
+    # `funnel_tui.cli.main` passes the settings it read for the language; else read them.
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else load_settings()
     if lang is not None:
         settings = replace(settings, language=lang)
     ctx.obj = Options(db=db, settings=settings, allow_symlink=allow_symlink)

@@ -24,7 +24,7 @@ from funnel_tui.cli import (
 )
 from funnel_tui.cli.base import cli, err_console
 from funnel_tui.cli.localized import route_click_messages, translate_help
-from funnel_tui.config import load_settings
+from funnel_tui.config import Settings, load_settings
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.i18n import _, language_from_environment, set_language
 from funnel_tui.render.safe import fill, safe_text
@@ -65,8 +65,9 @@ for _command in (
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     try:
-        _speak_the_users_language()
-        result = cli.main(args=argv, prog_name="funnel", standalone_mode=False)
+        settings = _speak_the_users_language()
+        # The settings read here go to the group as its context object: read once a run.
+        result = cli.main(args=argv, prog_name="funnel", standalone_mode=False, obj=settings)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as err:
@@ -95,16 +96,18 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-def _speak_the_users_language() -> None:
+def _speak_the_users_language() -> Settings | None:
     """The language of the config or the environment from the first word (help included);
-    `--lang`, parsed eagerly, may change it before anything else is printed."""
+    `--lang`, parsed eagerly, may change it before anything else is printed. The settings
+    read for it; None when the config is bad (the group reads it again and says why)."""
     route_click_messages()
     try:
-        language = load_settings().effective_language
+        settings: Settings | None = load_settings()
     except FunnelError:
-        language = language_from_environment()  # the group reports the bad config itself
-    set_language(language)
+        settings = None
+    set_language(settings.effective_language if settings else language_from_environment())
     translate_help(cli)
+    return settings
 
 
 def _log_crash() -> str:
