@@ -112,6 +112,24 @@ TEXTUAL_KEYS = (
 """Key descriptions of Textual's own bindings, which our nodes inherit: marked here for the
 catalog; `Localized` translates them with the rest of a node's keys."""
 
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+"""The titles and help of the commands `App.get_system_commands` offers, marked for the
+catalog; `get_system_commands` translates them as Textual yields them."""
+
 SCREENSHOT_DELIVERY = "funnel-screenshot"
 
 
@@ -454,38 +472,10 @@ class FunnelApp(Localized, App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a command in the palette (ctrl+p).
-
-        Textual's own commands (theme, quit, keys, screenshot) are said here again rather
-        than taken from `App.get_system_commands`: there they are English literals."""
-        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
-        yield SystemCommand(
-            _("Quit"), _("Quit the application as soon as possible"), self.action_quit
-        )
-        if screen.query("HelpPanel"):
-            yield SystemCommand(
-                _("Keys"), _("Hide the keys and widget help panel"), self.action_hide_help_panel
-            )
-        else:
-            yield SystemCommand(
-                _("Keys"),
-                _("Show help for the focused widget and a summary of available keys"),
-                self.action_show_help_panel,
-            )
-        if screen.maximized is not None:
-            yield SystemCommand(
-                _("Minimize"),
-                _("Minimize the widget and restore to normal size"),
-                screen.action_minimize,
-            )
-        elif screen.focused is not None and screen.focused.allow_maximize:
-            yield SystemCommand(
-                _("Maximize"), _("Maximize the focused widget"), screen.action_maximize
-            )
-        yield SystemCommand(
-            _("Screenshot"),
-            _("Save an SVG 'screenshot' of the current screen"),
-            lambda: self.set_timer(0.1, self.deliver_screenshot),
-        )
+        Textual's own commands (theme, quit, keys, screenshot) come first, translated
+        (their words are marked in `TEXTUAL_COMMANDS`)."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
         for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
                 # The class's descriptions are English (marked with N_): translated here.
