@@ -1,7 +1,7 @@
 """Key descriptions in the interface language.
 
 `BINDINGS` are class attributes, made when a module is imported, before anyone chose a
-language: their descriptions are English, marked with `N_()`. Each node copies its class's
+language: their descriptions (and their groups' names) are English, marked with `N_()`. Each node copies its class's
 bindings when it is made (Textual's `_bindings`); `Localized` translates that copy, so the
 footer, the key panel and the palette show them in the language of that moment.
 """
@@ -19,10 +19,14 @@ from funnel_tui.i18n import _
 
 def _translated(binding: Binding) -> Binding:
     # _("") would return the catalog's header: empty stays empty.
+    group = binding.group
+    if group is not None and group.description:  # the footer's name of several keys
+        group = replace(group, description=_(group.description))
     return replace(
         binding,
         description=_(binding.description) if binding.description else "",
         tooltip=_(binding.tooltip) if binding.tooltip else "",
+        group=group,
     )
 
 

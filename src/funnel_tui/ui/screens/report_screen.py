@@ -16,7 +16,6 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from rich.text import Text
 from textual import work
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -136,21 +135,6 @@ def choice_header(
     return line
 
 
-def translate_groups(node: DOMNode) -> None:
-    """Name `node`'s own copy of its key groups (the footer's "Period") in the language of
-    the moment, as `Localized` does with the key descriptions (marked with `N_()`)."""
-    bindings = node._bindings
-    bindings.key_to_bindings = {
-        key: [
-            replace(binding, group=replace(binding.group, description=_(binding.group.description)))
-            if binding.group is not None and binding.group.description
-            else binding
-            for binding in group
-        ]
-        for key, group in bindings.key_to_bindings.items()
-    }
-
-
 def one_line(text: Text) -> Text:
     """`text` kept to one line, cut with "…"."""
     text.no_wrap = True
@@ -176,7 +160,6 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
         """`start`: the board's pipeline and owner to begin with; None: the first pipeline
         and the owner a board would start with (a rep: their own deals)."""
         super().__init__()
-        translate_groups(self)
         self._services = services
         self._currency = currency
         self._start = start
