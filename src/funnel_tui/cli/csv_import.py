@@ -56,7 +56,7 @@ def import_csv(
         open_services_for(ctx, create=True) as services,
         progress_bar() as progress,
     ):
-        task = progress.add_task(CHECKING, total=len(table.rows))
+        task = progress.add_task(_(CHECKING), total=len(table.rows))
         try:
             result = import_table(
                 services.context,

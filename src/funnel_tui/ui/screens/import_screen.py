@@ -60,8 +60,6 @@ PRESET_CHOICES: tuple[tuple[str, str], ...] = (
 """The presets of services/csv_import/presets.py (a test checks they are all here): their
 labels are spelled out so that this module need not import the import machinery. The
 labels are translated where shown (the CRMs' names stay as they are)."""
-PHASES = (N_("Checking rows"), N_("Writing deals"))
-"""The import's phases (services/csv_import/apply.py), marked: the progress line says them."""
 PROGRESS_EVERY_S = 0.05
 """The progress bar moves at most this often (each step waits for the UI thread)."""
 MAX_NAMED = 12
@@ -456,7 +454,8 @@ class ImportScreen(Localized, Screen[None]):
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
         line = _("{phase}: {done} of {total}…")
-        self._say(line.format(phase=_(phase), done=format_number(done), total=format_number(total)))
+        # `phase` comes translated (services/csv_import/apply.py says it in the language).
+        self._say(line.format(phase=phase, done=format_number(done), total=format_number(total)))
 
     def _imported(self, created: int) -> None:
         self.importing = False
