@@ -9,11 +9,10 @@ import pytest
 from funnel_tui.analytics.periods import PERIOD_LABELS, PeriodName, custom_period
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.i18n import _, set_language
-from tests.render.russian_support import speak_russian
 
 
+@pytest.mark.usefixtures("russian")
 def test_named_periods_read_in_russian() -> None:
-    speak_russian()
     assert [_(PERIOD_LABELS[name]) for name in PeriodName] == [
         "Этот месяц",
         "Прошлый месяц",
@@ -22,8 +21,8 @@ def test_named_periods_read_in_russian() -> None:
     ]
 
 
+@pytest.mark.usefixtures("russian")
 def test_a_backwards_period_is_refused_in_russian() -> None:
-    speak_russian()
     with pytest.raises(ValidationError) as refused:
         custom_period(date(2026, 11, 30), date(2026, 11, 1))
     assert refused.value.message == "заканчивается (01.11.2026) раньше, чем начинается (30.11.2026)"

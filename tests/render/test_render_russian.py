@@ -21,7 +21,6 @@ from funnel_tui.render.timeline import event_text, timeline_text
 from funnel_tui.render.timeline import format_duration as call_duration
 from funnel_tui.services.deal_view import TimelineEntry
 from tests.render.metrics_support import assert_fits, clear_rich_environment, plain
-from tests.render.russian_support import speak_russian
 from tests.render.test_funnel_chart import B2B_COHORT, B2B_SNAPSHOT
 from tests.render.test_metrics_kpi_tiles import MONTH
 from tests.render.test_metrics_plan_chart import NOVEMBER
@@ -31,9 +30,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
-def russian(monkeypatch: pytest.MonkeyPatch) -> None:
+def plain_rich_in_russian(monkeypatch: pytest.MonkeyPatch, russian: None) -> None:
     clear_rich_environment(monkeypatch)
-    speak_russian()
 
 
 # The funnel: chart and table
