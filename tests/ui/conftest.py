@@ -14,11 +14,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from funnel_tui.bootstrap import open_services
+from funnel_tui.bootstrap import build_app, open_services
+from funnel_tui.config import Settings
 from funnel_tui.domain.models import DealDraft, Role
 from funnel_tui.domain.money import Money
 from funnel_tui.services import Services
 from funnel_tui.services.demo import generate_demo
+from funnel_tui.ui.app import FunnelApp
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -107,4 +109,17 @@ def shown(screen: Screen[Any], selector: str) -> str:
     """The text a part of the screen draws, line by line, as the terminal gets it."""
     widget = screen.query_one(selector, Widget)
     strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def russian_app(path: Path) -> FunnelApp:
+    """The app as `funnel --lang ru` builds it on `path` (build_app sets the language of
+    its settings: Russian)."""
+    settings = Settings(currency="RUB", start_screen="board", language="ru")
+    return build_app(settings, str(path), login="anna", clock=frozen_clock)
+
+
+def screen_text(app: FunnelApp) -> str:
+    """Everything the terminal shows, line by line, as plain text."""
+    strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)

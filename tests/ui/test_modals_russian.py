@@ -11,8 +11,6 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets._footer import FooterKey
 
-from funnel_tui.bootstrap import build_app
-from funnel_tui.config import Settings
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.modals.log_activity import LogActivityModal
 from funnel_tui.ui.modals.lose import LoseModal
@@ -21,15 +19,9 @@ from funnel_tui.ui.modals.next_contact import NextContactModal
 from funnel_tui.ui.screens.deal import DealScreen
 from funnel_tui.ui.widgets.form_field import FormField
 
-from .conftest import frozen_clock, settle
+from .conftest import russian_app, settle
 
 pytestmark = pytest.mark.usefixtures("russian")
-
-
-def make_app(path: Path) -> FunnelApp:
-    # build_app sets the language of its settings: Russian there too.
-    settings = Settings(currency="RUB", start_screen="board", language="ru")
-    return build_app(settings, str(path), login="anna", clock=frozen_clock)
 
 
 def texts(app: FunnelApp, selector: str) -> list[str]:
@@ -50,7 +42,7 @@ async def open_deal(app: FunnelApp, pilot: Pilot[None], deal_id: int) -> DealScr
 
 
 async def test_the_footer_shows_the_app_keys_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         shown = {key.description for key in app.screen.query(FooterKey)}
@@ -59,7 +51,7 @@ async def test_the_footer_shows_the_app_keys_in_russian(board_db: Path) -> None:
 
 
 async def test_log_call_and_next_contact_modals_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await open_deal(app, pilot, 1)
@@ -90,7 +82,7 @@ async def test_log_call_and_next_contact_modals_in_russian(board_db: Path) -> No
 
 
 async def test_lose_and_new_deal_modals_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("x")
@@ -118,7 +110,7 @@ async def test_lose_and_new_deal_modals_in_russian(board_db: Path) -> None:
 
 
 async def test_the_command_palette_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")

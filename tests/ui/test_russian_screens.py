@@ -16,16 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual._compositor import CompositorUpdate
 from textual.pilot import Pilot
 
-from funnel_tui.bootstrap import build_app, open_services
-from funnel_tui.config import Settings
+from funnel_tui.bootstrap import open_services
 from funnel_tui.domain.models import ActivityKind, DealDraft, Direction, Outcome, Role
 from funnel_tui.domain.money import Money
-from funnel_tui.ui.app import FunnelApp
 
-from .conftest import NOW, frozen_clock, settle, stop_blinking
+from .conftest import NOW, frozen_clock, russian_app, screen_text, settle, stop_blinking
 
 pytestmark = pytest.mark.usefixtures("moscow_time")
 
@@ -40,7 +37,6 @@ names, and the logins of this database's users (data)."""
 NOT_WORDS = re.compile(r"\S*/\S*|\bfunnel(?: [a-z-]+){1,2}\b")
 """Paths, and commands to type (`funnel plan set`): what they say is not translated."""
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 
 
@@ -88,17 +84,6 @@ def russian_db(tmp_path: Path) -> Path:
         services.deals.set_next_contact(deal.id, NOW + timedelta(hours=index - 2), "Позвонить")
     services.close()
     return path
-
-
-def russian_app(path: Path) -> FunnelApp:
-    settings = Settings(currency="RUB", language="ru", start_screen="board")
-    return build_app(settings, str(path), login="anna", clock=frozen_clock)
-
-
-def screen_text(app: FunnelApp) -> str:
-    update = app.screen._compositor.render_update(full=True)
-    assert isinstance(update, CompositorUpdate)
-    return ANSI.sub("", update.render_segments(app.console))
 
 
 def english_words(text: str) -> list[str]:

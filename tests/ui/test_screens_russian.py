@@ -11,31 +11,17 @@ from typing import Any
 
 import pytest
 
-from funnel_tui.bootstrap import build_app
-from funnel_tui.config import Settings
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.screens.agenda import AgendaScreen
 from funnel_tui.ui.screens.board import BoardScreen
 from funnel_tui.ui.screens.deal import DealScreen
 from funnel_tui.ui.screens.funnel import FunnelScreen
 
-from .conftest import frozen_clock, settle
+from .conftest import russian_app, screen_text, settle
 
 pytestmark = pytest.mark.usefixtures("utc_zone")
 
 SIZE = (80, 24)
-
-
-def make_app(path: Path) -> FunnelApp:
-    """The app as `funnel --lang ru` builds it (which sets the language again)."""
-    settings = Settings(currency="RUB", start_screen="board", language="ru")
-    return build_app(settings, str(path), login="anna", clock=frozen_clock)
-
-
-def screen_text(app: FunnelApp) -> str:
-    """Everything the terminal shows, line by line."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text.rstrip() for strip in strips)
 
 
 def english_words(text: str, words: tuple[str, ...]) -> list[str]:
@@ -52,7 +38,7 @@ async def open_board(app: FunnelApp, pilot: Any) -> BoardScreen:
 
 @pytest.mark.usefixtures("russian")
 async def test_the_board_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_board(app, pilot)
         text = screen_text(app)
@@ -81,7 +67,7 @@ async def test_the_board_in_russian(board_db: Path) -> None:
 
 @pytest.mark.usefixtures("russian")
 async def test_the_deal_pane_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_board(app, pilot)
         await pilot.press("enter")
@@ -102,7 +88,7 @@ async def test_the_deal_pane_in_russian(board_db: Path) -> None:
 
 @pytest.mark.usefixtures("russian")
 async def test_the_agenda_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_board(app, pilot)
         await pilot.press("a")
@@ -124,7 +110,7 @@ async def test_the_agenda_in_russian(board_db: Path) -> None:
 
 @pytest.mark.usefixtures("russian")
 async def test_the_funnel_in_russian(board_db: Path) -> None:
-    app = make_app(board_db)
+    app = russian_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_board(app, pilot)
         await pilot.press("f")
