@@ -186,3 +186,25 @@ def template_spec(key: str, lang: str = "en", name: str | None = None) -> Pipeli
         stages=tuple(stages),
         loss_reasons=_LOSS_REASONS[lang],
     )
+
+
+_FIRST_STAGE = {"en": "New", "ru": "Новые"}
+
+
+def empty_spec(name: str, lang: str = "en") -> PipelineSpec:
+    """A pipeline to shape by hand: one open stage, won, lost and the usual loss reasons
+    (every pipeline needs an open stage, a won and a lost one)."""
+    if lang not in LANGUAGES:
+        raise ValidationError(
+            "language", _("unknown language {language} (en or ru)").format(language=repr(lang))
+        )
+    won, lost = _CLOSED[lang]
+    return PipelineSpec(
+        name=name,
+        stages=(
+            StageSpec(_FIRST_STAGE[lang], probability=10),
+            StageSpec(won, StageKind.WON, probability=100),
+            StageSpec(lost, StageKind.LOST, probability=0),
+        ),
+        loss_reasons=_LOSS_REASONS[lang],
+    )

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from funnel_tui.services.agenda import AgendaService
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.deals import DealService
+from funnel_tui.services.loss_reasons import LossReasonService
 from funnel_tui.services.pipelines import PipelineService
 from funnel_tui.services.plans import PlanService
+from funnel_tui.services.stages import StageService
 from funnel_tui.services.users import UserService
 
 if TYPE_CHECKING:
@@ -39,6 +41,14 @@ class Services:
     @property
     def plans(self) -> PlanService:
         return PlanService(self.context)
+
+    @property
+    def stages(self) -> StageService:
+        return StageService(self.context)
+
+    @property
+    def loss_reasons(self) -> LossReasonService:
+        return LossReasonService(self.context)
 
     @property
     def users(self) -> UserService:

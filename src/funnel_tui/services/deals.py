@@ -590,7 +590,11 @@ def _check_version(deal: Deal, expected_version: int) -> None:
 
 
 def _owner(uow: UnitOfWork, login: str | None, actor: User) -> User:
-    if login is None or login == actor.login:
+    """The named owner; with none named, the team's default owner if one is chosen, else
+    the actor."""
+    if login is None:
+        return uow.users.default_owner() or actor
+    if login == actor.login:
         return actor
     user = uow.users.by_login(login.strip())
     if user is None:

@@ -19,10 +19,12 @@ from funnel_tui.domain.models import (
     Activity,
     ChecklistAnswer,
     Deal,
+    LossReason,
     Pipeline,
     PipelineSpec,
     PlanTarget,
     Role,
+    Stage,
     StageChange,
     StageSpec,
     User,
@@ -65,6 +67,11 @@ class UserRepository(Protocol):
     def add(self, login: str, display_name: str, role: Role, at: datetime) -> User: ...
     def list(self) -> builtins.list[User]: ...
     def update(self, user_id: int, *, display_name: str, role: Role) -> User: ...
+    def default_owner(self) -> User | None:
+        """Who new deals go to when nobody is named (None: whoever creates them)."""
+        ...
+
+    def set_default_owner(self, user_id: int | None) -> None: ...
 
 
 class PipelineRepository(Protocol):
@@ -80,6 +87,29 @@ class PipelineRepository(Protocol):
         ...
 
     def add_loss_reason(self, pipeline_id: int, name: str) -> Pipeline: ...
+    def update(self, pipeline_id: int, *, name: str, archived_at: datetime | None) -> Pipeline:
+        """Rename, archive (a time) or bring back (None) a pipeline."""
+        ...
+
+    def reorder(self, ordered_ids: Sequence[int]) -> None:
+        """Number the pipelines in this order (the board's `p` goes through them so)."""
+        ...
+
+    def update_stage(self, stage: Stage) -> Pipeline:
+        """Write a stage's name, probability, key flag, rotting days, hold flag, checklist."""
+        ...
+
+    def reorder_stages(self, pipeline_id: int, ordered_ids: Sequence[int]) -> Pipeline:
+        """Number the pipeline's live stages in this order."""
+        ...
+
+    def delete_stage(self, pipeline_id: int, stage_id: int, at: datetime) -> Pipeline:
+        """Mark a stage deleted (its row stays for the history that names it)."""
+        ...
+
+    def update_loss_reason(self, reason: LossReason) -> Pipeline:
+        """Write a loss reason's name and retirement."""
+        ...
 
 
 class DealRepository(Protocol):
@@ -109,6 +139,13 @@ class DealRepository(Protocol):
         ...
 
     def count(self, *, include_deleted: bool = False) -> int: ...
+    def count_in_stage(self, stage_id: int) -> int:
+        """Live deals now at the stage."""
+        ...
+
+    def move_all(self, from_stage_id: int, to_stage_id: int, at: datetime, by: int) -> int:
+        """Every deal of a stage to another, each move recorded as a stage change."""
+        ...
 
 
 class ActivityRepository(Protocol):
@@ -190,6 +227,16 @@ class PlanRepository(Protocol):
 
     def list(self, pipeline_id: int | None = None) -> builtins.list[PlanTarget]:
         """Every plan (of one pipeline if given), by pipeline, the team's first, then month."""
+        ...
+
+    def stage_targets(self, pipeline_id: int, month: date) -> builtins.list[PlanTarget]:
+        """The team's stage targets (reference funnel) of the pipeline for `month`."""
+        ...
+
+    def put_stage_target(
+        self, pipeline_id: int, stage_id: int, month: date, count: int | None, amount: Money | None
+    ) -> PlanTarget:
+        """Set the team's target of a stage for `month` (None and None: no target)."""
         ...
 
 

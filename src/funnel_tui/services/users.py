@@ -20,6 +20,8 @@ _ONLY_A_LEAD = {
     "add users": N_("only a lead can add users; ask {names}"),
     "change roles": N_("only a lead can change roles; ask {names}"),
     "rename other users": N_("only a lead can rename other users; ask {names}"),
+    "choose the default owner": N_("only a lead can choose the default owner; ask {names}"),
+    "change pipelines": N_("only a lead can change pipelines, stages and targets; ask {names}"),
 }
 
 
@@ -133,18 +135,45 @@ class UserService:
             uow.commit()
         return me
 
+    def default_owner(self) -> User | None:
+        """Who new deals go to when nobody is named; None: whoever creates them."""
+        with self._context.store.read() as uow:
+            return uow.users.default_owner()
+
+    def set_default_owner(self, login: str | None) -> User | None:
+        """Send new deals that name no owner to `login` (None: to whoever creates them).
+        A lead's choice, once the team has a lead."""
+        with self._context.store.write() as uow:
+            self._require_lead(uow, "choose the default owner")
+            user = None
+            if login is not None:
+                user = uow.users.by_login(clean_login(login))
+                if user is None:
+                    known = ", ".join(u.login for u in uow.users.list()) or _("none yet")
+                    raise NotFoundError(
+                        _("no user {login} (users: {known})").format(login=repr(login), known=known)
+                    )
+            uow.users.set_default_owner(user.id if user is not None else None)
+            uow.commit()
+        return user
+
     def _require_lead(self, uow: UnitOfWork, action: str) -> None:
-        # The actor is recorded on first use, as everywhere: in a new personal database that
-        # makes its owner the lead (ensure_user); a refusal rolls the record back.
-        ensure_user(uow, self._context.login, self._context.clock())
-        leads = _leads(uow)
-        if not leads:
-            return  # nobody leads yet: anyone may set the team up
-        me = self._context.login
-        if any(lead.login == me for lead in leads):
-            return
-        names = ", ".join(lead.login for lead in leads)
-        raise NotAllowedError(_(_ONLY_A_LEAD[action]).format(names=names))
+        require_lead(uow, self._context, action)
+
+
+def require_lead(uow: UnitOfWork, context: ServiceContext, action: str) -> None:
+    """Refuse `action` (a key of _ONLY_A_LEAD) unless the acting login leads the team, or
+    nobody does yet."""
+    # The actor is recorded on first use, as everywhere: in a new personal database that
+    # makes its owner the lead (ensure_user); a refusal rolls the record back.
+    ensure_user(uow, context.login, context.clock())
+    leads = _leads(uow)
+    if not leads:
+        return  # nobody leads yet: anyone may set the team up
+    if any(lead.login == context.login for lead in leads):
+        return
+    names = ", ".join(lead.login for lead in leads)
+    raise NotAllowedError(_(_ONLY_A_LEAD[action]).format(names=names))
 
 
 def _leads(uow: UnitOfWork) -> builtins.list[User]:

@@ -63,6 +63,36 @@ class SqlPlanRepository:
         )
         return [_to_plan(row) for row in self._session.execute(query).scalars()]
 
+    def stage_targets(self, pipeline_id: int, month: date) -> builtins.list[PlanTarget]:
+        """The team's stage targets of the pipeline for `month` (a first day)."""
+        query = select(PlanTargetRow).where(
+            _PLANS.c.pipeline_id == pipeline_id,
+            _PLANS.c.stage_id.is_not(None),
+            _PLANS.c.owner_id.is_(None),
+            _PLANS.c.month == month,
+        )
+        return [_to_plan(row) for row in self._session.execute(query).scalars()]
+
+    def put_stage_target(
+        self, pipeline_id: int, stage_id: int, month: date, count: int | None, amount: Money | None
+    ) -> PlanTarget:
+        """Set the team's target of a stage for `month` (None and None: no target)."""
+        query = select(PlanTargetRow).where(
+            _PLANS.c.pipeline_id == pipeline_id,
+            _PLANS.c.stage_id == stage_id,
+            _PLANS.c.owner_id.is_(None),
+            _PLANS.c.month == month,
+        )
+        row = self._session.execute(query).scalars().first()
+        if row is None:
+            row = PlanTargetRow(pipeline_id=pipeline_id, stage_id=stage_id, month=month)
+            self._session.add(row)
+        row.target_count = count
+        row.target_amount_minor = amount.minor if amount else None
+        row.currency = amount.currency if amount else None
+        self._session.flush()
+        return _to_plan(row)
+
 
 def _of(pipeline_id: int, owner_id: int | None) -> list[ColumnElement[bool]]:
     """The whole-pipeline rows of one pipeline: the team's, or one owner's."""

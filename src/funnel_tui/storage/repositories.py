@@ -10,7 +10,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
@@ -19,9 +19,11 @@ from funnel_tui.domain.models import (
     Activity,
     ChecklistAnswer,
     Deal,
+    LossReason,
     Pipeline,
     PipelineSpec,
     Role,
+    Stage,
     StageChange,
     StageKind,
     StageSpec,
@@ -39,11 +41,13 @@ from funnel_tui.storage.tables import (
     DealEventRow,
     DealRow,
     LossReasonRow,
+    MetaRow,
     PipelineRow,
     StageChangeRow,
     StageRow,
     UserRow,
 )
+from funnel_tui.storage.types import UTCDateTime
 
 _DEALS = DealRow.__table__  # type: ignore[attr-defined]
 _CHANGES = StageChangeRow.__table__  # type: ignore[attr-defined]
@@ -52,6 +56,8 @@ _ANSWERS = ChecklistAnswerRow.__table__  # type: ignore[attr-defined]
 _EVENTS = DealEventRow.__table__  # type: ignore[attr-defined]
 _USERS = UserRow.__table__  # type: ignore[attr-defined]
 _BULK_CHUNK = 1000
+_DEFAULT_OWNER = "default_owner"
+"""The funnel_meta key naming (by login) the team's default owner of new deals."""
 
 
 class SqlUserRepository:
@@ -87,6 +93,29 @@ class SqlUserRepository:
         self._session.add(row)
         self._session.flush()
         return mappers.row_to_user(row)
+
+    def default_owner(self) -> User | None:
+        """Who new deals go to when nobody is named (None: whoever creates them)."""
+        row = self._session.get(MetaRow, _DEFAULT_OWNER)
+        if row is None:
+            return None
+        return self.by_login(row.value)
+
+    def set_default_owner(self, user_id: int | None) -> None:
+        row = self._session.get(MetaRow, _DEFAULT_OWNER)
+        if user_id is None:
+            if row is not None:
+                self._session.delete(row)
+            self._session.flush()
+            return
+        user = self.get(user_id)
+        if user is None:
+            raise NotFoundError(_("no user #{user}").format(user=user_id))
+        if row is None:
+            row = MetaRow(key=_DEFAULT_OWNER, value=user.login)
+        row.value = user.login
+        self._session.add(row)
+        self._session.flush()
 
 
 class SqlPipelineRepository:
@@ -158,6 +187,72 @@ class SqlPipelineRepository:
             LossReasonRow(pipeline_id=pipeline_id, name=name.strip(), position=(position or 0) + 1)
         )
         return self._reread(pipeline_id)
+
+    def update(self, pipeline_id: int, *, name: str, archived_at: datetime | None) -> Pipeline:
+        row = self._session.get(PipelineRow, pipeline_id)
+        if row is None:
+            raise NotFoundError(_("no pipeline #{pipeline}").format(pipeline=pipeline_id))
+        row.name = name.strip()
+        row.archived_at = archived_at
+        self._session.add(row)
+        return self._reread(pipeline_id)
+
+    def reorder(self, ordered_ids: Sequence[int]) -> None:
+        """Pipelines numbered 1, 2, … in the order of `ordered_ids` (the board's `p` order)."""
+        for position, pipeline_id in enumerate(ordered_ids, start=1):
+            self._session.execute(
+                update(PipelineRow)
+                .where(col(PipelineRow.id) == pipeline_id)
+                .values(position=position)
+            )
+        self._session.flush()
+
+    def update_stage(self, stage: Stage) -> Pipeline:
+        """Write the stage's settings (name, probability, flags, checklist), not its place."""
+        self._session.execute(
+            update(StageRow)
+            .where(col(StageRow.id) == stage.id, col(StageRow.pipeline_id) == stage.pipeline_id)
+            .values(
+                name=stage.name.strip(),
+                probability=stage.probability,
+                is_key=stage.is_key,
+                rot_days=stage.rot_days,
+                on_hold=stage.on_hold,
+                checklist=list(stage.checklist),
+            )
+        )
+        return self._reread(stage.pipeline_id)
+
+    def reorder_stages(self, pipeline_id: int, ordered_ids: Sequence[int]) -> Pipeline:
+        """The pipeline's live stages numbered 1, 2, … in the order of `ordered_ids`."""
+        for position, stage_id in enumerate(ordered_ids, start=1):
+            self._session.execute(
+                update(StageRow)
+                .where(col(StageRow.id) == stage_id, col(StageRow.pipeline_id) == pipeline_id)
+                .values(position=position)
+            )
+        return self._reread(pipeline_id)
+
+    def delete_stage(self, pipeline_id: int, stage_id: int, at: datetime) -> Pipeline:
+        """Mark the stage deleted. Its row stays: stage changes of the past still name it."""
+        self._session.execute(
+            update(StageRow)
+            .where(col(StageRow.id) == stage_id, col(StageRow.pipeline_id) == pipeline_id)
+            .values(deleted_at=at)
+        )
+        return self._reread(pipeline_id)
+
+    def update_loss_reason(self, reason: LossReason) -> Pipeline:
+        """Write a loss reason's name and retirement (deals keep pointing at it either way)."""
+        self._session.execute(
+            update(LossReasonRow)
+            .where(
+                col(LossReasonRow.id) == reason.id,
+                col(LossReasonRow.pipeline_id) == reason.pipeline_id,
+            )
+            .values(name=reason.name.strip(), retired_at=reason.retired_at)
+        )
+        return self._reread(reason.pipeline_id)
 
     def _reread(self, pipeline_id: int) -> Pipeline:
         self._session.flush()
@@ -285,6 +380,44 @@ class SqlDealRepository:
         if not include_deleted:
             query = query.where(_DEALS.c.deleted_at.is_(None))
         return int(self._session.execute(query).scalar_one())
+
+    def count_in_stage(self, stage_id: int) -> int:
+        """Live deals now at the stage."""
+        query = (
+            select(func.count())
+            .select_from(_DEALS)
+            .where(_DEALS.c.stage_id == stage_id, _DEALS.c.deleted_at.is_(None))
+        )
+        return int(self._session.execute(query).scalar_one())
+
+    def move_all(self, from_stage_id: int, to_stage_id: int, at: datetime, by: int) -> int:
+        """Every deal at `from_stage_id` (deleted ones too: no deal may point at a removed
+        stage) to `to_stage_id`, each move recorded as a stage change and each deal's version
+        bumped (an edit opened before this must reload). How many moved."""
+        self._session.execute(
+            insert(_CHANGES).from_select(
+                ["deal_id", "from_stage_id", "to_stage_id", "at", "by_user_id"],
+                select(
+                    _DEALS.c.id,
+                    literal(from_stage_id),
+                    literal(to_stage_id),
+                    literal(at, UTCDateTime()),
+                    literal(by),
+                ).where(_DEALS.c.stage_id == from_stage_id),
+            )
+        )
+        result = self._session.execute(
+            update(_DEALS)
+            .where(_DEALS.c.stage_id == from_stage_id)
+            .values(
+                stage_id=to_stage_id,
+                stage_entered_at=at,
+                updated_at=at,
+                version=_DEALS.c.version + 1,
+            )
+        )
+        self._session.expire_all()
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 class SqlActivityRepository:
