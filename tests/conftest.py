@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from funnel_tui.domain.date_format import set_date_format
 from funnel_tui.domain.models import Pipeline
 from funnel_tui.i18n import set_language
 from funnel_tui.services.context import ServiceContext
@@ -41,6 +42,14 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def default_date_format() -> Iterator[None]:
+    """Dates in the language's usual format again after each test (one that picks a format,
+    or runs a command with a config that does, must not leak it into the next)."""
+    yield
+    set_date_format("")
 
 
 def _pin_zone(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:

@@ -33,4 +33,4 @@ def test_in_english_as_before() -> None:
     assert _(PERIOD_LABELS[PeriodName.THIS_MONTH]) == "This month"
     with pytest.raises(ValidationError) as refused:
         custom_period(date(2026, 11, 30), date(2026, 11, 1))
-    assert refused.value.message == "ends (01.11.2026) before it starts (30.11.2026)"
+    assert refused.value.message == "ends (11/01/2026) before it starts (11/30/2026)"

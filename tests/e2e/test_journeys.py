@@ -224,8 +224,9 @@ def set_next_contact(terminal: Terminal, days: set[date]) -> None:
         "the preview of tomorrow 10:00",
     )
     terminal.press("Enter")
-    shown = {day.strftime("%d.%m.%Y 10:00") for day in days}
-    # "Next contact tomorrow 10:00 (24.11.2026 10:00)"; only the date if the day turned.
+    # English writes dates month first (the config names no date format).
+    shown = {day.strftime("%m/%d/%Y 10:00") for day in days}
+    # "Next contact tomorrow 10:00 (11/24/2026 10:00)"; only the date if the day turned.
     said = "Next contact tomorrow 10:00" if len(days) == 1 else "Next contact "
 
     def next_contact_shown(screen: str) -> bool:
@@ -277,7 +278,7 @@ def back_to_the_board(terminal: Terminal, deal: Deal, plan: Plan, days: set[date
         lambda s: f"1 open deal matching “{deal.title}”" in s and "⏎ Open" in s.splitlines()[-1],
         "the board again",
     )
-    badges = {f"◷{day.strftime('%d.%m')}" for day in days}
+    badges = {f"◷{day.strftime('%m/%d')}" for day in days}
     # At 80×24 the notifications of the last steps cover the column for a few seconds.
     terminal.wait_for(
         lambda s: (

@@ -229,7 +229,7 @@ def test_a_subset_of_kpis_in_a_chosen_order() -> None:
 
 def test_heading_names_both_periods_and_the_scope() -> None:
     output = plain(tiles(MONTH), 120)
-    assert "New clients · 01.11.2026 – 30.11.2026 · vs 01.10.2026 – 31.10.2026" in output
+    assert "New clients · 11/01/2026 – 11/30/2026 · vs 10/01/2026 – 10/31/2026" in output
     assert "all owners" in output
     assert "all pipelines" in plain(tiles(FIRST_MONTH), 120)
     assert "amounts in RUB; deals in USD are counted but not summed" in output

@@ -30,11 +30,11 @@ def test_a_value_edit_reads_old_to_new_with_one_currency() -> None:
 
 def test_empty_values_next_contacts_checklists_deletes() -> None:
     added = DealEvent(1, 7, AGO, 1, EventKind.EDIT, "expected_close", None, "2026-12-25")
-    assert line(added) == "2 h ago  ✎ expected close — → 2026-12-25  — Anna"
+    assert line(added) == "2 h ago  ✎ expected close — → 12/25/2026  — Anna"
     when = DealEvent(
         2, 7, AGO, 1, EventKind.NEXT_CONTACT, "next_contact", None, "2026-12-01T07:00:00Z"
     )
-    assert line(when) == "2 h ago  ◷ next contact — → 01.12.2026 10:00  — Anna"
+    assert line(when) == "2 h ago  ◷ next contact — → 12/01/2026 10:00  — Anna"
     answer = DealEvent(3, 7, AGO, 1, EventKind.CHECKLIST, "Who decides?", "CEO", "CFO")
     assert line(answer) == "2 h ago  ☑ Who decides? CEO → CFO  — Anna"
     assert line(DealEvent(4, 7, AGO, 1, EventKind.DELETE), "Ivan") == "2 h ago  ✗ Deleted  — Ivan"

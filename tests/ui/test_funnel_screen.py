@@ -96,7 +96,7 @@ async def test_f_on_the_board_opens_the_funnel_of_its_pipeline_and_esc_returns(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_funnel(app, pilot)
         assert header(app) == (
-            "Sales · cohort view · This month, 01.11.2026 – 30.11.2026 · all owners"
+            "Sales · cohort view · This month, 11/01/2026 – 11/30/2026 · all owners"
         )
         chart = shown(screen, "#funnel-chart")
         assert "cohort view" not in chart  # the status line above says it, once
@@ -155,10 +155,10 @@ async def test_period_keys_cycle_through_the_named_periods(board_db: Path) -> No
             await settle(pilot)
             seen.append(header(app).split(" · ")[2])
         assert seen == [
-            "Last month, 01.10.2026 – 31.10.2026",
-            "This quarter, 01.10.2026 – 31.12.2026",
-            "Last 12 months, 01.12.2025 – 30.11.2026",
-            "This month, 01.11.2026 – 30.11.2026",
+            "Last month, 10/01/2026 – 10/31/2026",
+            "This quarter, 10/01/2026 – 12/31/2026",
+            "Last 12 months, 12/01/2025 – 11/30/2026",
+            "This month, 11/01/2026 – 11/30/2026",
         ]
         await pilot.press("left_square_bracket")
         await settle(pilot)
@@ -179,27 +179,27 @@ async def test_d_asks_for_dates_shows_errors_and_applies_a_good_range(board_db: 
         assert isinstance(modal, PeriodRangeModal)
         first = modal.query_one("#range-from", Input)
         last = modal.query_one("#range-to", Input)
-        assert (first.value, last.value) == ("01.11.2026", "30.11.2026")  # what is shown now
+        assert (first.value, last.value) == ("11/01/2026", "11/30/2026")  # what is shown now
         first.value = "32.13.2026"
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is modal
         error = str(modal.query_one("#range-error", Static).render())
-        assert error == "from: '32.13.2026' is not a date (use 2026-12-25 or 25.12.2026)"
+        assert error == "from: '32.13.2026' is not a date (use 12/25/2026)"
         first.value = "2026-11-20"
-        last.value = "15.11.2026"
+        last.value = "11/15/2026"
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is modal
         error = str(modal.query_one("#range-error", Static).render())
-        assert error == "period: ends (15.11.2026) before it starts (20.11.2026)"
-        assert "01.11.2026 – 30.11.2026" in header(app, screen)  # nothing applied
+        assert error == "period: ends (11/15/2026) before it starts (11/20/2026)"
+        assert "11/01/2026 – 11/30/2026" in header(app, screen)  # nothing applied
         assert screen.loads == 1
         last.value = "2026-11-30"
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
-        assert header(app).split(" · ")[2] == "20.11.2026 – 30.11.2026"
+        assert header(app).split(" · ")[2] == "11/20/2026 – 11/30/2026"
         # Deals created 13..18 November: none from the 20th on.
         assert "0 deals in the cohort" in shown(screen, "#funnel-chart")
         await pilot.press("d")
@@ -207,7 +207,7 @@ async def test_d_asks_for_dates_shows_errors_and_applies_a_good_range(board_db: 
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
-        assert header(app).split(" · ")[2] == "20.11.2026 – 30.11.2026"
+        assert header(app).split(" · ")[2] == "11/20/2026 – 11/30/2026"
         await pilot.press("right_square_bracket")  # from a custom range to the named ones
         await settle(pilot)
         assert "This month" in header(app)

@@ -78,7 +78,7 @@ async def test_r_on_the_board_opens_the_reports_of_its_pipeline_and_esc_returns(
         await settle(pilot)
         assert "Reports (R)" in [c.title for c in app.get_system_commands(app.screen)]
         screen = await open_reports(app, pilot)
-        assert header(app) == "Sales · This month, 01.11.2026 – 30.11.2026 · all owners"
+        assert header(app) == "Sales · This month, 11/01/2026 – 11/30/2026 · all owners"
         assert screen.tab == "kpis"
         kpis = shown(screen, "#reports-kpis")
         assert "New leads" in kpis and "Open opportunities" in kpis
@@ -170,10 +170,10 @@ async def test_period_keys_and_custom_dates(board_db: Path) -> None:
             await settle(pilot)
             seen.append(header(app).split(" · ")[1])
         assert seen == [
-            "Last month, 01.10.2026 – 31.10.2026",
-            "This quarter, 01.10.2026 – 31.12.2026",
-            "Last 12 months, 01.12.2025 – 30.11.2026",
-            "This month, 01.11.2026 – 30.11.2026",
+            "Last month, 10/01/2026 – 10/31/2026",
+            "This quarter, 10/01/2026 – 12/31/2026",
+            "Last 12 months, 12/01/2025 – 11/30/2026",
+            "This month, 11/01/2026 – 11/30/2026",
         ]
         await pilot.press("left_square_bracket")
         await settle(pilot)
@@ -186,11 +186,11 @@ async def test_period_keys_and_custom_dates(board_db: Path) -> None:
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, PeriodRangeModal)
-        modal.query_one("#range-from", Input).value = "15.11.2026"
+        modal.query_one("#range-from", Input).value = "11/15/2026"
         modal.query_one("#range-to", Input).value = "2026-11-30"
         await pilot.press("enter")
         await settle(pilot)
-        assert header(app).split(" · ")[1] == "15.11.2026 – 30.11.2026"
+        assert header(app).split(" · ")[1] == "11/15/2026 – 11/30/2026"
         # Deals created 13..18 November: the 15th to the 18th.
         assert loaded(screen).kpi.current.new_leads == 4
 

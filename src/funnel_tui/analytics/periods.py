@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from funnel_tui.domain.date_format import format_day, format_range
 from funnel_tui.domain.dates import local_midnight
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.i18n import N_, _
@@ -42,7 +43,7 @@ class Period:
         return local_midnight(self.first, zone), local_midnight(self.last + timedelta(days=1), zone)
 
     def label(self) -> str:
-        return f"{self.first:%d.%m.%Y} – {self.last:%d.%m.%Y}"
+        return format_range(self.first, self.last)
 
     @property
     def whole_months(self) -> bool:
@@ -93,7 +94,7 @@ def custom_period(first: date, last: date) -> Period:
         raise ValidationError(
             "period",
             _("ends ({last}) before it starts ({first})").format(
-                last=f"{last:%d.%m.%Y}", first=f"{first:%d.%m.%Y}"
+                last=format_day(last), first=format_day(first)
             ),
         )
     return Period(first, last)

@@ -21,6 +21,7 @@ from funnel_tui.cli.base import (
     owner_id,
     say,
 )
+from funnel_tui.domain.date_format import format_day_month, format_day_time
 from funnel_tui.domain.dates import format_utc, local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.i18n import N_, _, ngettext
@@ -125,8 +126,10 @@ def _print_section(section: AgendaSection, today: date, zone: tzinfo) -> None:
             shown = ""
         elif when.date() == today:
             shown = when.strftime("%H:%M")
+        elif when.year == today.year:
+            shown = f"{format_day_month(when.date())} {when:%H:%M}"
         else:
-            shown = when.strftime("%d.%m %H:%M" if when.year == today.year else "%d.%m.%Y %H:%M")
+            shown = format_day_time(when)
         table.add_row(
             shown,
             str(item.deal_id),

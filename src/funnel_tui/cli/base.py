@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from funnel_tui import __version__
 from funnel_tui.config import Settings, database_target, load_settings
+from funnel_tui.domain.date_format import set_date_format
 from funnel_tui.domain.dates import parse_date, parse_datetime, parse_duration
 from funnel_tui.domain.errors import FunnelError, NotFoundError, ValidationError
 from funnel_tui.i18n import LANGUAGES, N_, NP_, _, pgettext, set_language
@@ -263,6 +264,7 @@ def cli(ctx: click.Context, db: str | None, allow_symlink: bool, lang: str | Non
     settings = ctx.obj if isinstance(ctx.obj, Settings) else load_settings()
     if lang is not None:
         settings = replace(settings, language=lang)
+    set_date_format(settings.date_format)  # "": the language's usual one, --lang included
     ctx.obj = Options(db=db, settings=settings, allow_symlink=allow_symlink)
     if ctx.invoked_subcommand is None:
         return _run_app(ctx.obj)

@@ -25,6 +25,7 @@ from funnel_tui.cli import (
 from funnel_tui.cli.base import cli, err_console
 from funnel_tui.cli.localized import route_click_messages, translate_help
 from funnel_tui.config import Settings, load_settings
+from funnel_tui.domain.date_format import set_date_format
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.i18n import _, language_from_environment, set_language
 from funnel_tui.render.safe import fill, safe_text
@@ -106,6 +107,7 @@ def _speak_the_users_language() -> Settings | None:
     except FunnelError:
         settings = None
     set_language(settings.effective_language if settings else language_from_environment())
+    set_date_format(settings.date_format if settings else "")
     translate_help(cli)
     return settings
 

@@ -1,7 +1,10 @@
 """Dates and times: stored in UTC, typed and shown in the user's local time zone.
 
-The parsers here take exact forms (ISO 8601, `dd.mm.yyyy`, optional `HH:MM`); the deal pane's
-natural-language forms ("tomorrow 10:00", "fri", "+3d") build on them.
+The parsers here take exact forms (ISO 8601, `dd.mm.yyyy`, `a/b/yyyy`, optional `HH:MM`); the
+deal pane's natural-language forms ("tomorrow 10:00", "fri", "+3d") build on them. Dotted
+dates are always day first; slashed ones are read the way the user's date format writes
+them (`date_format.day_month_order`: `12/25/2026` under `mm/dd/yyyy`, else `25/12/2026`), so
+whatever the app shows can be typed back.
 
 Rules, in one place (expected close, next contact, `--at`, `--from`/`--to`, months, imports):
 - a year is between MIN_YEAR (1900) and MAX_YEAR (2200); anything else, and a day that does
@@ -19,6 +22,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from funnel_tui.domain.date_format import day_month_order, example
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.validation import shown
 from funnel_tui.i18n import _
@@ -27,6 +31,7 @@ MIN_YEAR = 1900
 MAX_YEAR = 2200
 
 _DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -85,19 +90,24 @@ def to_utc(moment: datetime, local: tzinfo | None = None) -> datetime:
 
 
 def parse_date(text: str, field: str = "date", *, check_years: bool = True) -> date:
-    """`2026-12-25` or `25.12.2026`, in the allowed years unless `check_years` is False (a
-    caller with its own, narrower range and message: the next contact)."""
+    """`2026-12-25`, `25.12.2026`, or `12/25/2026` / `25/12/2026` as the date format reads
+    slashes, in the allowed years unless `check_years` is False (a caller with its own,
+    narrower range and message: the next contact)."""
     raw = text.strip()
     try:
-        match = _DMY.match(raw)
-        if match:
-            day, month, year = (int(group) for group in match.groups())
+        dotted, slashed = _DMY.match(raw), _SLASHED.match(raw)
+        if dotted:
+            day, month, year = (int(group) for group in dotted.groups())
             parsed = date(year, month, day)
+        elif slashed:
+            day, month = day_month_order(int(slashed[1]), int(slashed[2]))
+            parsed = date(int(slashed[3]), month, day)
         else:
             parsed = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(
-            field, _("{text} is not a date (use 2026-12-25 or 25.12.2026)").format(text=shown(text))
+            field,
+            _("{text} is not a date (use {example})").format(text=shown(text), example=example()),
         ) from None
     if check_years:
         check_year(parsed, field)
@@ -105,13 +115,14 @@ def parse_date(text: str, field: str = "date", *, check_years: bool = True) -> d
 
 
 def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) -> datetime:
-    """An instant in UTC from ISO 8601 (with or without offset/`Z`), or `dd.mm.yyyy [HH:MM]`.
+    """An instant in UTC from ISO 8601 (with or without offset/`Z`), or `dd.mm.yyyy [HH:MM]`
+    (`a/b/yyyy [HH:MM]` as `parse_date` reads it).
 
     A form without an offset is local time; a date alone means midnight local time.
     """
     raw = text.strip()
     date_part, _sep, time_part = raw.replace("T", " ", 1).partition(" ")
-    if _DMY.match(date_part):
+    if _DMY.match(date_part) or _SLASHED.match(date_part):
         day = parse_date(date_part, field)
         clock = _parse_time(time_part.strip(), field) if time_part.strip() else time()
         return to_utc(datetime.combine(day, clock), local)
@@ -120,8 +131,8 @@ def parse_datetime(text: str, field: str = "time", local: tzinfo | None = None) 
     except ValueError:
         raise ValidationError(
             field,
-            _("{text} is not a date and time (use 2026-12-25 15:30 or 25.12.2026 15:30)").format(
-                text=shown(text)
+            _("{text} is not a date and time (use {example} 15:30)").format(
+                text=shown(text), example=example()
             ),
         ) from None
     check_year(moment, field)

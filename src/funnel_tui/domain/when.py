@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from funnel_tui.domain.date_format import day_month_order, example, example_day_month
 from funnel_tui.domain.dates import (
     MAX_YEAR,
     MIN_YEAR,
@@ -47,9 +48,10 @@ _PAST = N_("{text} is in the past (the next contact is now or later)")
 _PAST_GRACE = timedelta(minutes=1)
 
 _EXAMPLES = N_(
-    "try: now, today 15:00, tomorrow, fri 10:00, +3d, in 2 hours, 15:00, 25.12 14:30, "
-    "2026-12-25 15:30, завтра в 15:00, через 3 дня"
+    "try: now, today 15:00, tomorrow, fri 10:00, +3d, in 2 hours, 15:00, {day_month} 14:30, "
+    "{day} 15:30, завтра в 15:00, через 3 дня"
 )
+"""The forms to try, with the dates in the user's format (`_examples`)."""
 
 # English names are spelled out here, not taken from strftime's %a/%b, which follow the
 # process locale (a Russian locale would print "Пт" in an otherwise English line).
@@ -182,7 +184,7 @@ def parse_when(
         raise ValueError("parse_when needs an aware `now`")
     normalized = _normalize(text)
     if not normalized:
-        raise ValidationError(field, _("is empty ({examples})").format(examples=_(_EXAMPLES)))
+        raise ValidationError(field, _("is empty ({examples})").format(examples=_examples()))
     context = _Context(_floor_minute(now.astimezone(UTC)), local, field, text)
     try:
         at, has_time = _parse(normalized, context)
@@ -234,7 +236,7 @@ def _parse(normalized: str, context: _Context) -> tuple[datetime, bool]:
         match = pattern.match(day_text)
         if match:
             return handler(match, clock, context)
-    raise context.error(_("{text} is not a date or time ({examples})"), examples=_(_EXAMPLES))
+    raise context.error(_("{text} is not a date or time ({examples})"), examples=_examples())
 
 
 def _clock(text: str, context: _Context) -> time:
@@ -291,11 +293,11 @@ def _weekday(match: re.Match[str], clock: time | None, context: _Context) -> tup
 def _relative(match: re.Match[str], clock: time | None, context: _Context) -> tuple[datetime, bool]:
     unit = _UNITS.get(match["unit"])
     if unit is None:
-        raise context.error(_("{text} is not a date or time ({examples})"), examples=_(_EXAMPLES))
+        raise context.error(_("{text} is not a date or time ({examples})"), examples=_examples())
     text = match["number"] or match["amount"]
     if text is None and match["unit"] not in _SINGULAR_UNITS:
         # "in days", "через дней"
-        raise context.error(_("{text} needs a number ({examples})"), examples=_(_EXAMPLES))
+        raise context.error(_("{text} needs a number ({examples})"), examples=_examples())
     amount = _amount(text)
     if amount == 0:
         raise context.error(_("{text} needs an amount of at least 1 (e.g. +1d, in 2 hours)"))
@@ -326,12 +328,22 @@ def _amount(text: str | None) -> int:
 def _day_month(
     match: re.Match[str], clock: time | None, context: _Context
 ) -> tuple[datetime, bool]:
-    """`25.12`: this year's date, or the next year's once it has passed (29.02: next leap year)."""
-    day, month = int(match["day"]), int(match["month"])
+    """`25.12` (`12/25` or `25/12` as the date format reads slashes, `12-25`): this year's
+    date, or the next year's once it has passed (29.02: next leap year)."""
+    if match["day"] is not None:
+        day, month = int(match["day"]), int(match["month"])
+    elif match["iso_month"] is not None:
+        day, month = int(match["iso_day"]), int(match["iso_month"])
+    else:
+        day, month = day_month_order(int(match["first"]), int(match["second"]))
     try:
         date(2000, month, day)  # a leap year: if it fails here, it fails every year
     except ValueError:
-        raise context.error(_("{text} is not a date (use 25.12 or 25.12.2026)")) from None
+        raise context.error(
+            _("{text} is not a date (use {day_month} or {day})"),
+            day_month=example_day_month(),
+            day=example(),
+        ) from None
     for year in range(context.today.year, context.today.year + MAX_YEARS_AHEAD + 1):
         try:
             candidate = date(year, month, day)
@@ -377,13 +389,26 @@ _DAY_FORMS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         ),
         _relative,
     ),
-    (re.compile(r"^(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.?$"), _day_month),
-    (re.compile(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$"), _full_date),
+    (
+        # Dots are day first; slashes as the date format reads them; dashes month first (ISO).
+        re.compile(
+            r"^(?:(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.?"
+            r"|(?P<first>[0-9]{1,2})/(?P<second>[0-9]{1,2})"
+            r"|(?P<iso_month>[0-9]{1,2})-(?P<iso_day>[0-9]{1,2}))$"
+        ),
+        _day_month,
+    ),
+    (re.compile(r"^[0-9]{1,2}(?:\.[0-9]{1,2}\.|/[0-9]{1,2}/)[0-9]{4}$"), _full_date),
     (re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), _full_date),
 )
 
 
 # --- small helpers -------------------------------------------------------------------------
+
+
+def _examples() -> str:
+    """The forms to try, translated, the dates written in the user's date format."""
+    return _(_EXAMPLES).format(day_month=example_day_month(), day=example())
 
 
 def _normalize(text: str) -> str:

@@ -20,6 +20,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
+from funnel_tui.domain.date_format import format_range
 from funnel_tui.domain.money import Money
 from funnel_tui.i18n import _, ngettext
 from funnel_tui.render.locale_format import format_amount, format_number
@@ -101,7 +102,7 @@ def period_label(start: datetime, end: datetime, zone: tzinfo | None) -> str:
     """A half-open [start, end) told as its first and last local days, both included."""
     first_day = start.astimezone(zone).date()
     last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
-    return f"{first_day:%d.%m.%Y} – {last_day:%d.%m.%Y}"
+    return format_range(first_day, last_day)
 
 
 def scope_parts(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from funnel_tui.domain.date_format import format_day, format_day_month, format_day_short
 from funnel_tui.i18n import _, language, ngettext
 from funnel_tui.render.locale_format import format_amounts, format_money
 
@@ -13,13 +14,14 @@ __all__ = ["format_amounts", "format_money", "relative_time", "short_when"]
 
 
 def short_when(moment: datetime, today: date) -> str:
-    """A next-contact badge: `10:00` today, `25.11` this year, `25.11.27` otherwise."""
+    """A next-contact badge: `10:00` today, `25.11` this year, `25.11.27` otherwise (the
+    dates in the user's date format: `11/25`, `11/25/27` in English)."""
     local = moment.astimezone()
     if local.date() == today:
         return local.strftime("%H:%M")
     if local.year == today.year:
-        return local.strftime("%d.%m")
-    return local.strftime("%d.%m.%y")
+        return format_day_month(local.date())
+    return format_day_short(local.date())
 
 
 def relative_time(moment: datetime, now: datetime) -> str:
@@ -57,7 +59,7 @@ def relative_time(moment: datetime, now: datetime) -> str:
         if days > -7:
             return ngettext("in {n} day", "in {n} days", -days).format(n=-days)
     if local.year != local_now.year:
-        return local.strftime("%d.%m.%Y")
+        return format_day(local.date())
     return date_in_words(local.date(), "%d %b", "d MMM")
 
 

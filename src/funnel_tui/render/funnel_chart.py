@@ -24,6 +24,7 @@ from rich.measure import Measurement
 from rich.text import Text
 
 from funnel_tui.analytics.funnel_model import FunnelReport, FunnelView, StageFigures
+from funnel_tui.domain.date_format import format_range
 from funnel_tui.i18n import N_, _, ngettext
 from funnel_tui.render.chart_parts import (
     MUTED,
@@ -339,7 +340,7 @@ def _header_parts(report: FunnelReport, zone: tzinfo | None) -> list[Text]:
     return [
         safe_text(report.pipeline_name, "bold"),
         Text(_("cohort view") if report.view is FunnelView.COHORT else _("snapshot view")),
-        Text(f"{first_day:%d.%m.%Y} – {last_day:%d.%m.%Y}"),
+        Text(format_range(first_day, last_day)),
         safe_text(report.owner_login) if report.owner_login is not None else Text(_("all owners")),
     ]
 

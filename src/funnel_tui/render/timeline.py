@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import InvalidOperation
 
 from rich.text import Text
 
+from funnel_tui.domain.date_format import format_day, format_day_time
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.events import DealEvent, EventKind
 from funnel_tui.domain.models import Activity, ActivityKind, Direction, Outcome
@@ -176,5 +177,10 @@ def _shown(field: str, value: str | None) -> str:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return moment.astimezone().strftime("%d.%m.%Y %H:%M")
+        return format_day_time(moment.astimezone())
+    if field == "expected_close":
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
     return " ".join(value.split())

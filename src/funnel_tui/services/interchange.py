@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from funnel_tui.domain.models import (
     Deal,
     DealDraft,
     Direction,
+    LossReason,
     Outcome,
     Pipeline,
     PipelineSpec,
@@ -35,8 +36,14 @@ from funnel_tui.domain.models import (
     User,
 )
 from funnel_tui.domain.money import Money
-from funnel_tui.domain.pipeline_rules import check_pipeline_spec
+from funnel_tui.domain.pipeline_rules import (
+    check_pipeline_spec,
+    check_unique_names,
+    clean_label,
+    name_key,
+)
 from funnel_tui.domain.validation import (
+    MAX_TEXT,
     clean_display_name,
     clean_duration,
     clean_external_id,
@@ -47,7 +54,15 @@ from funnel_tui.domain.validation import (
 from funnel_tui.i18n import _, ngettext
 from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.interchange_plans import import_plans, plan_docs
-from funnel_tui.services.interchange_schema import FORMAT, DealDoc, Document, PipelineDoc
+from funnel_tui.services.interchange_schema import (
+    FORMAT,
+    ChecklistDoc,
+    DealDoc,
+    Document,
+    HistoryDoc,
+    PipelineDoc,
+    StageDoc,
+)
 from funnel_tui.services.ports import DealBundle, UnitOfWork
 
 Progress = Callable[[int, int], None]
@@ -73,9 +88,15 @@ class InterchangeService:
         with self._context.store.read() as uow:
             users = uow.users.list()
             pipelines = uow.pipelines.list(include_archived=True)
+            removed = _removed_stages(uow.pipelines.removed_stages([p.id for p in pipelines]))
             logins = {user.id: user.login for user in users}
             by_id = {pipeline.id: pipeline for pipeline in pipelines}
-            stages = {stage.id: (p, stage) for p in pipelines for stage in p.stages}
+            stages: _StageIndex = {
+                stage.id: (p, stage, False) for p in pipelines for stage in p.stages
+            }
+            for pipeline_id, (_kept, every) in removed.items():
+                for stage_id, stage in every.items():
+                    stages[stage_id] = (by_id[pipeline_id], stage, True)
             deals = [_deal_doc(bundle, by_id, stages, logins) for bundle in uow.bulk.iter_bundles()]
             plans = plan_docs(uow.plans.list(), logins)
         return {
@@ -83,7 +104,10 @@ class InterchangeService:
             "users": [
                 {"login": u.login, "name": u.display_name, "role": u.role.value} for u in users
             ],
-            "pipelines": [_pipeline_doc(p, plans.get(p.id, [])) for p in pipelines],
+            "pipelines": [
+                _pipeline_doc(p, removed.get(p.id, ([], {}))[0], plans.get(p.id, []))
+                for p in pipelines
+            ],
             "deals": deals,
         }
 
@@ -114,7 +138,7 @@ class InterchangeService:
         now = self._context.clock()
         with self._context.store.write() as uow:
             users_created = _import_users(uow, document, now)
-            pipelines, created = _import_pipelines(
+            pipelines, removed, created = _import_pipelines(
                 uow, document.pipelines, now, extend=extend_pipelines
             )
             _check_external_ids(uow, document.deals)
@@ -131,7 +155,7 @@ class InterchangeService:
             totals = [0, 0]
             for index, deal_doc in enumerate(document.deals):
                 try:
-                    bundle = _bundle(deal_doc, pipelines, users, uow, now)
+                    bundle = _bundle(deal_doc, pipelines, removed, users, uow, now)
                 except FunnelError as err:
                     raise ValidationError(f"deals[{index}]", str(err)) from None
                 bundles.append(bundle)
@@ -152,33 +176,68 @@ class InterchangeService:
 # --- export helpers ------------------------------------------------------------------------
 
 
-def _pipeline_doc(pipeline: Pipeline, plans: list[dict[str, Any]]) -> dict[str, Any]:
+def _pipeline_doc(
+    pipeline: Pipeline, removed: list[Stage], plans: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "name": pipeline.name,
-        "stages": [
-            {
-                "name": stage.name,
-                "kind": stage.kind.value,
-                "probability": stage.probability,
-                "key": stage.is_key,
-                "rot_days": stage.rot_days,
-                "checklist": list(stage.checklist),
-                "on_hold": stage.on_hold,
-            }
-            for stage in pipeline.stages
-        ],
+        "archived": pipeline.archived_at is not None,
+        "stages": [_stage_doc(stage) for stage in pipeline.stages],
+        "removed_stages": [_stage_doc(stage) for stage in removed],
         "loss_reasons": [reason.name for reason in pipeline.loss_reasons],
+        "retired_loss_reasons": [
+            reason.name for reason in pipeline.loss_reasons if reason.retired_at is not None
+        ],
         "plans": plans,
     }
 
 
-_StageIndex = dict[int, tuple[Pipeline, Stage]]
+def _stage_doc(stage: Stage) -> dict[str, Any]:
+    return {
+        "name": stage.name,
+        "kind": stage.kind.value,
+        "probability": stage.probability,
+        "key": stage.is_key,
+        "rot_days": stage.rot_days,
+        "checklist": list(stage.checklist),
+        "on_hold": stage.on_hold,
+    }
 
 
-def _stage_ref(stage_id: int, own: Pipeline, stages: _StageIndex) -> dict[str, str]:
-    """A stage by name, with its pipeline's name when it is not the deal's own."""
-    pipeline, stage = stages[stage_id]
-    return {"stage": stage.name} | ({"pipeline": pipeline.name} if pipeline.id != own.id else {})
+_Removed = tuple[list[Stage], dict[int, Stage]]
+"""A pipeline's removed stages as exported (one per name), and the one exported for each
+removed stage's id."""
+
+
+def _removed_stages(by_pipeline: dict[int, list[Stage]]) -> dict[int, _Removed]:
+    """Removed stages that share a name (case aside) are exported as one, the first of them:
+    a history entry names a stage by name, so the document cannot tell them apart, and an
+    import maps them all to one removed stage."""
+    removed: dict[int, _Removed] = {}
+    for pipeline_id, stages in by_pipeline.items():
+        kept: dict[str, Stage] = {}
+        for stage in stages:
+            kept.setdefault(name_key(stage.name), stage)
+        removed[pipeline_id] = (
+            list(kept.values()),
+            {stage.id: kept[name_key(stage.name)] for stage in stages},
+        )
+    return removed
+
+
+_StageIndex = dict[int, tuple[Pipeline, Stage, bool]]
+"""Stage id -> its pipeline, the stage as exported, and whether it is a removed one."""
+
+
+def _stage_ref(stage_id: int, own: Pipeline, stages: _StageIndex) -> dict[str, Any]:
+    """A stage by name, with its pipeline's name when it is not the deal's own, and
+    `"removed": true` when it is a removed stage."""
+    pipeline, stage, removed = stages[stage_id]
+    return (
+        {"stage": stage.name}
+        | ({"pipeline": pipeline.name} if pipeline.id != own.id else {})
+        | ({"removed": True} if removed else {})
+    )
 
 
 def _deal_doc(
@@ -321,37 +380,36 @@ def _check_external_ids(uow: UnitOfWork, deals: list[DealDoc]) -> None:
         )
 
 
+_RemovedIndex = dict[int, dict[str, Stage]]
+"""Pipeline id -> its removed stages by name key (the first of each name)."""
+
+
 def _import_pipelines(
     uow: UnitOfWork, docs: list[PipelineDoc], now: datetime, *, extend: bool = False
-) -> tuple[dict[str, Pipeline], int]:
-    """Pipelines by name (case-folded): existing ones are reused if their stages match."""
+) -> tuple[dict[str, Pipeline], _RemovedIndex, int]:
+    """Pipelines by name (case-folded), their removed stages, how many were created.
+    Existing ones are reused if their stages match: a live one for a live pipeline of the
+    document, an archived one with every stage for an archived one (else it is created)."""
     created = 0
+    resolved: list[tuple[PipelineDoc, int]] = []
     for index, doc in enumerate(docs):
         spec = PipelineSpec(
             name=doc.name,
-            stages=tuple(
-                StageSpec(
-                    name=stage.name,
-                    kind=StageKind(stage.kind),
-                    probability=_default_probability(stage.kind, stage.probability),
-                    is_key=stage.key,
-                    rot_days=stage.rot_days,
-                    checklist=tuple(stage.checklist),
-                    on_hold=stage.on_hold,
-                )
-                for stage in doc.stages
-            ),
+            stages=tuple(_stage_spec(stage) for stage in doc.stages),
             loss_reasons=tuple(doc.loss_reasons),
         )
         try:
             check_pipeline_spec(spec)
         except ValidationError as err:
             raise ValidationError(f"pipelines[{index}]", str(err)) from None
-        existing = uow.pipelines.by_name(spec.name)
+        removed = _removed_specs(doc, f"pipelines[{index}].removed_stages")
+        retired = _retired(doc, f"pipelines[{index}].retired_loss_reasons")
+        existing = _existing(uow, spec, archived=doc.archived)
         if existing is None:
-            uow.pipelines.add(spec, now)
+            resolved.append((doc, _create(uow, spec, removed, retired, doc.archived, now)))
             created += 1
             continue
+        resolved.append((doc, existing.id))
         names = {stage.name.casefold() for stage in existing.stages}
         missing = [stage for stage in spec.stages if stage.name.casefold() not in names]
         for stage in missing:
@@ -366,13 +424,135 @@ def _import_pipelines(
         reasons = {reason.name.casefold() for reason in existing.loss_reasons}
         for reason in spec.loss_reasons if extend else ():
             if reason.strip().casefold() not in reasons:
-                uow.pipelines.add_loss_reason(existing.id, reason)
+                grown = uow.pipelines.add_loss_reason(existing.id, reason)
                 reasons.add(reason.strip().casefold())
+                if name_key(reason) in retired:
+                    _retire(uow, grown.loss_reasons[-1], now)
+        _add_removed(uow, existing.id, removed, now)
     # An archived pipeline may share a name with a live one (names are unique among the
-    # unarchived): the live one wins, so it goes last.
+    # unarchived): the live one wins, so it goes last; the document's own pipelines win
+    # over others of their name here (its live ones last again).
     every = sorted(uow.pipelines.list(include_archived=True), key=lambda p: p.archived_at is None)
     pipelines = {p.name.casefold(): p for p in every}
-    return pipelines, created
+    by_id = {p.id: p for p in every}
+    for _doc, pipeline_id in sorted(resolved, key=lambda pair: not pair[0].archived):
+        pipelines[by_id[pipeline_id].name.casefold()] = by_id[pipeline_id]
+    removed_index: _RemovedIndex = {}
+    wanted = sorted({p.id for p in pipelines.values()})
+    for pipeline_id, stages in uow.pipelines.removed_stages(wanted).items():
+        by_name = removed_index.setdefault(pipeline_id, {})
+        for removed_stage in stages:
+            by_name.setdefault(name_key(removed_stage.name), removed_stage)
+    return pipelines, removed_index, created
+
+
+def _stage_spec(stage: StageDoc) -> StageSpec:
+    return StageSpec(
+        name=stage.name,
+        kind=StageKind(stage.kind),
+        probability=_default_probability(stage.kind, stage.probability),
+        is_key=stage.key,
+        rot_days=stage.rot_days,
+        checklist=tuple(stage.checklist),
+        on_hold=stage.on_hold,
+    )
+
+
+def _removed_specs(doc: PipelineDoc, field: str) -> tuple[StageSpec, ...]:
+    """The document's removed stages, checked: open ones, named, one of each name."""
+    specs = []
+    for position, stage in enumerate(doc.removed_stages):
+        where = f"{field}[{position}]"
+        if stage.kind != StageKind.OPEN.value:
+            raise ValidationError(f"{where}.kind", _("only an open stage can be removed"))
+        name = clean_label(f"{where}.name", stage.name)
+        for question in stage.checklist:
+            if clean_text(f"{where}.checklist", question, limit=MAX_TEXT) is None:
+                raise ValidationError(
+                    f"{where}.checklist",
+                    _("{stage}: a question is empty").format(stage=repr(name)),
+                )
+        specs.append(_stage_spec(stage))
+    check_unique_names(field, (spec.name for spec in specs), "stage in this pipeline")
+    return tuple(specs)
+
+
+def _retired(doc: PipelineDoc, field: str) -> set[str]:
+    """Name keys of the retired loss reasons, each one of the pipeline's loss reasons."""
+    reasons = {name_key(reason) for reason in doc.loss_reasons}
+    for position, reason in enumerate(doc.retired_loss_reasons):
+        if name_key(reason) not in reasons:
+            raise ValidationError(
+                f"{field}[{position}]",
+                _("{reason} is not one of the pipeline's loss_reasons").format(reason=repr(reason)),
+            )
+    return {name_key(reason) for reason in doc.retired_loss_reasons}
+
+
+def _existing(uow: UnitOfWork, spec: PipelineSpec, *, archived: bool) -> Pipeline | None:
+    """The pipeline here that a pipeline of the document lands in, if any."""
+    if not archived:
+        return uow.pipelines.by_name(spec.name)
+    wanted = {stage.name.casefold() for stage in spec.stages}
+    for pipeline in uow.pipelines.list(include_archived=True):
+        if (
+            pipeline.archived_at is not None
+            and name_key(pipeline.name) == name_key(spec.name)
+            and wanted <= {stage.name.casefold() for stage in pipeline.stages}
+        ):
+            return pipeline
+    return None
+
+
+def _create(
+    uow: UnitOfWork,
+    spec: PipelineSpec,
+    removed: tuple[StageSpec, ...],
+    retired: set[str],
+    archived: bool,
+    now: datetime,
+) -> int:
+    """A new pipeline: its removed stages after the live ones, marked deleted; its retired
+    reasons retired; archived if it is. Its id."""
+    made = uow.pipelines.add(replace(spec, stages=spec.stages + removed), now)
+    for stage in made.stages[len(spec.stages) :]:
+        uow.pipelines.delete_stage(made.id, stage.id, now)
+    for reason in made.loss_reasons:
+        if name_key(reason.name) in retired:
+            _retire(uow, reason, now)
+    if archived:
+        uow.pipelines.update(made.id, name=made.name, archived_at=now)
+    return made.id
+
+
+def _retire(uow: UnitOfWork, reason: LossReason, now: datetime) -> None:
+    uow.pipelines.update_loss_reason(replace(reason, retired_at=now))
+
+
+def _add_removed(
+    uow: UnitOfWork, pipeline_id: int, removed: tuple[StageSpec, ...], now: datetime
+) -> None:
+    """Create, marked deleted, the removed stages an existing pipeline lacks; then number
+    its stages: the live ones, its removed ones, the new removed ones."""
+    if not removed:
+        return
+    old = uow.pipelines.removed_stages([pipeline_id]).get(pipeline_id, [])
+    have = {name_key(stage.name) for stage in old}
+    missing = [spec for spec in removed if name_key(spec.name) not in have]
+    if not missing:
+        return
+    pipeline = uow.pipelines.get(pipeline_id)
+    assert pipeline is not None
+    added: list[int] = []
+    for spec in missing:
+        before = {stage.id for stage in pipeline.stages}
+        grown = uow.pipelines.add_open_stage(pipeline_id, spec)
+        stage = next(stage for stage in grown.stages if stage.id not in before)
+        pipeline = uow.pipelines.delete_stage(pipeline_id, stage.id, now)
+        added.append(stage.id)
+    # add_open_stage put each before won and lost: removed stages go after every live one.
+    order = [stage.id for stage in pipeline.stages] + [stage.id for stage in old] + added
+    uow.pipelines.reorder_stages(pipeline_id, order)
 
 
 def _default_probability(kind: str, probability: int | None) -> int:
@@ -393,6 +573,7 @@ def _user(uow: UnitOfWork, users: dict[str, User], login: str, now: datetime) ->
 def _bundle(
     doc: DealDoc,
     pipelines: dict[str, Pipeline],
+    removed: _RemovedIndex,
     users: dict[str, User],
     uow: UnitOfWork,
     now: datetime,
@@ -421,9 +602,7 @@ def _bundle(
     previous: int | None = None
     last_at = created_at
     for position, entry in enumerate(doc.history):
-        stage = _find_stage(
-            pipelines, pipeline, entry.pipeline, entry.stage, f"history[{position}]"
-        )
+        stage = _find_stage(pipelines, removed, pipeline, entry, f"history[{position}]")
         at = parse_utc(entry.at, f"history[{position}].at")
         if at < last_at:
             raise ValidationError(
@@ -432,6 +611,11 @@ def _bundle(
         by = _user(uow, users, entry.by, now)
         history.append(StageChange(0, 0, previous, stage.id, at, by.id))
         previous, last_at = stage.id, at
+    if doc.history[-1].removed:
+        raise ValidationError(
+            f"history[{len(doc.history) - 1}].removed",
+            _("the deal's current stage cannot be a removed one"),
+        )
     current = pipeline.stage(history[-1].to_stage_id)
     if history[0].at != created_at:
         raise ValidationError("history[0].at", _("must equal created_at (the creation entry)"))
@@ -467,7 +651,7 @@ def _bundle(
     answers = tuple(
         ChecklistAnswer(
             0,
-            _find_stage(pipelines, pipeline, a.pipeline, a.stage, f"checklist[{position}]").id,
+            _find_stage(pipelines, removed, pipeline, a, f"checklist[{position}]").id,
             clean_text(f"checklist[{position}].question", a.question) or "?",
             clean_text(f"checklist[{position}].answer", a.answer) or "",
             parse_utc(a.at, f"checklist[{position}].at"),
@@ -492,14 +676,30 @@ def _bundle(
 
 
 def _find_stage(
-    pipelines: dict[str, Pipeline], own: Pipeline, other: str | None, name: str, field: str
+    pipelines: dict[str, Pipeline],
+    removed: _RemovedIndex,
+    own: Pipeline,
+    ref: HistoryDoc | ChecklistDoc,
+    field: str,
 ) -> Stage:
-    """A stage named in a deal's document: of its own pipeline, or of the one named."""
+    """A stage named in a deal's document: of its own pipeline, or of the one named; a
+    removed one if the reference says so."""
+    other, name = ref.pipeline, ref.stage
     pipeline = own if other is None else pipelines.get(other.casefold())
     if pipeline is None:
         raise ValidationError(
             f"{field}.pipeline",
             _("no pipeline {pipeline} in the file or here").format(pipeline=repr(other)),
+        )
+    if ref.removed:
+        found = removed.get(pipeline.id, {}).get(name_key(name))
+        if found is not None:
+            return found
+        raise ValidationError(
+            field,
+            _("no removed stage {stage} in {pipeline}").format(
+                stage=repr(name), pipeline=repr(pipeline.name)
+            ),
         )
     for stage in pipeline.stages:
         if stage.name.casefold() == name.casefold():

@@ -41,27 +41,44 @@ class PlanDoc(_Strict):
 
 
 class PipelineDoc(_Strict):
+    """A pipeline. The keys from `archived` on are optional (a document without them is one
+    of before they existed): their defaults mean a live pipeline, no retired reason and no
+    removed stage."""
+
     name: str
+    archived: bool = False
+    """Taken off the board and the pickers (Settings: archive); its deals stay."""
     stages: list[StageDoc]
+    removed_stages: list[StageDoc] = Field(default_factory=list)
+    """Deleted stages (open ones, in their order), kept for the history entries and checklist
+    answers that name them (`"removed": true` there). A removed stage may share its name with
+    a live one (deleted, then added again): the entry's flag says which it is. Two removed
+    stages of one name are one here: exported once, so an import maps both to one stage."""
     loss_reasons: list[str] = Field(default_factory=list)
+    retired_loss_reasons: list[str] = Field(default_factory=list)
+    """Names among `loss_reasons` that are retired: no longer offered, kept on their deals."""
     plans: list[PlanDoc] = Field(default_factory=list)
 
 
 class HistoryDoc(_Strict):
     stage: str
-    at: str
-    by: str
     pipeline: str | None = None
     """The stage's pipeline when it is not the deal's own (the deal moved between them)."""
+    removed: bool = False
+    """The stage is one of its pipeline's `removed_stages`, not the live one of that name."""
+    at: str
+    by: str
 
 
 class ChecklistDoc(_Strict):
     stage: str
+    pipeline: str | None = None
+    removed: bool = False
+    """As in HistoryDoc: an answer given at a stage deleted since."""
     question: str
     answer: str
     at: str
     by: str
-    pipeline: str | None = None
 
 
 class ActivityDoc(_Strict):

@@ -111,6 +111,11 @@ class PipelineRepository(Protocol):
         """Write a loss reason's name and retirement."""
         ...
 
+    def removed_stages(self, pipeline_ids: Sequence[int]) -> dict[int, builtins.list[Stage]]:
+        """The deleted stages of these pipelines (kept for the history that names them), by
+        pipeline id, in position order; pipelines without any are left out."""
+        ...
+
 
 class DealRepository(Protocol):
     def get(self, deal_id: int, *, include_deleted: bool = False) -> Deal | None: ...

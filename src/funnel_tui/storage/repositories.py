@@ -254,6 +254,24 @@ class SqlPipelineRepository:
         )
         return self._reread(reason.pipeline_id)
 
+    def removed_stages(self, pipeline_ids: Sequence[int]) -> dict[int, builtins.list[Stage]]:
+        """The deleted stages of these pipelines, by pipeline id, each list in position
+        order (then creation order); a pipeline without any is left out."""
+        removed: dict[int, builtins.list[Stage]] = {}
+        if not pipeline_ids:
+            return removed
+        query = (
+            select(StageRow)
+            .where(
+                col(StageRow.pipeline_id).in_(pipeline_ids),
+                col(StageRow.deleted_at).is_not(None),
+            )
+            .order_by(col(StageRow.pipeline_id), col(StageRow.position), col(StageRow.id))
+        )
+        for row in self._session.execute(query).scalars():
+            removed.setdefault(row.pipeline_id, []).append(mappers.row_to_stage(row))
+        return removed
+
     def _reread(self, pipeline_id: int) -> Pipeline:
         self._session.flush()
         pipeline = self.get(pipeline_id)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from funnel_tui.domain.date_format import example_day_month, format_day_time
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.validation import clean_long_text
 from funnel_tui.domain.when import Understood, describe, parse_when
@@ -91,12 +92,14 @@ class NextContactModal(Localized, ModalScreen[NextContactChoice | None]):
                     safe_text(_("Next contact for “{title}”").format(title=self._title), "bold")
                 )
             if self._current is not None:
-                shown = self._current.astimezone(self._zone).strftime("%d.%m.%Y %H:%M")
+                shown = format_day_time(self._current.astimezone(self._zone))
                 yield Static(Text(_("now set to {when}").format(when=shown), style="dim"))
             with Horizontal(classes="row"):
                 yield Label(_("When"))
                 yield Input(
-                    placeholder=_("tomorrow 10:00, fri, +3d, 25.12 14:30, завтра"),
+                    placeholder=_("tomorrow 10:00, fri, +3d, {day_month} 14:30, завтра").format(
+                        day_month=example_day_month()
+                    ),
                     compact=True,
                     id="when-text",
                 )

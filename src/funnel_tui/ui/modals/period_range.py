@@ -6,6 +6,7 @@ then the modal stays open and says, on one line, what is wrong.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,13 +18,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from funnel_tui.analytics.periods import Period, custom_period
+from funnel_tui.domain.date_format import date_format, format_day
 from funnel_tui.domain.dates import parse_date
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.i18n import N_, _
 from funnel_tui.render.safe import clean
 from funnel_tui.ui.localized import Localized
-
-DAY_FORMAT = "%d.%m.%Y"
 
 
 class PeriodRangeModal(Localized, ModalScreen[Period | None]):
@@ -54,16 +54,16 @@ class PeriodRangeModal(Localized, ModalScreen[Period | None]):
             with Horizontal(classes="row"):
                 yield Label(_("From"))
                 yield Input(
-                    f"{self._current.first:{DAY_FORMAT}}",
-                    placeholder=_("01.10.2026 or 2026-10-01"),
+                    format_day(self._current.first),
+                    placeholder=_typed_like(date(2026, 10, 1)),
                     compact=True,
                     id="range-from",
                 )
             with Horizontal(classes="row"):
                 yield Label(_("To"))
                 yield Input(
-                    f"{self._current.last:{DAY_FORMAT}}",
-                    placeholder=_("31.12.2026 or 2026-12-31"),
+                    format_day(self._current.last),
+                    placeholder=_typed_like(date(2026, 12, 31)),
                     compact=True,
                     id="range-to",
                 )
@@ -99,3 +99,10 @@ class PeriodRangeModal(Localized, ModalScreen[Period | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _typed_like(day: date) -> str:
+    """A placeholder: `day` in the user's date format, and in ISO, which is read too."""
+    if date_format() == "yyyy-mm-dd":
+        return day.isoformat()
+    return _("{day} or {iso}").format(day=format_day(day), iso=day.isoformat())

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Label, Select, Static
 
+from funnel_tui.domain.date_format import format_day_time
 from funnel_tui.domain.drafts import draft_of, draft_to_text
 from funnel_tui.domain.errors import ConflictError, FunnelError, ValidationError
 from funnel_tui.domain.models import Deal, Stage, StageKind
@@ -308,7 +309,7 @@ class DealScreen(Localized, ContactScreen[DealClosed]):
             when = relative_time(deal.next_contact_at, now)
             summary.append(_("Next contact {when}").format(when=when), style)
             local = deal.next_contact_at.astimezone(self._zone)
-            summary.append(local.strftime(" (%d.%m.%Y %H:%M)"), style="dim")
+            summary.append(f" ({format_day_time(local)})", style="dim")
             if deal.next_contact_note:
                 summary.append(" — ")
                 summary.append_text(safe_text(deal.next_contact_note))
