@@ -211,7 +211,7 @@ def test_kpi_tiles_in_russian() -> None:
     output = plain(KpiTiles(MONTH, UTC), 100)
     assert output.startswith("KPI · New clients · 01.11.2026 – 30.11.2026")
     assert "в сравнении с 01.10.2026 – 31.10.2026" in output
-    for label in ("Новые лиды", "Доля выигранных", "Цикл сделки, медиана", "Выиграно"):
+    for label in ("Новые лиды", "Доля побед", "Цикл сделки, медиана", "Выиграно"):
         assert label in output
     assert "п.п." in output
     assert "было " in output

@@ -47,6 +47,11 @@ def _both(test: str) -> list[str]:
     return [f"test_every_screen_snapshots::{test}[{size}]" for size in ALL_SIZES]
 
 
+def _settings(test: str) -> list[str]:
+    """`module::test` of the settings' snapshot files, at both sizes."""
+    return [f"{test}[{size}]" for size in ALL_SIZES]
+
+
 SNAPSHOTS: dict[str, list[str]] = {
     "BoardScreen": ["test_snapshots::test_board[size0]", "test_snapshots::test_board[size1]"],
     "AgendaScreen": [
@@ -98,6 +103,22 @@ SNAPSHOTS: dict[str, list[str]] = {
     "NextContactModal": _both("test_next_contact"),
     "OwnerPickerModal": _both("test_owner_picker"),
     "StagePickerModal": _both("test_stage_picker"),
+    # Settings (issue 15): each tab of the screen, and its dialogs.
+    "SettingsScreen": [
+        *_settings("test_settings_snapshots::test_pipelines_tab"),
+        *_settings("test_settings_more_snapshots::test_reasons_tab"),
+        *_settings("test_settings_more_snapshots::test_team_tab"),
+        *_settings("test_settings_more_snapshots::test_preferences_tab"),
+    ],
+    "SavingModal": _settings("test_settings_snapshots::test_rename_modal"),
+    "NameModal": [
+        *_settings("test_settings_snapshots::test_rename_modal"),
+        *_settings("test_settings_more_snapshots::test_name_modal"),
+    ],
+    "NewPipelineModal": _settings("test_settings_snapshots::test_new_pipeline_modal"),
+    "StageEditModal": _settings("test_settings_snapshots::test_stage_edit_modal"),
+    "StageDeleteModal": _settings("test_settings_snapshots::test_stage_delete_modal"),
+    "StageTargetsModal": _settings("test_settings_snapshots::test_stage_targets_modal"),
 }
 """Screen or modal class → the snapshots that show it (`module::test id`), at both sizes."""
 

@@ -29,10 +29,10 @@ pytestmark = pytest.mark.usefixtures("moscow_time")
 SAME_IN_BOTH = re.compile(
     r"^(RUB|USD|EUR|ctrl|shift|alt|super|esc|enter|tab|space|backspace|delete|home|end|pgup"
     r"|pgdn|up|down|left|right|Funnel|CSV|XLSX|JSON|KPI|ID|UTC|Fn|F\d+"
-    r"|amoCRM|Kommo|Bitrix|Pipedrive|anna|ivan)$",
+    r"|amoCRM|Kommo|Bitrix|Pipedrive|Textual|AIDA|anna|ivan)$",
     re.IGNORECASE,
 )
-"""Latin words a Russian interface may show: codes, key names, the app's and other CRMs'
+"""Latin words a Russian interface may show: codes, key names, the app's, Textual's and other CRMs'
 names, and the logins of this database's users (data)."""
 NOT_WORDS = re.compile(r"\S*/\S*|\bfunnel(?: [a-z-]+){1,2}\b")
 """Paths, and commands to type (`funnel plan set`): what they say is not translated."""
@@ -118,6 +118,16 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "dashboard": ("D",),
     "import": ("I",),
     "command palette": ("ctrl+p",),
+    "settings: pipelines": ("S",),
+    "settings: stages": ("S", "tab"),
+    "settings: new pipeline": ("S", "n"),
+    "settings: stage edit": ("S", "tab", "e"),
+    "settings: stage delete": ("S", "tab", "x"),
+    "settings: stage targets": ("S", "tab", "t"),
+    "settings: loss reasons": ("S", "2"),
+    "settings: new loss reason": ("S", "2", "a"),
+    "settings: team": ("S", "3"),
+    "settings: preferences": ("S", "4"),
 }
 """Every screen and modal, by the keys that reach it from the board."""
 

@@ -32,6 +32,7 @@ from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
 from funnel_tui.config import Settings
+from funnel_tui.domain.date_format import set_date_format
 from funnel_tui.domain.dates import local_zone
 from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import Role
@@ -77,6 +78,12 @@ LEAD_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     (N_("Reports"), "show_reports", N_("KPIs, forecast, plan, team, losses"), "ReportsScreen"),
     (N_("Dashboard"), "show_dashboard", N_("The wall dashboard"), "DashboardScreen"),
     (N_("Import deals"), "show_import", N_("From a CSV or XLSX export"), "ImportScreen"),
+    (
+        N_("Settings"),
+        "show_settings",
+        N_("Pipelines, stages, loss reasons, team, preferences"),
+        "SettingsScreen",
+    ),
 )
 """The palette's commands for the lead's screens: (title, app action, help, screen class)."""
 
@@ -189,6 +196,7 @@ class FunnelApp(Localized, App[None]):
         )
 
     def on_mount(self) -> None:
+        self._apply_theme(self.settings.theme)
         self._open_database()
 
     @work(thread=True, exclusive=True, group="open-database")
@@ -389,6 +397,51 @@ class FunnelApp(Localized, App[None]):
         if isinstance(self.screen, ImportScreen):
             return
         self.push_screen(ImportScreen(self.services, Path.cwd(), self.settings.effective_currency))
+
+    def action_show_settings(self) -> None:
+        """Pipelines and stages, loss reasons, the team, one's own preferences."""
+        if self.services is None:  # settings read and write through the full store
+            self.notify(_("Still opening the database…"), severity="warning")
+            return
+        from funnel_tui.ui.settings.screen import SettingsScreen
+
+        if isinstance(self.screen, SettingsScreen):
+            return
+        self.push_screen(SettingsScreen(self.services))
+
+    def apply_settings(self, changes: dict[str, str]) -> Settings:
+        """Save `changes` to the config file (an empty value: back to the default) and apply
+        what can be applied at once: the theme, the date format, the currency of new deals.
+        The language and the start screen apply from the next start. FunnelError when the
+        file cannot be written or the values are refused (nothing is then changed)."""
+        from funnel_tui.config import save_settings
+
+        saved = save_settings(changes)
+        # Only what changed: the rest may come from the command line (--lang), not the file.
+        settings = replace(self.settings, **{key: getattr(saved, key) for key in changes})
+        self.settings = settings
+        self._apply_theme(settings.theme)
+        set_date_format(settings.date_format)
+        for board in self._board_screens():
+            board.use_preferences(settings.effective_currency)
+        for screen in self.screen_stack:  # dates and the currency show anew
+            self._stale.add(screen)
+        return settings
+
+    def _apply_theme(self, name: str) -> None:
+        """Show the theme `name` ("": Textual's default, as when none was chosen)."""
+        if not name:
+            from textual import constants
+
+            self.theme = constants.DEFAULT_THEME
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            self.notify(
+                _("No theme named {name}: the default stays").format(name=repr(name)),
+                severity="warning",
+            )
 
     def check_due(self) -> None:
         """Tell the user about contacts that fell due since the last check (every 30 s)."""

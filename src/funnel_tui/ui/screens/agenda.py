@@ -66,6 +66,7 @@ class AgendaScreen(Localized, ContactScreen[None]):
         Binding("o", "pick_owner", N_("Owner"), id="agenda.switch-owner"),
         Binding("b", "show_board", N_("Board"), id="agenda.show-board"),
         Binding("f", "app.show_funnel", N_("Funnel"), id="agenda.show-funnel"),
+        Binding("S", "app.show_settings", N_("Settings"), id="agenda.show-settings", show=False),
         Binding(
             "I",
             "app.show_import",

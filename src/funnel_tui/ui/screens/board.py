@@ -129,6 +129,7 @@ class BoardScreen(Localized, Screen[None]):
         Binding("f", "app.show_funnel", N_("Funnel"), id="board.show-funnel"),
         Binding("R", "app.show_reports", N_("Reports"), id="board.show-reports"),
         Binding("D", "app.show_dashboard", N_("Dashboard"), id="board.show-dashboard"),
+        Binding("S", "app.show_settings", N_("Settings"), id="board.show-settings", show=False),
         Binding(
             "I",
             "app.show_import",
@@ -547,6 +548,13 @@ class BoardScreen(Localized, Screen[None]):
             ids.index(self.board_query.pipeline_id) if self.board_query.pipeline_id in ids else 0
         )
         self._set_query(replace(self.board_query, pipeline_id=ids[(index + 1) % len(ids)]))
+
+    def use_preferences(self, currency: str) -> None:
+        """The user changed their preferences: new deals take `currency`, and the cards are
+        drawn afresh (their dates follow the date format)."""
+        self._currency = currency
+        for column in self.query(StageColumn):
+            column.repaint_cards()
 
     def action_toggle_closed(self) -> None:
         self.show_closed = not self.show_closed

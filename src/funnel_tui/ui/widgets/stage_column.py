@@ -261,6 +261,11 @@ class StageColumn(Localized, ScrollView, can_focus=True):
 
     # --- drawing ---------------------------------------------------------------------------
 
+    def repaint_cards(self) -> None:
+        """Draw every card afresh (the date format changed: badges are written anew)."""
+        self._painter.forget()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._look = None
