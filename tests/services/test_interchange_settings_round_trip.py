@@ -2,13 +2,15 @@
 after their deals moved on (the history still names them: `removed_stages`, `"removed": true`),
 loss reasons retired (`retired_loss_reasons`) and pipelines archived (`archived`). An export
 imported into an empty database exports again byte for byte; a document of before these keys
-still imports; `funnel copy` keeps it all too. Both engines."""
+still imports; `funnel copy` keeps it all too. So do the stages' monthly targets (the reference
+funnel: each stage's `targets`), those of a deleted stage with it. Both engines."""
 
 from __future__ import annotations
 
 import copy
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,13 @@ from funnel_tui.domain.models import DealDraft, Pipeline
 from funnel_tui.domain.money import Money
 from funnel_tui.services import Services
 from funnel_tui.services.context import ServiceContext
+from funnel_tui.services.demo import generate_demo
 from funnel_tui.storage.database import SqlStore, open_store
 from tests.conftest import FakeClock, target_of
 
 BUDGET = "Is there a budget?"
 NEW_KEYS = ("archived", "removed_stages", "retired_loss_reasons")
+JANUARY, FEBRUARY = date(2026, 1, 1), date(2026, 2, 1)
 
 
 @pytest.fixture
@@ -40,7 +44,10 @@ def reshape(services: Services, pipeline: Pipeline, clock: FakeClock) -> dict[st
     """Deals through the B2B pipeline, then Settings at work: Qualification (with deals and
     an answer to its checklist) deleted, its deals moved to Meeting; a Qualification added
     again; Proposal deleted twice under one name; "Price" retired with a deal lost for it;
-    a second pipeline archived. The ids of the deals to look at."""
+    a second pipeline archived; before all that, targets of Qualification (so of a removed
+    stage in the end) and Meeting for January and February, February's of Meeting cleared.
+    The ids of the deals to look at."""
+    set_targets(services, pipeline)
     deals = services.deals
     moved = deals.create(DealDraft("Chairs", Money(100_00, "RUB")), pipeline_id=pipeline.id)
     clock.advance(hours=1)
@@ -85,6 +92,36 @@ def reshape(services: Services, pipeline: Pipeline, clock: FakeClock) -> dict[st
     services.deals.create(DealDraft("Archived deal", Money(1, "RUB")), pipeline_id=old.id)
     services.pipelines.archive(old.id)
     return {"moved": moved.id, "lost": lost.id, "twice": twice.id}
+
+
+def set_targets(services: Services, pipeline: Pipeline) -> None:
+    stages = services.stages
+    qualification, meeting = stage_id(pipeline, "Qualification"), stage_id(pipeline, "Meeting")
+    stages.set_target(pipeline.id, qualification, JANUARY, count=12, amount=None, currency="RUB")
+    stages.set_target(
+        pipeline.id, qualification, FEBRUARY, count=15, amount="900000.50", currency="RUB"
+    )
+    stages.set_target(pipeline.id, meeting, JANUARY, count=None, amount="450000", currency="RUB")
+    stages.set_target(pipeline.id, meeting, FEBRUARY, count=3, amount=None, currency="RUB")
+    stages.set_target(pipeline.id, meeting, FEBRUARY, count=None, amount=None, currency="RUB")
+
+
+def stage_targets(services: Services) -> dict[tuple[str, str, bool, str], tuple[Any, ...]]:
+    """Every team stage target, as (pipeline, stage, removed, month) -> (count, amount)."""
+    with services.context.store.read() as uow:
+        pipelines = uow.pipelines.list(include_archived=True)
+        removed = uow.pipelines.removed_stages([p.id for p in pipelines])
+        names = {p.id: p.name for p in pipelines}
+        stages = {s.id: (s.name, False) for p in pipelines for s in p.stages} | {
+            s.id: (s.name, True) for gone in removed.values() for s in gone
+        }
+        return {
+            (names[t.pipeline_id], *stages[t.stage_id or 0], f"{t.month:%Y-%m}"): (
+                t.target_count,
+                t.target_amount,
+            )
+            for t in uow.plans.stage_target_list()
+        }
 
 
 @pytest.fixture
@@ -317,3 +354,186 @@ def test_a_document_that_breaks_the_new_keys_is_refused(
     assert raised.value.field == where
     assert message in raised.value.message
     assert other.pipelines.list(include_archived=True) == []  # nothing landed
+
+
+# --- stage targets (the reference funnel) -----------------------------------------------------
+
+EXPECTED_TARGETS = {
+    ("New clients", "Qualification", True, "2026-01"): (12, None),
+    ("New clients", "Qualification", True, "2026-02"): (15, Money(900000_50, "RUB")),
+    ("New clients", "Meeting", False, "2026-01"): (None, Money(450000_00, "RUB")),
+    ("New clients", "Meeting", False, "2026-02"): (None, None),  # cleared: not exported
+}
+
+
+def test_stage_targets_survive_export_and_import(
+    services: Services, pipeline: Pipeline, clock: FakeClock, other: Services
+) -> None:
+    reshape(services, pipeline, clock)
+    assert stage_targets(services) == EXPECTED_TARGETS
+    exported = services.interchange.export_document()
+    sales = exported["pipelines"][0]
+    meeting = next(s for s in sales["stages"] if s["name"] == "Meeting")
+    assert meeting["targets"] == [
+        {"month": "2026-01", "count": None, "amount": "450000.00", "currency": "RUB"}
+    ]
+    assert [s["targets"] for s in sales["removed_stages"]] == [
+        [
+            {"month": "2026-01", "count": 12, "amount": None, "currency": None},
+            {"month": "2026-02", "count": 15, "amount": "900000.50", "currency": "RUB"},
+        ],
+        [],
+    ]
+    assert all(s["targets"] == [] for s in sales["stages"] if s["name"] != "Meeting")
+
+    text = services.interchange.export_json()
+    other.interchange.import_json(text)
+    kept = {key: value for key, value in EXPECTED_TARGETS.items() if value != (None, None)}
+    assert stage_targets(other) == kept
+    assert other.interchange.export_json() == text  # byte for byte
+    [here] = [p for p in other.pipelines.list() if p.name == "New clients"]
+    assert other.stages.targets(here.id, JANUARY)[stage_id(here, "Meeting")].amount == Money(
+        450000_00, "RUB"
+    )
+    # Imported again over itself: each month's target is replaced, not added again.
+    other.interchange.import_document({**json.loads(text), "deals": []})
+    assert stage_targets(other) == kept
+    assert other.interchange.export_json() == text
+
+
+def test_stage_targets_import_into_this_engine(
+    store: SqlStore, clock: FakeClock, tmp_path: Path
+) -> None:
+    source = open_store(tmp_path / "source.db")
+    try:
+        made = Services.over(ServiceContext(source, login="anna", clock=clock))
+        reshape(made, made.pipelines.create_from_template("b2b", "en", "New clients"), clock)
+        text = made.interchange.export_json()
+    finally:
+        source.close()
+    here = Services.over(ServiceContext(store, login="anna", clock=clock))
+    here.interchange.import_json(text)
+    assert set(stage_targets(here)) == set(EXPECTED_TARGETS) - {
+        ("New clients", "Meeting", False, "2026-02")
+    }
+    assert here.interchange.export_json() == text
+
+
+def test_a_document_without_stage_targets_still_imports(
+    services: Services, pipeline: Pipeline, clock: FakeClock, other: Services
+) -> None:
+    reshape(services, pipeline, clock)
+    exported = services.interchange.export_document()
+    older = copy.deepcopy(exported)
+    for doc in older["pipelines"]:
+        for stage in doc["stages"] + doc["removed_stages"]:
+            del stage["targets"]
+    other.interchange.import_document(older)
+    assert stage_targets(other) == {}
+    again = other.interchange.export_document()
+    for doc in again["pipelines"]:
+        for stage in doc["stages"] + doc["removed_stages"]:
+            assert stage.pop("targets") == []
+    assert again == older
+
+
+def meeting_targets(document: dict[str, Any]) -> list[dict[str, Any]]:
+    sales = document["pipelines"][0]
+    targets: list[dict[str, Any]] = next(s for s in sales["stages"] if s["name"] == "Meeting")[
+        "targets"
+    ]
+    return targets
+
+
+WHERE = "pipelines[0].stages[2].targets[0]"
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        (lambda t: t.update(month="2026-13"), WHERE, "'2026-13' is not a month"),
+        (lambda t: t.update(count=-1), f"{WHERE}.count", "greater than or equal to 0"),
+        (lambda t: t.update(count=1_000_001), f"{WHERE}.count", "less than or equal to"),
+        (lambda t: t.update(count="5"), f"{WHERE}.count", ""),
+        (lambda t: t.update(currency=None), WHERE, "an amount needs its currency"),
+        (
+            lambda t: t.update(amount=None, currency="RUB"),
+            WHERE,
+            "is set on a target without an amount",
+        ),
+        (lambda t: t.update(amount="1.234"), WHERE, ""),
+        (lambda t: t.update(amount="-5"), WHERE, "must not be negative"),
+        (lambda t: t.update(owner="boris"), f"{WHERE}.owner", "unknown key"),
+    ],
+    ids=[
+        "month",
+        "negative-count",
+        "huge-count",
+        "text-count",
+        "no-currency",
+        "currency-alone",
+        "sub-minor",
+        "negative-amount",
+        "owner",
+    ],
+)
+def test_a_bad_stage_target_is_refused_and_nothing_lands(
+    services: Services,
+    pipeline: Pipeline,
+    clock: FakeClock,
+    other: Services,
+    change: Any,
+    where: str,
+    message: str,
+) -> None:
+    reshape(services, pipeline, clock)
+    document = services.interchange.export_document()
+    assert [s["name"] for s in document["pipelines"][0]["stages"]][2] == "Meeting"
+    change(meeting_targets(document)[0])
+    with pytest.raises(ValidationError) as raised:
+        other.interchange.import_document(document)
+    assert raised.value.field == where
+    assert message in raised.value.message
+    assert other.pipelines.list(include_archived=True) == []  # nothing landed
+    assert stage_targets(other) == {}
+
+
+def test_a_second_target_of_a_month_or_one_on_a_closed_stage_is_refused(
+    services: Services, pipeline: Pipeline, clock: FakeClock, other: Services
+) -> None:
+    reshape(services, pipeline, clock)
+    document = services.interchange.export_document()
+    targets = meeting_targets(document)
+    targets.append(dict(targets[0], count=4))
+    with pytest.raises(ValidationError) as raised:
+        other.interchange.import_document(document)
+    assert raised.value.field == "pipelines[0].stages[2].targets[1]"
+    assert "a second target for 2026-01" in raised.value.message
+    document = services.interchange.export_document()
+    sales = document["pipelines"][0]
+    won = next(index for index, s in enumerate(sales["stages"]) if s["kind"] == "won")
+    sales["stages"][won]["targets"] = meeting_targets(document)
+    with pytest.raises(ValidationError) as raised:
+        other.interchange.import_document(document)
+    assert raised.value.field == f"pipelines[0].stages[{won}].targets[0]"
+    assert "targets are set on open stages" in raised.value.message
+    assert other.pipelines.list(include_archived=True) == []
+
+
+def test_the_demo_exports_imports_and_exports_again_the_same(
+    store: SqlStore, clock: FakeClock, other: Services
+) -> None:
+    """`funnel demo`, then export, import into an empty database, export: the same bytes.
+    A target is set on a demo stage too, so the demo's pipelines carry some whatever the
+    demo sets itself."""
+    generate_demo(store, deals=300, seed=7, today=date(2026, 3, 15), viewer="anna")
+    demo = Services.over(ServiceContext(store, login="anna", clock=clock))
+    first = demo.pipelines.list()[0]
+    demo.stages.set_target(
+        first.id, first.open_stages[0].id, JANUARY, count=7, amount="1000", currency="RUB"
+    )
+    text = demo.interchange.export_json()
+    other.interchange.import_json(text)
+    assert other.interchange.export_json() == text
+    assert stage_targets(other) == stage_targets(demo)
+    assert stage_targets(other)

@@ -53,7 +53,12 @@ from funnel_tui.domain.validation import (
 )
 from funnel_tui.i18n import _, ngettext
 from funnel_tui.services.context import ServiceContext
-from funnel_tui.services.interchange_plans import import_plans, plan_docs
+from funnel_tui.services.interchange_plans import (
+    import_plans,
+    import_stage_targets,
+    plan_docs,
+    stage_target_docs,
+)
 from funnel_tui.services.interchange_schema import (
     FORMAT,
     ChecklistDoc,
@@ -99,13 +104,17 @@ class InterchangeService:
                     stages[stage_id] = (by_id[pipeline_id], stage, True)
             deals = [_deal_doc(bundle, by_id, stages, logins) for bundle in uow.bulk.iter_bundles()]
             plans = plan_docs(uow.plans.list(), logins)
+            targets = stage_target_docs(
+                uow.plans.stage_target_list(),
+                {stage_id: stage.id for stage_id, (_p, stage, _r) in stages.items()},
+            )
         return {
             "format": FORMAT,
             "users": [
                 {"login": u.login, "name": u.display_name, "role": u.role.value} for u in users
             ],
             "pipelines": [
-                _pipeline_doc(p, removed.get(p.id, ([], {}))[0], plans.get(p.id, []))
+                _pipeline_doc(p, removed.get(p.id, ([], {}))[0], plans.get(p.id, []), targets)
                 for p in pipelines
             ],
             "deals": deals,
@@ -138,19 +147,22 @@ class InterchangeService:
         now = self._context.clock()
         with self._context.store.write() as uow:
             users_created = _import_users(uow, document, now)
-            pipelines, removed, created = _import_pipelines(
+            pipelines, removed, created, landed = _import_pipelines(
                 uow, document.pipelines, now, extend=extend_pipelines
             )
             _check_external_ids(uow, document.deals)
             users = {user.login: user for user in uow.users.list()}
-            for index, pipeline_doc in enumerate(document.pipelines):
+            for index, (pipeline_doc, pipeline) in enumerate(
+                zip(document.pipelines, landed, strict=True)
+            ):
                 import_plans(
                     uow,
-                    pipelines[pipeline_doc.name.strip().casefold()],
+                    pipeline,
                     pipeline_doc.plans,
                     lambda login: _user(uow, users, login, now).id,
                     f"pipelines[{index}]",
                 )
+                _import_targets(uow, pipeline_doc, pipeline, removed, f"pipelines[{index}]")
             bundles: list[DealBundle] = []
             totals = [0, 0]
             for index, deal_doc in enumerate(document.deals):
@@ -177,13 +189,16 @@ class InterchangeService:
 
 
 def _pipeline_doc(
-    pipeline: Pipeline, removed: list[Stage], plans: list[dict[str, Any]]
+    pipeline: Pipeline,
+    removed: list[Stage],
+    plans: list[dict[str, Any]],
+    targets: dict[int, list[dict[str, Any]]],
 ) -> dict[str, Any]:
     return {
         "name": pipeline.name,
         "archived": pipeline.archived_at is not None,
-        "stages": [_stage_doc(stage) for stage in pipeline.stages],
-        "removed_stages": [_stage_doc(stage) for stage in removed],
+        "stages": [_stage_doc(stage, targets.get(stage.id, [])) for stage in pipeline.stages],
+        "removed_stages": [_stage_doc(stage, targets.get(stage.id, [])) for stage in removed],
         "loss_reasons": [reason.name for reason in pipeline.loss_reasons],
         "retired_loss_reasons": [
             reason.name for reason in pipeline.loss_reasons if reason.retired_at is not None
@@ -192,7 +207,7 @@ def _pipeline_doc(
     }
 
 
-def _stage_doc(stage: Stage) -> dict[str, Any]:
+def _stage_doc(stage: Stage, targets: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": stage.name,
         "kind": stage.kind.value,
@@ -201,6 +216,7 @@ def _stage_doc(stage: Stage) -> dict[str, Any]:
         "rot_days": stage.rot_days,
         "checklist": list(stage.checklist),
         "on_hold": stage.on_hold,
+        "targets": targets,
     }
 
 
@@ -386,8 +402,9 @@ _RemovedIndex = dict[int, dict[str, Stage]]
 
 def _import_pipelines(
     uow: UnitOfWork, docs: list[PipelineDoc], now: datetime, *, extend: bool = False
-) -> tuple[dict[str, Pipeline], _RemovedIndex, int]:
-    """Pipelines by name (case-folded), their removed stages, how many were created.
+) -> tuple[dict[str, Pipeline], _RemovedIndex, int, list[Pipeline]]:
+    """Pipelines by name (case-folded), their removed stages, how many were created, and the
+    pipeline each of `docs` landed in (an archived one may share its name with a live one).
     Existing ones are reused if their stages match: a live one for a live pipeline of the
     document, an archived one with every stage for an archived one (else it is created)."""
     created = 0
@@ -438,12 +455,37 @@ def _import_pipelines(
     for _doc, pipeline_id in sorted(resolved, key=lambda pair: not pair[0].archived):
         pipelines[by_id[pipeline_id].name.casefold()] = by_id[pipeline_id]
     removed_index: _RemovedIndex = {}
-    wanted = sorted({p.id for p in pipelines.values()})
+    wanted = sorted({p.id for p in pipelines.values()} | {p_id for _doc, p_id in resolved})
     for pipeline_id, stages in uow.pipelines.removed_stages(wanted).items():
         by_name = removed_index.setdefault(pipeline_id, {})
         for removed_stage in stages:
             by_name.setdefault(name_key(removed_stage.name), removed_stage)
-    return pipelines, removed_index, created
+    return pipelines, removed_index, created, [by_id[p_id] for _doc, p_id in resolved]
+
+
+def _import_targets(
+    uow: UnitOfWork, doc: PipelineDoc, pipeline: Pipeline, removed: _RemovedIndex, where: str
+) -> None:
+    """The stage targets of a pipeline of the document, on its stages here: the live stage
+    of each name, the removed one of each removed stage's."""
+    live = {name_key(stage.name): stage for stage in pipeline.stages}
+    gone = removed.get(pipeline.id, {})
+    for key, stages, here in (
+        ("stages", doc.stages, live),
+        ("removed_stages", doc.removed_stages, gone),
+    ):
+        for index, stage_doc in enumerate(stages):
+            stage = here.get(name_key(stage_doc.name))
+            if stage_doc.targets and stage is None:  # not expected: the stages were matched
+                raise ValidationError(
+                    f"{where}.{key}[{index}]",
+                    _("no stage {stage} in {pipeline}").format(
+                        stage=repr(stage_doc.name), pipeline=repr(pipeline.name)
+                    ),
+                )
+            if stage is not None:
+                field = f"{where}.{key}[{index}]"
+                import_stage_targets(uow, pipeline, stage, stage_doc.targets, field)
 
 
 def _stage_spec(stage: StageDoc) -> StageSpec:

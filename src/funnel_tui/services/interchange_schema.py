@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from funnel_tui.services.stages import MAX_TARGET_COUNT
+
 FORMAT = "funnel/1"
 
 
@@ -20,6 +22,16 @@ class UserDoc(_Strict):
     role: Literal["rep", "lead"] = "rep"
 
 
+class StageTargetDoc(_Strict):
+    """The team's target of a stage for one month (the reference funnel; see
+    services/interchange_plans.py): how many deals, how much, or both."""
+
+    month: str
+    count: int | None = Field(default=None, ge=0, le=MAX_TARGET_COUNT, strict=True)
+    amount: str | None = None
+    currency: str | None = None
+
+
 class StageDoc(_Strict):
     name: str
     kind: Literal["open", "won", "lost"] = "open"
@@ -29,6 +41,8 @@ class StageDoc(_Strict):
     checklist: list[str] = Field(default_factory=list)
     on_hold: bool = False
     """A holding stage (a conditional refusal): see domain.models.Stage.on_hold."""
+    targets: list[StageTargetDoc] = Field(default_factory=list)
+    """Its monthly targets, by month (optional: a document of before them has none)."""
 
 
 class PlanDoc(_Strict):

@@ -244,6 +244,11 @@ class PlanRepository(Protocol):
         """Set the team's target of a stage for `month` (None and None: no target)."""
         ...
 
+    def stage_target_list(self, pipeline_id: int | None = None) -> builtins.list[PlanTarget]:
+        """Every team stage target (of one pipeline if given) of every month, those of
+        removed stages included: by pipeline, stage, then month."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AgendaPage:

@@ -73,6 +73,17 @@ class SqlPlanRepository:
         )
         return [_to_plan(row) for row in self._session.execute(query).scalars()]
 
+    def stage_target_list(self, pipeline_id: int | None = None) -> builtins.list[PlanTarget]:
+        """Every team stage target (of one pipeline if given), of every month and stage,
+        removed ones included: by pipeline, stage, then month."""
+        query = select(PlanTargetRow).where(
+            _PLANS.c.stage_id.is_not(None), _PLANS.c.owner_id.is_(None)
+        )
+        if pipeline_id is not None:
+            query = query.where(_PLANS.c.pipeline_id == pipeline_id)
+        query = query.order_by(_PLANS.c.pipeline_id, _PLANS.c.stage_id, _PLANS.c.month)
+        return [_to_plan(row) for row in self._session.execute(query).scalars()]
+
     def put_stage_target(
         self, pipeline_id: int, stage_id: int, month: date, count: int | None, amount: Money | None
     ) -> PlanTarget:
