@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,21 @@ async def settle(pilot: Pilot[Any]) -> None:
         if busy:  # an empty list would mean "all workers" to wait_for_complete
             await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
+
+
+def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A snapshot's `run_before`: from the loaded board press `keys` one by one, letting
+    each settle, then fix the text cursors on."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        stop_blinking(pilot)
+        await settle(pilot)
+
+    return run_before
 
 
 def stop_blinking(pilot: Pilot[Any]) -> None:

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from funnel_tui.bootstrap import build_app, open_services
 from funnel_tui.config import Settings
 from funnel_tui.ui.app import FunnelApp
 
-from .conftest import frozen_clock, settle, stop_blinking
+from .conftest import frozen_clock, pressing
 
 SIZES = [(80, 24), (160, 45)]
 
@@ -40,37 +39,25 @@ def _app(path: Path) -> FunnelApp:
     return build_app(settings, str(path), login="anna", clock=frozen_clock)
 
 
-def _keys(*keys: str) -> Any:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for key in ("R", *keys):
-            await pilot.press(key)
-            await settle(pilot)
-        stop_blinking(pilot)
-        await settle(pilot)
-
-    return run_before
-
-
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_reports_kpis(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """The KPI tiles of this month with their change against last month (▲ ▼, coloured)."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys())
+    assert snap_compare(_app(planned_db), terminal_size=size, run_before=pressing("R"))
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_reports_forecast(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """Six months of weighted (█) and historical (▒) forecast bars."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("2"))
+    assert snap_compare(_app(planned_db), terminal_size=size, run_before=pressing("R", "2"))
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_reports_plan(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """The plan's fulfilment, then reached against needed per stage (░ the shortfall)."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("3"))
+    assert snap_compare(_app(planned_db), terminal_size=size, run_before=pressing("R", "3"))
 
 
 @pytest.mark.usefixtures("utc_zone")
@@ -78,18 +65,20 @@ def test_reports_plan(snap_compare: Any, planned_db: Path, size: tuple[int, int]
 def test_reports_team(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """The manager table sorted by lost deals (`s`: the column after won amount), reversed
     with `S`: least first, ▲ on the sorted column."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("4", "s", "S"))
+    assert snap_compare(
+        _app(planned_db), terminal_size=size, run_before=pressing("R", "4", "s", "S")
+    )
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_reports_losses(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """Loss reasons as bars, the most first, with share and amount."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("5"))
+    assert snap_compare(_app(planned_db), terminal_size=size, run_before=pressing("R", "5"))
 
 
 @pytest.mark.usefixtures("utc_zone")
 def test_reports_plan_modal_error(snap_compare: Any, planned_db: Path) -> None:
     """The plan modal with an amount that does not read: one line under the fields."""
-    keys = _keys("3", "P", *"many", "enter")
+    keys = pressing("R", "3", "P", *"many", "enter")
     assert snap_compare(_app(planned_db), terminal_size=(80, 24), run_before=keys)

@@ -7,18 +7,15 @@ Update only after looking at the report:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
-from funnel_tui.bootstrap import build_app, open_services
-from funnel_tui.config import Settings
-from funnel_tui.ui.app import FunnelApp
+from funnel_tui.bootstrap import open_services
 
-from .conftest import frozen_clock, settle, stop_blinking
+from .conftest import frozen_clock, pressing
+from .test_board import make_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 
@@ -38,31 +35,12 @@ def settings_db(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return demo_db
 
 
-def _app(path: Path) -> FunnelApp:
-    settings = Settings(currency="RUB", start_screen="board")
-    return build_app(settings, str(path), login="anna", clock=frozen_clock)
-
-
-def _keys(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """From the loaded board: press `keys` one by one, letting each settle."""
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        stop_blinking(pilot)
-        await settle(pilot)
-
-    return run_before
-
-
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_reasons_tab(snap_compare: Any, settings_db: Path, size: tuple[int, int]) -> None:
     """`S`, `2`: the pipelines on the left, the first one's reasons on the right; the second
     reason dimmed, "(retired)"; the last written as markup, shown literally."""
-    assert snap_compare(_app(settings_db), terminal_size=size, run_before=_keys("S", "2"))
+    assert snap_compare(make_app(settings_db), terminal_size=size, run_before=pressing("S", "2"))
 
 
 @pytest.mark.usefixtures("utc_zone")
@@ -70,7 +48,7 @@ def test_reasons_tab(snap_compare: Any, settings_db: Path, size: tuple[int, int]
 def test_team_tab(snap_compare: Any, settings_db: Path, size: tuple[int, int]) -> None:
     """`S`, `3`: the five users, anna a lead, the others reps; maria marked as the default
     owner, and the line under the table saying so."""
-    assert snap_compare(_app(settings_db), terminal_size=size, run_before=_keys("S", "3"))
+    assert snap_compare(make_app(settings_db), terminal_size=size, run_before=pressing("S", "3"))
 
 
 @pytest.mark.usefixtures("utc_zone")
@@ -78,7 +56,7 @@ def test_team_tab(snap_compare: Any, settings_db: Path, size: tuple[int, int]) -
 def test_preferences_tab(snap_compare: Any, settings_db: Path, size: tuple[int, int]) -> None:
     """`S`, `4`: language, start screen, theme, date format and currency (RUB), the language
     choice focused; the Save button and where the preferences are kept."""
-    assert snap_compare(_app(settings_db), terminal_size=size, run_before=_keys("S", "4"))
+    assert snap_compare(make_app(settings_db), terminal_size=size, run_before=pressing("S", "4"))
 
 
 @pytest.mark.usefixtures("utc_zone")
@@ -86,5 +64,5 @@ def test_preferences_tab(snap_compare: Any, settings_db: Path, size: tuple[int, 
 def test_name_modal(snap_compare: Any, settings_db: Path, size: tuple[int, int]) -> None:
     """`S`, `2`, `a`, "price", enter: the name dialog says under the field that the pipeline
     has that reason, and stays open."""
-    keys = _keys("S", "2", "a", *"price", "enter")
-    assert snap_compare(_app(settings_db), terminal_size=size, run_before=keys)
+    keys = pressing("S", "2", "a", *"price", "enter")
+    assert snap_compare(make_app(settings_db), terminal_size=size, run_before=keys)

@@ -6,15 +6,13 @@ the change once the user goes back."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList, TextArea
 
-from funnel_tui.analytics.funnel import funnel_report
-from funnel_tui.analytics.funnel_model import FunnelQuery, FunnelView
 from funnel_tui.bootstrap import build_app
 from funnel_tui.config import Settings
 from funnel_tui.domain.models import Pipeline
@@ -30,6 +28,7 @@ from funnel_tui.ui.settings.stage_modals import (
     StageTargetsModal,
 )
 from funnel_tui.ui.widgets.form_field import FormField
+from tests.services.test_pipeline_settings import figures
 
 from .conftest import frozen_clock, screen_text, settle
 from .test_board import make_app
@@ -74,17 +73,6 @@ def stage_names(pipeline: Pipeline) -> list[str]:
 def highlighted_stage(app: FunnelApp) -> str | None:
     stage = pane(app).stage
     return None if stage is None else stage.name
-
-
-def figures(services: Services, pipeline_id: int) -> list[tuple[int, int, int, int]]:
-    """(stage id, reached, drop-off, count now) of each open stage, plus the won count."""
-    start = datetime(2020, 1, 1, tzinfo=UTC)
-    query = FunnelQuery(pipeline_id, start, start + timedelta(days=365 * 20))
-    report = funnel_report(
-        services.context.store, query, FunnelView.COHORT, fallback_currency="RUB"
-    )
-    rows = [(s.stage_id, s.reached, s.dropoff, s.count) for s in report.stages]
-    return [*sorted(rows), (-1, report.won, 0, 0)]
 
 
 # --- pipelines -----------------------------------------------------------------------------

@@ -7,23 +7,18 @@ Update only after looking at the report:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
-from funnel_tui.bootstrap import build_app, open_services
-from funnel_tui.config import Settings
-from funnel_tui.ui.app import FunnelApp
+from funnel_tui.bootstrap import open_services
 
-from .conftest import frozen_clock, settle, stop_blinking
+from .conftest import frozen_clock, pressing
+from .test_board import make_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
-
-Run = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 @pytest.fixture
@@ -41,32 +36,12 @@ def planned_db(demo_db: Path) -> Path:
     return demo_db
 
 
-def _app(path: Path) -> FunnelApp:
-    settings = Settings(currency="RUB", start_screen="board")
-    return build_app(settings, str(path), login="anna", clock=frozen_clock)
-
-
-def _keys(*keys: str) -> Run:
-    """Open the settings from the loaded board, then press `keys` one by one, letting each
-    settle."""
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for key in ("S", *keys):
-            await pilot.press(key)
-            await settle(pilot)
-        stop_blinking(pilot)
-        await settle(pilot)
-
-    return run_before
-
-
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_pipelines_tab(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """The pipelines on the left, the first one's stages on the right (kind, probability,
     key stage, rotting, checklist questions, this month's targets); pipeline keys below."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys())
+    assert snap_compare(make_app(planned_db), terminal_size=size, run_before=pressing("S"))
 
 
 @pytest.mark.usefixtures("utc_zone")
@@ -74,21 +49,25 @@ def test_pipelines_tab(snap_compare: Any, planned_db: Path, size: tuple[int, int
 def test_pipelines_tab_stages(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """Tab to the stages, the second one highlighted: its checklist under the table, the
     stage keys below."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("tab", "down"))
+    assert snap_compare(
+        make_app(planned_db), terminal_size=size, run_before=pressing("S", "tab", "down")
+    )
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_new_pipeline_modal(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """`n`: a name and the templates (and "Empty") to start from."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("n"))
+    assert snap_compare(make_app(planned_db), terminal_size=size, run_before=pressing("S", "n"))
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_rename_modal(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """`r` on a stage: its name to change."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("tab", "r"))
+    assert snap_compare(
+        make_app(planned_db), terminal_size=size, run_before=pressing("S", "tab", "r")
+    )
 
 
 @pytest.mark.usefixtures("utc_zone")
@@ -96,19 +75,23 @@ def test_rename_modal(snap_compare: Any, planned_db: Path, size: tuple[int, int]
 def test_stage_edit_modal(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """`e` on the second stage: name, probability, rotting, key and holding stage, the
     exit checklist one question a line."""
-    run = _keys("tab", "down", "e")
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=run)
+    run = pressing("S", "tab", "down", "e")
+    assert snap_compare(make_app(planned_db), terminal_size=size, run_before=run)
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_stage_delete_modal(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """`x` on the first stage, which has deals: how many, and the stages to move them to."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("tab", "x"))
+    assert snap_compare(
+        make_app(planned_db), terminal_size=size, run_before=pressing("S", "tab", "x")
+    )
 
 
 @pytest.mark.usefixtures("utc_zone")
 @pytest.mark.parametrize("size", SIZES)
 def test_stage_targets_modal(snap_compare: Any, planned_db: Path, size: tuple[int, int]) -> None:
     """`t` on the first stage: this month, the count and amount planned (empty: none)."""
-    assert snap_compare(_app(planned_db), terminal_size=size, run_before=_keys("tab", "t"))
+    assert snap_compare(
+        make_app(planned_db), terminal_size=size, run_before=pressing("S", "tab", "t")
+    )

@@ -14,8 +14,8 @@ from funnel_tui.domain.models import LossReason, Pipeline
 from funnel_tui.domain.pipeline_rules import check_name_free, clean_label
 from funnel_tui.i18n import _
 from funnel_tui.services.context import ServiceContext
+from funnel_tui.services.pipelines import pipeline_to_change
 from funnel_tui.services.ports import UnitOfWork
-from funnel_tui.services.users import require_lead
 
 
 class LossReasonService:
@@ -46,11 +46,7 @@ class LossReasonService:
         return self._change(pipeline_id, reason_id, retire=False)
 
     def _editable(self, uow: UnitOfWork, pipeline_id: int) -> Pipeline:
-        require_lead(uow, self._context, "change pipelines")
-        pipeline = uow.pipelines.get(pipeline_id)
-        if pipeline is None:
-            raise NotFoundError(_("no pipeline #{pipeline}").format(pipeline=pipeline_id))
-        return pipeline
+        return pipeline_to_change(uow, self._context, pipeline_id)
 
     def _change(
         self,

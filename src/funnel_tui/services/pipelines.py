@@ -157,3 +157,10 @@ def _pipeline(uow: UnitOfWork, pipeline_id: int) -> Pipeline:
     if pipeline is None:
         raise NotFoundError(_("no pipeline #{pipeline}").format(pipeline=pipeline_id))
     return pipeline
+
+
+def pipeline_to_change(uow: UnitOfWork, context: ServiceContext, pipeline_id: int) -> Pipeline:
+    """The pipeline a settings change is about, once the actor is known to be allowed to
+    change it (a lead, or anyone while the team has none)."""
+    require_lead(uow, context, "change pipelines")
+    return _pipeline(uow, pipeline_id)

@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from funnel_tui.domain.errors import NotFoundError, ValidationError
+from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import Pipeline, PipelineSpec, PlanTarget, Stage, StageSpec
 from funnel_tui.domain.money import Money, check_money, parse_money
 from funnel_tui.domain.pipeline_rules import check_pipeline_spec
 from funnel_tui.i18n import _
 from funnel_tui.services.context import ServiceContext, ensure_user
+from funnel_tui.services.pipelines import pipeline_to_change
 from funnel_tui.services.ports import UnitOfWork
-from funnel_tui.services.users import require_lead
 
 MAX_TARGET_COUNT = 1_000_000
 """Most deals a stage can be planned to hold in a month (a typo guard, not a business rule)."""
@@ -218,11 +218,7 @@ class StageService:
     # --- helpers -------------------------------------------------------------------------
 
     def _editable(self, uow: UnitOfWork, pipeline_id: int) -> Pipeline:
-        require_lead(uow, self._context, "change pipelines")
-        pipeline = uow.pipelines.get(pipeline_id)
-        if pipeline is None:
-            raise NotFoundError(_("no pipeline #{pipeline}").format(pipeline=pipeline_id))
-        return pipeline
+        return pipeline_to_change(uow, self._context, pipeline_id)
 
     def _change(
         self, pipeline_id: int, stage_id: int, *, open_only: bool = False, **changes: object
