@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from funnel_tui.i18n import language
+from funnel_tui.i18n import _, language
 
 DATE_FORMATS = ("dd.mm.yyyy", "dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd")
 BY_LANGUAGE = {"ru": "dd.mm.yyyy", "en": "mm/dd/yyyy"}
@@ -90,3 +90,11 @@ def day_month_order(first: int, second: int) -> tuple[int, int]:
     """The (day, month) of a slashed `first/second` as the format reads it: `12/25` is
     25 December under `mm/dd/yyyy`, `25/12` under every other format."""
     return (second, first) if month_first() else (first, second)
+
+
+def typed_like(day: date) -> str:
+    """A placeholder for a date field: `day` in the user's format, and in ISO, which is
+    read too (`12/25/2026 or 2026-12-25`)."""
+    if date_format() == "yyyy-mm-dd":
+        return day.isoformat()
+    return _("{day} or {iso}").format(day=format_day(day), iso=day.isoformat())

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from typing import Any
 
+from funnel_tui.domain.date_format import format_day
 from funnel_tui.domain.dates import check_year, parse_date
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.models import Deal, DealDraft
@@ -105,7 +106,8 @@ def draft_to_text(draft: DealDraft) -> dict[str, str]:
         "email": draft.email or "",
         "source": draft.source or "",
         "tags": ", ".join(draft.tags),
-        "expected_close": draft.expected_close.isoformat() if draft.expected_close else "",
+        # In the user's date format, which the field's parser reads back.
+        "expected_close": format_day(draft.expected_close) if draft.expected_close else "",
     }
 
 

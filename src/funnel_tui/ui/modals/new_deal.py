@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from funnel_tui.domain.date_format import EXAMPLE_DAY, typed_like
 from funnel_tui.domain.drafts import field_parsers
 from funnel_tui.domain.models import DealDraft
 from funnel_tui.i18n import N_, _
@@ -27,7 +28,7 @@ DEAL_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("email", N_("E-mail"), N_("name@example.com")),
     ("source", N_("Source"), N_("website, referral, cold call…")),
     ("tags", N_("Tags"), N_("comma-separated")),
-    ("expected_close", N_("Expected close"), N_("dd.mm.yyyy or yyyy-mm-dd")),
+    ("expected_close", N_("Expected close"), ""),  # in the user's date format: below
 )
 """Every text field of a deal: (field, label, placeholder). The deal pane shows the same.
 Labels and placeholders are translated where shown (the phone number is an example in
@@ -43,7 +44,13 @@ def deal_form_fields(currency: str, values: dict[str, str] | None = None) -> lis
             _(label),
             value=(values or {}).get(name, ""),
             # _("") would be the catalog's header; the examples not marked stay as they are.
-            placeholder=_(placeholder) if placeholder else "",
+            placeholder=(
+                typed_like(EXAMPLE_DAY)
+                if name == "expected_close"
+                else _(placeholder)
+                if placeholder
+                else ""
+            ),
             parse=parsers[name],
         )
         for name, label, placeholder in DEAL_FIELDS

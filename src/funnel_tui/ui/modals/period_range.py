@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from funnel_tui.analytics.periods import Period, custom_period
-from funnel_tui.domain.date_format import date_format, format_day
+from funnel_tui.domain.date_format import format_day, typed_like
 from funnel_tui.domain.dates import parse_date
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.i18n import N_, _
@@ -55,7 +55,7 @@ class PeriodRangeModal(Localized, ModalScreen[Period | None]):
                 yield Label(_("From"))
                 yield Input(
                     format_day(self._current.first),
-                    placeholder=_typed_like(date(2026, 10, 1)),
+                    placeholder=typed_like(date(2026, 10, 1)),
                     compact=True,
                     id="range-from",
                 )
@@ -63,7 +63,7 @@ class PeriodRangeModal(Localized, ModalScreen[Period | None]):
                 yield Label(_("To"))
                 yield Input(
                     format_day(self._current.last),
-                    placeholder=_typed_like(date(2026, 12, 31)),
+                    placeholder=typed_like(date(2026, 12, 31)),
                     compact=True,
                     id="range-to",
                 )
@@ -99,10 +99,3 @@ class PeriodRangeModal(Localized, ModalScreen[Period | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _typed_like(day: date) -> str:
-    """A placeholder: `day` in the user's date format, and in ISO, which is read too."""
-    if date_format() == "yyyy-mm-dd":
-        return day.isoformat()
-    return _("{day} or {iso}").format(day=format_day(day), iso=day.isoformat())
