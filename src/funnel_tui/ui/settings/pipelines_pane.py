@@ -101,10 +101,6 @@ class PipelinesPane(SettingsPane):
         """The month whose targets the table shows: this one."""
         self._want_pipeline: int | None = None
         self._want_stage: int | None = None
-        self._asked = 0
-        """How many reads were asked for: only the last one's result is shown."""
-        self._ready = False
-        """Set once the table has its columns (on_mount): reads before that wait."""
         self.loads = 0
         """How many times the pane has shown what it read (tests wait on it)."""
 
@@ -133,8 +129,7 @@ class PipelinesPane(SettingsPane):
             N_("Kind"),
         ):
             table.add_column(_(label))
-        self._ready = True
-        self.reload()
+        self.start_reading()
 
     def on_show(self) -> None:
         """Shown (the tab chosen): the keys work at once, on the pipelines."""
@@ -171,28 +166,14 @@ class PipelinesPane(SettingsPane):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        if not self._ready:  # a live refresh before on_mount: its own read comes then
-            return
-        self._asked += 1
-        self._load(self._asked)
+    def read(self) -> tuple[list[Pipeline], Targets, date]:
+        month = _this_month(self.services)
+        pipelines = self.services.pipelines.list(include_archived=True)
+        targets = {p.id: self.services.stages.targets(p.id, month) for p in pipelines}
+        return pipelines, targets, month
 
-    # Not exclusive: a cancelled read would fail whoever waits on it. The last one asked for
-    # is shown; an earlier one finishing later is dropped.
-    @work(thread=True, group="settings-pipelines-load")
-    def _load(self, asked: int) -> None:
-        try:
-            month = _this_month(self.services)
-            pipelines = self.services.pipelines.list(include_archived=True)
-            targets = {p.id: self.services.stages.targets(p.id, month) for p in pipelines}
-        except FunnelError as err:
-            call_back(self, tell, self, str(err), "warning")
-            return
-        call_back(self, self._show, pipelines, targets, month, asked)
-
-    def _show(self, pipelines: list[Pipeline], targets: Targets, month: date, asked: int) -> None:
-        if asked != self._asked:
-            return  # a newer read is under way
+    def show(self, read: tuple[list[Pipeline], Targets, date]) -> None:
+        pipelines, targets, month = read
         current, stage = self.pipeline, self.stage
         want = self._want_pipeline or (current.id if current else None)
         self._want_pipeline = None

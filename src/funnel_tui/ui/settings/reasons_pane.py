@@ -55,13 +55,10 @@ class LossReasonsPane(SettingsPane):
         """The unarchived pipelines, as last read."""
         self.pipeline_id: int | None = None
         """The pipeline whose reasons are listed."""
-        self._want_reason: int | str | None = None
-        """The reason to highlight after the next read (its id, or a new one's name)."""
+        self._want_reason: int | None = None
+        """The reason to highlight after the next read (its id)."""
         self.shown: tuple[LossReason, ...] = ()
         """The reasons listed, in order."""
-        self._reads = 0
-        """How many reads were started; the number of each, to show only the latest."""
-        self._shown_read = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -80,33 +77,15 @@ class LossReasonsPane(SettingsPane):
         )
 
     def on_mount(self) -> None:
-        self._read()
+        self.start_reading()
 
     # Reading
 
-    def reload(self) -> None:
-        if self.is_mounted:  # else on_mount reads
-            self._read()
+    def read(self) -> list[Pipeline]:
+        return self.services.pipelines.list()
 
-    def _read(self) -> None:
-        """Start a read; only the latest one asked for is shown (not exclusive: a
-        cancelled worker would fail whoever waits on it)."""
-        self._reads += 1
-        self._load(self._reads)
-
-    @work(thread=True, group="reasons-load")
-    def _load(self, number: int) -> None:
-        try:
-            pipelines = self.services.pipelines.list()
-        except FunnelError as err:
-            call_back(self, tell, self, str(err), "warning")
-            return
-        call_back(self, self._show, number, pipelines)
-
-    def _show(self, number: int, pipelines: list[Pipeline]) -> None:
-        if number < self._shown_read:  # an older read, overtaken by a newer one: stale
-            return
-        self._shown_read = number
+    def show(self, read: list[Pipeline]) -> None:
+        pipelines = read
         self.pipelines = pipelines
         ids = [pipeline.id for pipeline in pipelines]
         if self.pipeline_id not in ids:
@@ -146,7 +125,7 @@ class LossReasonsPane(SettingsPane):
         if reasons:
             index = 0
             for position, reason in enumerate(reasons):
-                if reason.id == keep or reason.name == keep:
+                if reason.id == keep:
                     index = position
             reasons_list.highlighted = index
         self.refresh_bindings()

@@ -52,9 +52,6 @@ class TeamPane(SettingsPane):
         """The team, as last read."""
         self.default_login: str | None = None
         """Who new deals go to when nobody is named; None: whoever creates them."""
-        self._reads = 0
-        """How many reads were started; the number of each, to show only the latest."""
-        self._shown_read = 0
 
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", zebra_stripes=True, id="team-table")
@@ -73,7 +70,7 @@ class TeamPane(SettingsPane):
         table.add_column(_("Name"), key="name")
         table.add_column(_("Role"), key="role")
         table.add_column(_("Default owner"), key="default")
-        self._read()
+        self.start_reading()
 
     def on_show(self) -> None:
         """The tab was opened: its keys work at once."""
@@ -83,30 +80,12 @@ class TeamPane(SettingsPane):
 
     # Reading
 
-    def reload(self) -> None:
-        if self.is_mounted:  # else on_mount reads, once the table has its columns
-            self._read()
+    def read(self) -> tuple[list[User], str | None]:
+        default = self.services.users.default_owner()
+        return self.services.users.list(), default.login if default is not None else None
 
-    def _read(self) -> None:
-        """Start a read; only the latest one asked for is shown (not exclusive: a
-        cancelled worker would fail whoever waits on it)."""
-        self._reads += 1
-        self._load(self._reads)
-
-    @work(thread=True, group="team-load")
-    def _load(self, number: int) -> None:
-        try:
-            users = self.services.users.list()
-            default = self.services.users.default_owner()
-        except FunnelError as err:
-            call_back(self, tell, self, str(err), "warning")
-            return
-        call_back(self, self._show, number, users, default.login if default is not None else None)
-
-    def _show(self, number: int, users: list[User], default_login: str | None) -> None:
-        if number < self._shown_read:  # an older read, overtaken by a newer one: stale
-            return
-        self._shown_read = number
+    def show(self, read: tuple[list[User], str | None]) -> None:
+        users, default_login = read
         table = self.query_one(DataTable)
         keep = self.user.login if self.user is not None else None
         self.users = users
