@@ -310,8 +310,10 @@ class FunnelApp(Localized, App[None]):
         The screens on view are read again now; those under them when they come back on
         view (at a later poll). This app's own writes count as changes too: the screens
         have shown them already, and a refresh that finds nothing new repaints nothing.
+        Nothing is read once the app is shutting down: the screens' widgets are being
+        removed then, and a pane asked to refresh would find its fields gone.
         """
-        if self.services is None:
+        if self.services is None or not self.is_running:
             return
         try:
             version = self.services.context.store.data_version()

@@ -73,11 +73,14 @@ class PreferencesPane(SettingsPane):
     def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(services, id=id)
         self._shown: Settings | None = None
-        """The settings the fields started from (to tell what the user changed)."""
+        """The settings the fields started from (to tell what the user changed); None
+        until on_mount, since a live refresh can arrive between compose and the fields
+        being mounted."""
+        self._composed_from: Settings | None = None
 
     def compose(self) -> ComposeResult:
         settings = self.funnel_app.settings
-        self._shown = settings
+        self._composed_from = settings
         by_language = "RUB" if settings.effective_language == "ru" else "USD"
         with VerticalScroll():
             with Horizontal(classes="pref-row"):
@@ -124,6 +127,10 @@ class PreferencesPane(SettingsPane):
                 id="pref-hint",
                 markup=False,
             )
+
+    def on_mount(self) -> None:
+        """The fields are mounted: from now on a refresh may compare against them."""
+        self._shown = self._composed_from
 
     def on_show(self) -> None:
         """The tab was opened: its keys work at once (on a choice, not the text field,
