@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
@@ -47,6 +46,7 @@ from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
 from funnel_tui.ui.modals.stage_picker import StagePickerModal
 from funnel_tui.ui.move_question import move_question
 from funnel_tui.ui.notices import Severity, tell
+from funnel_tui.ui.screens.covered import QuietWhenCovered
 from funnel_tui.ui.screens.deal import DealClosed, deal_screen, deal_screen_with
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.filter_input import FilterInput
@@ -109,7 +109,7 @@ letter's echo had just taken one. Slower reads (big databases) stay in a worker,
 never waits on them."""
 
 
-class BoardScreen(Localized, Screen[None]):
+class BoardScreen(Localized, QuietWhenCovered):
     """One column per stage of the current pipeline, cards virtualised."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
