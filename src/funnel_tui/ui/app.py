@@ -47,7 +47,6 @@ from funnel_tui.ui.commands import DealSearch
 from funnel_tui.ui.localized import Localized, translate_bindings
 from funnel_tui.ui.notices import tell
 from funnel_tui.ui.screens.board import BoardScreen
-from funnel_tui.ui.screens.deal import DealScreen, deal_screen
 
 if TYPE_CHECKING:
     from funnel_tui.ui.screens.agenda import AgendaScreen
@@ -492,7 +491,10 @@ class FunnelApp(Localized, App[None]):
             return
         if isinstance(self.screen, BoardScreen):
             self.screen.open_deal(deal_id)  # so that closing it returns to the card
-        elif isinstance(self.screen, DealScreen):
+            return
+        from funnel_tui.ui.screens.deal import DealScreen, deal_screen
+
+        if isinstance(self.screen, DealScreen):
             self.screen.show_deal(deal_id)
         else:
             currency = self.settings.effective_currency

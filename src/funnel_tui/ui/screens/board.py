@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -38,21 +38,19 @@ from funnel_tui.services.board import BoardService, shown_stages
 from funnel_tui.services.board_model import BoardContext, BoardQuery, Card, ColumnLoad, ColumnTotals
 from funnel_tui.services.deal_view import DealView
 from funnel_tui.ui.localized import Localized
-from funnel_tui.ui.modals.confirm import ConfirmModal
-from funnel_tui.ui.modals.lose import LoseModal
-from funnel_tui.ui.modals.new_deal import NewDealModal
-from funnel_tui.ui.modals.next_contact import NextContactChoice, NextContactModal
-from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
-from funnel_tui.ui.modals.stage_picker import StagePickerModal
-from funnel_tui.ui.move_question import move_question
 from funnel_tui.ui.notices import Severity, tell
 from funnel_tui.ui.screens.covered import QuietWhenCovered
-from funnel_tui.ui.screens.deal import DealClosed, deal_screen, deal_screen_with
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.filter_input import FilterInput
 from funnel_tui.ui.widgets.kanban_board import KanbanBoard
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.stage_column import FIRST_WINDOW, StageColumn
+
+# The deal pane and the dialogs are imported when first used, not on the way to the board's
+# first frame (~30 ms of imports at start: docs/performance.md, "Start at 1,000 deals").
+if TYPE_CHECKING:
+    from funnel_tui.ui.modals.next_contact import NextContactChoice
+    from funnel_tui.ui.screens.deal import DealClosed
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +531,8 @@ class BoardScreen(Localized, QuietWhenCovered):
 
     @work(group="board-confirm")
     async def _pick_owner(self, owner_id: int | None) -> None:
+        from funnel_tui.ui.modals.owner_picker import OwnerPickerModal
+
         picker = OwnerPickerModal(self._known.users, self._known.me, owner_id)
         choice = await self.app.push_screen_wait(picker)
         query = self.board_query
@@ -604,6 +604,8 @@ class BoardScreen(Localized, QuietWhenCovered):
 
     @work(group="board-confirm")
     async def _pick_stage(self, card: Card, pipeline: Pipeline) -> None:
+        from funnel_tui.ui.modals.stage_picker import StagePickerModal
+
         stage = pipeline.stage(card.stage_id)
         target = await self.app.push_screen_wait(
             StagePickerModal(card.title, pipeline.stages, stage)
@@ -627,6 +629,8 @@ class BoardScreen(Localized, QuietWhenCovered):
     def _ask_or_move(
         self, card: Card, pipeline: Pipeline, target: Stage, unanswered: tuple[str, ...]
     ) -> None:
+        from funnel_tui.ui.move_question import move_question
+
         stage = pipeline.stage(card.stage_id)
         question = move_question(card.title, pipeline, stage, target, unanswered)
         if question is None:
@@ -648,6 +652,8 @@ class BoardScreen(Localized, QuietWhenCovered):
 
     @work(exclusive=False, group="board-confirm")
     async def _confirm_and_move(self, card: Card, target: Stage, question: Text) -> None:
+        from funnel_tui.ui.modals.confirm import ConfirmModal
+
         if await self.app.push_screen_wait(ConfirmModal(question)):
             self._move(card, target.id)
 
@@ -688,6 +694,8 @@ class BoardScreen(Localized, QuietWhenCovered):
     async def _ask_revival(self, deal: Deal) -> None:
         """A deal set aside in a holding stage (a conditional refusal) gets the day it comes
         back; without one it is listed under the agenda's "no next contact"."""
+        from funnel_tui.ui.modals.next_contact import NextContactModal
+
         services = self._writer()
         if services is None:
             return
@@ -739,6 +747,8 @@ class BoardScreen(Localized, QuietWhenCovered):
 
     @work(group="board-confirm")
     async def _ask_loss(self, card: Card, pipeline: Pipeline) -> None:
+        from funnel_tui.ui.modals.lose import LoseModal
+
         choice = await self.app.push_screen_wait(
             LoseModal(card.title, pipeline.active_loss_reasons)
         )
@@ -806,6 +816,8 @@ class BoardScreen(Localized, QuietWhenCovered):
         if self._opening != deal_id or self.services is None:
             return  # shown already (the read or the timer came first), or another asked for
         self._opening = None
+        from funnel_tui.ui.screens.deal import deal_screen, deal_screen_with
+
         if view is None:
             screen = deal_screen(self.app, self.services, deal_id, self._currency)
         else:
@@ -828,6 +840,8 @@ class BoardScreen(Localized, QuietWhenCovered):
 
     @work(group="board-confirm")
     async def _new_deal(self) -> None:
+        from funnel_tui.ui.modals.new_deal import NewDealModal
+
         name = self._pipeline.name if self._pipeline else _("a new B2B pipeline")
         draft = await self.app.push_screen_wait(NewDealModal(name, self._currency))
         if draft is not None:
