@@ -182,6 +182,27 @@ def test_checklist_questions(services: Services, pipeline: Pipeline) -> None:
     assert services.stages.set_checklist(pipeline.id, stage.id, []).checklist == ()
 
 
+def test_a_stage_edit_saves_name_settings_and_checklist_together_or_nothing(
+    services: Services, pipeline: Pipeline
+) -> None:
+    stage = pipeline.open_stages[0]
+    edited = services.stages.edit(
+        pipeline.id, stage.id, name=" Intro call ", probability=12, checklist=["Budget?"]
+    )
+    assert (edited.name, edited.probability, edited.checklist) == ("Intro call", 12, ("Budget?",))
+    with pytest.raises(ValidationError, match="twice"):
+        services.stages.edit(
+            pipeline.id, stage.id, name="Renamed", rot_days=4, checklist=["A?", "a?"]
+        )
+    with pytest.raises(ValidationError, match="at least 1 day"):
+        services.stages.edit(pipeline.id, stage.id, name="Renamed", rot_days=0)
+    with pytest.raises(ValidationError, match="name only"):
+        services.stages.edit(pipeline.id, pipeline.won_stage.id, name="Signed", probability=90)
+    kept = services.pipelines.get(pipeline.id)
+    assert kept.stage(stage.id) == edited  # a refused edit changed nothing, not even the name
+    assert kept.won_stage.name == pipeline.won_stage.name
+
+
 def test_an_empty_stage_is_deleted(services: Services, pipeline: Pipeline) -> None:
     stage = pipeline.open_stages[2]
     assert services.stages.delete(pipeline.id, stage.id) == 0

@@ -265,6 +265,26 @@ async def test_edit_a_stage(board_db: Path, reopen: Reopen) -> None:
     assert proposal.checklist == ("Budget confirmed?", "Who signs?")
 
 
+async def test_a_refused_stage_edit_saves_none_of_it(board_db: Path, reopen: Reopen) -> None:
+    """Name, settings and checklist are one transaction: a checklist the service refuses
+    leaves the new name and probability unsaved too."""
+    app = make_app(board_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await keys(pilot, "tab", "enter")
+        modal = app.screen
+        assert isinstance(modal, StageEditModal)
+        await type_in(pilot, modal.field("name").input, "First touch")
+        await type_in(pilot, modal.field("probability").input, "7")
+        modal.query_one(TextArea).text = "Budget?\nbudget?"
+        await keys(pilot, "ctrl+s")
+        assert isinstance(app.screen, StageEditModal)  # still open, saying why
+        assert "the same question is there twice" in screen_text(app)
+        await keys(pilot, "escape")
+    first = sales(reopen()).stages[0]
+    assert (first.name, first.probability, first.checklist) == ("Prospecting", 5, ())
+
+
 async def test_a_wrong_probability_is_said_under_the_field(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -82,7 +82,7 @@ class StageService:
 
     def rename(self, pipeline_id: int, stage_id: int, name: str) -> Stage:
         """Rename any stage, won and lost included."""
-        return self._change(pipeline_id, stage_id, name=name.strip())
+        return self.edit(pipeline_id, stage_id, name=name)
 
     def configure(
         self,
@@ -96,6 +96,35 @@ class StageService:
     ) -> Stage:
         """Change an open stage's settings. The key stage is one per pipeline: marking one
         unmarks the other."""
+        return self.edit(
+            pipeline_id,
+            stage_id,
+            probability=probability,
+            is_key=is_key,
+            rot_days=rot_days,
+            on_hold=on_hold,
+        )
+
+    def set_checklist(self, pipeline_id: int, stage_id: int, questions: Sequence[str]) -> Stage:
+        """The questions a deal must answer before it leaves this open stage, in order
+        (answers given before stay with their question's text)."""
+        return self.edit(pipeline_id, stage_id, checklist=questions)
+
+    def edit(
+        self,
+        pipeline_id: int,
+        stage_id: int,
+        *,
+        name: str | _Unset = UNSET,
+        probability: int | _Unset = UNSET,
+        is_key: bool | _Unset = UNSET,
+        rot_days: int | _Unset | None = UNSET,
+        on_hold: bool | _Unset = UNSET,
+        checklist: Sequence[str] | _Unset = UNSET,
+    ) -> Stage:
+        """Change a stage's name, settings and exit checklist together, in one transaction
+        (the stage dialog saves all it changed at once, or nothing). Won and lost stages have
+        a name only."""
         changes: dict[str, object] = {
             key: value
             for key, value in (
@@ -106,15 +135,15 @@ class StageService:
             )
             if not isinstance(value, _Unset)
         }
-        return self._change(pipeline_id, stage_id, open_only=True, **changes)
-
-    def set_checklist(self, pipeline_id: int, stage_id: int, questions: Sequence[str]) -> Stage:
-        """The questions a deal must answer before it leaves this open stage, in order
-        (answers given before stay with their question's text)."""
-        cleaned = tuple(question.strip() for question in questions)
-        if len({q.casefold() for q in cleaned}) != len(cleaned):
-            raise ValidationError("checklist", _("the same question is there twice"))
-        return self._change(pipeline_id, stage_id, open_only=True, checklist=cleaned)
+        if not isinstance(checklist, _Unset):
+            cleaned = tuple(question.strip() for question in checklist)
+            if len({q.casefold() for q in cleaned}) != len(cleaned):
+                raise ValidationError("checklist", _("the same question is there twice"))
+            changes["checklist"] = cleaned
+        open_only = bool(changes)
+        if not isinstance(name, _Unset):
+            changes["name"] = name.strip()
+        return self._change(pipeline_id, stage_id, open_only=open_only, **changes)
 
     def move(self, pipeline_id: int, stage_id: int, step: int) -> Pipeline:
         """Move an open stage `step` places later (earlier if negative) among the open

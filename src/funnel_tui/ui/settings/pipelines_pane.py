@@ -383,16 +383,10 @@ class PipelinesPane(SettingsPane):
 
         def save(draft: StageDraft) -> Stage:
             """What changed, one service call each (nothing when nothing did)."""
-            stages = self.services.stages
-            saved = stage
-            if draft.name.strip() != stage.name:
-                saved = stages.rename(pipeline.id, stage.id, draft.name)
             changes = stage_changes(stage, draft)
-            if changes:
-                saved = stages.configure(pipeline.id, stage.id, **changes)
-            if draft.checklist != stage.checklist:
-                saved = stages.set_checklist(pipeline.id, stage.id, draft.checklist)
-            return saved
+            if not changes:
+                return stage
+            return self.services.stages.edit(pipeline.id, stage.id, **changes)
 
         self.app.push_screen(StageEditModal(stage, save), self._saved)
 

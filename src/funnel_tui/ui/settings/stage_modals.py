@@ -193,8 +193,10 @@ class StageEditModal(SavingModal[Stage]):
 
 
 def stage_changes(stage: Stage, draft: StageDraft) -> dict[str, Any]:
-    """The settings `draft` changes, as `StageService.configure` takes them."""
+    """What `draft` changes, as `StageService.edit` takes it (saved in one transaction)."""
     changes: dict[str, Any] = {}
+    if draft.name.strip() != stage.name:
+        changes["name"] = draft.name
     if draft.probability != stage.probability:
         changes["probability"] = draft.probability
     if draft.rot_days != stage.rot_days:
@@ -203,6 +205,8 @@ def stage_changes(stage: Stage, draft: StageDraft) -> dict[str, Any]:
         changes["is_key"] = draft.is_key
     if draft.on_hold != stage.on_hold:
         changes["on_hold"] = draft.on_hold
+    if draft.checklist != stage.checklist:
+        changes["checklist"] = draft.checklist
     return changes
 
 
