@@ -28,6 +28,7 @@ from funnel_tui.domain.errors import FunnelError
 from funnel_tui.domain.models import Pipeline, Stage
 from funnel_tui.i18n import N_, _, language, ngettext
 from funnel_tui.render.locale_format import format_number
+from funnel_tui.render.plan_chart import month_label
 from funnel_tui.render.safe import fill, safe_text
 from funnel_tui.services.stages import StageTargets
 from funnel_tui.ui.notices import tell
@@ -39,7 +40,6 @@ from funnel_tui.ui.settings.stage_modals import (
     StageEditModal,
     StageTargetsModal,
     TargetDraft,
-    month_label,
     stage_changes,
 )
 from funnel_tui.ui.settings.stage_rows import pipeline_option, stage_cells

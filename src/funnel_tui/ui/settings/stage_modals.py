@@ -415,16 +415,11 @@ def _amount(money: Money) -> str:
     return format_amount(money, compact=True)
 
 
-def month_label(month: date) -> str:
-    return f"{month:{MONTH_FORMAT}}"
-
-
 __all__ = [
     "StageDeleteModal",
     "StageDraft",
     "StageEditModal",
     "StageTargetsModal",
     "TargetDraft",
-    "month_label",
     "stage_changes",
 ]
