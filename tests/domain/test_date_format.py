@@ -18,14 +18,17 @@ from funnel_tui.domain.date_format import (
     format_day_month,
     format_day_short,
     format_day_time,
+    format_month,
     format_range,
     month_first,
+    month_typed_like,
     set_date_format,
 )
 from funnel_tui.domain.dates import MAX_YEAR, MIN_YEAR, parse_date, parse_datetime
 from funnel_tui.domain.errors import ValidationError
 from funnel_tui.domain.when import parse_when
 from funnel_tui.i18n import set_language
+from funnel_tui.services.plans import parse_month
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 23, 9, 47, tzinfo=MOSCOW)  # a Monday
@@ -92,6 +95,37 @@ def test_every_day_written_in_any_format_reads_back(day: date, name: str) -> Non
     set_date_format(name)
     try:
         assert parse_date(format_day(day)) == day
+    finally:
+        set_date_format("")
+
+
+@given(
+    month=st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31)).map(
+        lambda day: day.replace(day=1)
+    ),
+    name=st.sampled_from(DATE_FORMATS),
+)
+def test_every_month_written_in_any_format_reads_back(month: date, name: str) -> None:
+    set_date_format(name)
+    try:
+        assert parse_month(format_month(month)) == month
+    finally:
+        set_date_format("")
+
+
+@pytest.mark.parametrize(
+    ("name", "month", "hint"),
+    [
+        ("dd.mm.yyyy", "11.2026", "12.2026 or 2026-12"),
+        ("dd/mm/yyyy", "11/2026", "12/2026 or 2026-12"),
+        ("mm/dd/yyyy", "11/2026", "12/2026 or 2026-12"),
+        ("yyyy-mm-dd", "2026-11", "2026-12"),
+    ],
+)
+def test_month_fields_follow_the_format(name: str, month: str, hint: str) -> None:
+    set_date_format(name)
+    try:
+        assert (format_month(FIRST), month_typed_like()) == (month, hint)
     finally:
         set_date_format("")
 

@@ -291,7 +291,7 @@ async def test_p_sets_the_plan_with_errors_said_in_the_modal(board_db: Path) -> 
         amount = modal.query_one("#plan-amount", Input)
         currency = modal.query_one("#plan-currency", Input)
         month = modal.query_one("#plan-month", Input)
-        assert (amount.value, currency.value, month.value) == ("", "RUB", "11.2026")
+        assert (amount.value, currency.value, month.value) == ("", "RUB", "11/2026")
 
         async def error_after(field: Input, value: str) -> str:
             field.value = value

@@ -92,6 +92,24 @@ def day_month_order(first: int, second: int) -> tuple[int, int]:
     return (second, first) if month_first() else (first, second)
 
 
+def format_month(month: date) -> str:
+    """A month as numbers, for a month field: `11.2026`, `11/2026` or `2026-11` (month and
+    year only: unambiguous whichever way days are written)."""
+    name = date_format()
+    if name == "yyyy-mm-dd":
+        return month.strftime("%Y-%m")
+    return month.strftime("%m/%Y" if "/" in name else "%m.%Y")
+
+
+def month_typed_like() -> str:
+    """A placeholder for a month field: the example month in the user's format, and in
+    ISO, which is read too (`12/2026 or 2026-12`)."""
+    iso = EXAMPLE_DAY.strftime("%Y-%m")
+    if date_format() == "yyyy-mm-dd":
+        return iso
+    return _("{day} or {iso}").format(day=format_month(EXAMPLE_DAY), iso=iso)
+
+
 def typed_like(day: date) -> str:
     """A placeholder for a date field: `day` in the user's format, and in ISO, which is
     read too (`12/25/2026 or 2026-12-25`)."""

@@ -22,7 +22,8 @@ from funnel_tui.services.context import ServiceContext
 from funnel_tui.services.ports import UnitOfWork
 
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DOTTED_MONTH = re.compile(r"^(\d{1,2})\.(\d{4})$")
+_DOTTED_MONTH = re.compile(r"^(\d{1,2})[./](\d{4})$")
+"""`11.2026` or `11/2026`: month then year, however days are written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class PlanLine:
 
 
 def parse_month(text: str) -> date:
-    """The first day of the month written `2026-10` or `10.2026`."""
+    """The first day of the month written `2026-10`, `10.2026` or `10/2026`."""
     raw = text.strip()
     year = month = 0
     if match := _ISO_MONTH.match(raw):

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from funnel_tui.domain.date_format import format_month, month_typed_like
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import User
 from funnel_tui.domain.money import Money, normalize_currency, parse_money
@@ -32,8 +33,6 @@ from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services.plans import PlanLine, parse_month
 from funnel_tui.ui.localized import Localized
 from funnel_tui.ui.threads import call_back
-
-MONTH_FORMAT = "%m.%Y"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +120,8 @@ class PlanModal(Localized, ModalScreen[PlanLine | None]):
             with Horizontal(classes="row"):
                 yield Label(_("From"))
                 yield Input(
-                    f"{self._month:{MONTH_FORMAT}}",
-                    placeholder=_("11.2026 or 2026-11"),
+                    format_month(self._month),
+                    placeholder=month_typed_like(),
                     compact=True,
                     id="plan-month",
                 )

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from funnel_tui.domain.date_format import format_month, month_typed_like
 from funnel_tui.domain.errors import FunnelError, ValidationError
 from funnel_tui.domain.models import Stage
 from funnel_tui.domain.money import Money
@@ -30,8 +31,6 @@ from funnel_tui.services.stages import StageTargets
 from funnel_tui.ui.settings.pipeline_modals import SavingModal, message_of, titled
 from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.form_field import FormField
-
-MONTH_FORMAT = "%m.%Y"
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,8 +337,8 @@ class StageTargetsModal(SavingModal[StageTargets]):
             yield FormField(
                 "month",
                 _("Month"),
-                value=f"{self._month:{MONTH_FORMAT}}",
-                placeholder=_("11.2026 or 2026-11"),
+                value=format_month(self._month),
+                placeholder=month_typed_like(),
                 parse=parse_month,
             )
             yield FormField(
