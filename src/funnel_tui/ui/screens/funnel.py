@@ -9,27 +9,40 @@ and only the latest one asked for is shown, so a quick run of keys ends on the l
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.types import NoActiveAppError
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from funnel_tui.analytics.funnel import funnel_report
 from funnel_tui.analytics.funnel_model import FunnelQuery, FunnelReport, FunnelView
 from funnel_tui.analytics.periods import Period, PeriodName
+from funnel_tui.domain.errors import FunnelError
 from funnel_tui.i18n import N_, _
 from funnel_tui.render.funnel_chart import FunnelChart
 from funnel_tui.render.funnel_table import loss_table, stage_table, summary_line
-from funnel_tui.services.board_model import BoardContext
+from funnel_tui.services import Services
+from funnel_tui.services.board_model import BoardContext, BoardQuery
 from funnel_tui.ui.localized import Localized
-from funnel_tui.ui.screens.report_screen import PeriodSteps, ReportScreen, choice_header
+from funnel_tui.ui.screens.report_screen import (
+    PeriodSteps,
+    ReportScreen,
+    choice_header,
+    read_context,
+)
+from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.key_footer import KeyFooter
+from funnel_tui.ui.widgets.rich_lines import RichLines
 
 VIEW_NAMES = {FunnelView.COHORT: N_("cohort view"), FunnelView.SNAPSHOT: N_("snapshot view")}
 """How the status line names each view."""
@@ -78,7 +91,14 @@ class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
     ]
     DEFAULT_CSS = """
     FunnelScreen #funnel-status { height: 1; padding: 0 1; background: $boost; }
-    FunnelScreen #funnel-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    FunnelScreen #funnel-body {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        /* The scrollbar showing up with the report would narrow the chart and the tables:
+           they would be drawn again, one layout pass later. */
+        scrollbar-gutter: stable;
+    }
     FunnelScreen #funnel-body > Static { width: 1fr; height: auto; }
     FunnelScreen .funnel-heading { margin-top: 1; text-style: bold; }
     FunnelScreen #funnel-summary { margin-top: 1; }
@@ -86,6 +106,11 @@ class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
 
     STATUS = "#funnel-status"
     BODY = "#funnel-body"
+
+    def __init__(self, services: Services, currency: str, start: BoardQuery | None = None) -> None:
+        super().__init__(services, currency, start)
+        self._ahead: tuple[tuple[FunnelChoice, Period], Future[FunnelReport]] | None = None
+        """The first choice and its report, read with the pipelines (`_load_context`)."""
 
     @property
     def report(self) -> FunnelReport | None:
@@ -97,12 +122,12 @@ class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
         yield Static(_("Loading…"), id="funnel-status")
         with VerticalScroll(id="funnel-body"):
             # Rich renderables (never strings with markup) go into these.
-            yield Static(id="funnel-chart", markup=False)
+            yield RichLines(id="funnel-chart")
             yield Static(Text(_("Stage by stage")), classes="funnel-heading")
-            yield Static(id="funnel-table", markup=False)
-            yield Static(id="funnel-summary", markup=False)
+            yield RichLines(id="funnel-table")
+            yield RichLines(id="funnel-summary")
             yield Static(Text(_("Losses by stage and reason")), classes="funnel-heading")
-            yield Static(id="funnel-losses", markup=False)
+            yield RichLines(id="funnel-losses")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -116,7 +141,48 @@ class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
     def _first_choice(self, pipeline_id: int, owner_id: int | None) -> FunnelChoice:
         return FunnelChoice(pipeline_id, owner_id)
 
+    @work(thread=True, exclusive=True, group="report-context")
+    def _load_context(self) -> None:
+        """The pipelines and the team, then, on opening, the first report too: the UI thread
+        chooses it meanwhile (`_context_loaded`) and its read (`_fetch`) takes this one's
+        result. Read once the UI thread had chosen, it started a frame or so later
+        (docs/performance.md)."""
+        try:
+            known = read_context(self._services)
+        except FunnelError as err:
+            call_back(self, self._failed, self._asked, err)
+            return
+        if get_current_worker().is_cancelled:
+            return
+        first = self._first_read()
+        ahead: Future[FunnelReport] = Future()
+        self._ahead = (first, ahead) if first is not None else None
+        with suppress(NoActiveAppError):  # the screen has been closed meanwhile
+            self.call_later(self._context_loaded, known)
+        if first is not None:
+            try:
+                ahead.set_result(self._read_report(*first))
+            except FunnelError as err:  # told by the read that takes the result (`_fetch`)
+                ahead.set_exception(err)
+            except BaseException as err:  # a bug: it fails this worker, as any other's would
+                ahead.set_exception(err)  # (and does not keep that read waiting)
+                raise
+
+    def _first_read(self) -> tuple[FunnelChoice, Period] | None:
+        """What `_context_loaded` will choose first: the board's pipeline and owner (None on
+        a reload)."""
+        if self.choice is not None or self._start is None:
+            return None
+        choice = self._first_choice(self._start.pipeline_id, self._start.owner_id)
+        return choice, choice.days(self._today())
+
     def _fetch(self, choice: FunnelChoice, period: Period) -> FunnelReport:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == (choice, period):
+            return ahead[1].result()  # being read with the pipelines
+        return self._read_report(choice, period)
+
+    def _read_report(self, choice: FunnelChoice, period: Period) -> FunnelReport:
         start, end = period.bounds(self._zone)
         query = FunnelQuery(choice.pipeline_id, start, end, choice.owner_id)
         return funnel_report(
@@ -144,7 +210,7 @@ class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
         self._update("#funnel-table", stage_table(report, width))
 
     def _update(self, selector: str, content: RenderableType) -> None:
-        self.query_one(selector, Static).update(content)
+        self.query_one(selector, RichLines).update(content)
 
     def on_resize(self, _event: events.Resize) -> None:
         if self.report is not None and self.report.stages:
