@@ -18,6 +18,7 @@ from funnel_tui.render.locale_format import (
     NUMBER_STYLES,
     format_money,
     format_number,
+    format_short_money,
 )
 
 LANGUAGES = ["en", "ru"]
@@ -71,3 +72,15 @@ def test_money_in_each_language() -> None:
     set_language("ru")
     assert format_money(Money(150050, "RUB")) == "1\u00a0500,50\u00a0₽"
     assert format_money(Money(150000, "USD"), compact=True) == "1\u00a0500\u00a0$"
+
+
+def test_short_money_in_each_language() -> None:
+    """The dashboard's plan note: CLDR's short words for thousands and millions, the
+    currency where each language puts it."""
+    set_language("en")
+    assert format_short_money(Money(2_600_000_00, "RUB")) == "₽2.6M"
+    assert format_short_money(Money(950_00, "USD")) == "$950"
+    assert format_short_money(Money(12_345_00, "CHF")) == "CHF\u00a012.3K"
+    set_language("ru")
+    assert format_short_money(Money(2_600_000_00, "RUB")) == "2,6\u00a0млн\u00a0₽"
+    assert format_short_money(Money(12_345_00, "RUB")) == "12,3\u00a0тыс.\u00a0₽"

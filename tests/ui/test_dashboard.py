@@ -166,6 +166,30 @@ async def test_small_terminal_gets_plain_lines_and_big_one_large_type(board_db: 
         assert len(shown(screen, "#tile-new Digits").splitlines()) == 3
 
 
+@pytest.mark.parametrize(
+    ("language", "plan_note"), [("en", "of ₽"), ("ru", "из ")], ids=["en", "ru"]
+)
+async def test_at_80_columns_every_change_shows_whole(
+    demo_db: Path, language: str, plan_note: str
+) -> None:
+    """A fifth of 80 columns does not hold "10 deals  ▲ 46 %" (nor "10 сделок  ▲ 46 %"): the
+    won figure's note is then its change alone, never a cut "▲ 4…"; the plan note writes
+    the amount as the language does ("of ₽2.6M", "из 2,6 млн ₽")."""
+    settings = Settings(currency="RUB", start_screen="board", language=language)
+    app = build_app(settings, str(demo_db), login="anna", clock=frozen_clock)
+    app.start_on_dashboard(DashboardStart(standalone=True))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await first_read(pilot)
+        notes = shown(screen, "#dash-kpis").splitlines()[2]
+        assert "…" not in notes
+        assert notes.count("%") + notes.count("pp") + notes.count("п.п.") >= 4, notes
+        assert plan_note in notes and "RUB" not in notes
+        await pilot.resize_terminal(100, 24)
+        await settle(pilot)
+        wider = shown(screen, "#dash-kpis").splitlines()[2]
+        assert ("deals" if language == "en" else "сделок") in wider
+
+
 async def test_a_refresh_updates_in_place_without_the_loading_overlay(board_db: Path) -> None:
     app = wall(board_db)
     async with app.run_test(size=BIG) as pilot:

@@ -76,8 +76,22 @@ def format_number(value: int | Decimal | float, *, decimals: int = 0) -> str:
 def format_money(money: Money, *, compact: bool = False) -> str:
     """`₽1,500.50` / `1 500,50 ₽`; with `compact`, a whole amount drops its decimals
     (`₽1,500`). A symbol that is a code stands apart from the digits (`CHF 1,500.00`)."""
-    number = format_amount(money, compact=compact)
-    symbol = NARROW_SYMBOLS.get(money.currency, money.currency)
+    return _with_symbol(format_amount(money, compact=compact), money.currency)
+
+
+def format_short_money(money: Money) -> str:
+    """An amount rounded to a few digits with CLDR's short word for its size, the currency
+    placed as `format_money` places it: `₽2.6M`, `$950` / `2,6 млн ₽` (Babel, loaded on
+    first use: only the dashboard writes these)."""
+    from babel.numbers import format_compact_decimal
+
+    locale = CLDR_LOCALE[language()]
+    number = format_compact_decimal(money.major, locale=locale, fraction_digits=1)
+    return _with_symbol(number, money.currency)
+
+
+def _with_symbol(number: str, currency: str) -> str:
+    symbol = NARROW_SYMBOLS.get(currency, currency)
     sign = ""
     if number.startswith("-"):
         sign, number = "-", number[1:]

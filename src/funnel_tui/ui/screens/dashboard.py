@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual import events, work
@@ -42,7 +43,7 @@ from funnel_tui.domain.models import Pipeline
 from funnel_tui.i18n import N_, _, ngettext, pgettext
 from funnel_tui.render.funnel_chart import FunnelChart, format_conversion
 from funnel_tui.render.kpi_tiles import kpi_tiles
-from funnel_tui.render.locale_format import format_number
+from funnel_tui.render.locale_format import format_number, format_short_money
 from funnel_tui.render.plan_chart import PlanChart, month_label
 from funnel_tui.render.safe import clean, safe_text
 from funnel_tui.services import Services
@@ -157,6 +158,8 @@ class KeyFigure:
     """For a plain line (`₽1,624,000`, `32 %`)."""
     note: Text
     """Under the figure: the change against last month, the count, the plan."""
+    narrow: Text | None = None
+    """Under the figure as a plain line when `note` does not fit there (the change alone)."""
 
 
 def key_figures(figures: DashboardFigures) -> tuple[KeyFigure, ...]:
@@ -172,10 +175,7 @@ def key_figures(figures: DashboardFigures) -> tuple[KeyFigure, ...]:
     if plan.plan is None:
         plan_note = Text(_("no plan set"), style="dim")
     else:
-        amount = compact_amount(plan.plan)
-        plan_note = Text(
-            _("of {amount} {currency}").format(amount=amount, currency=plan.plan.currency)
-        )
+        plan_note = Text(_("of {amount}").format(amount=format_short_money(plan.plan)))
     currency = kpi.won_amount.currency
     return (
         KeyFigure(
@@ -185,6 +185,7 @@ def key_figures(figures: DashboardFigures) -> tuple[KeyFigure, ...]:
             compact_amount(kpi.won_amount),
             won.value,
             won_note,
+            won.change.copy(),
         ),
         KeyFigure(
             "plan",
@@ -212,6 +213,22 @@ def key_figures(figures: DashboardFigures) -> tuple[KeyFigure, ...]:
         ),
         KeyFigure("new", _("New leads"), _("New leads"), f"{kpi.new_leads}", new.value, new.change),
     )
+
+
+class FirstThatFits:
+    """The first of some texts that fits the width it is drawn in (the last, cut, if none
+    does): a plain line's note at 80 columns, a fifth of which is ~15 cells."""
+
+    def __init__(self, *texts: Text | None) -> None:
+        self.texts = [text for text in texts if text is not None]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fitting = (text for text in self.texts if text.cell_len <= options.max_width)
+        yield next(fitting, self.texts[-1])
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lengths = [text.cell_len for text in self.texts]
+        return Measurement(min(lengths), max(lengths))
 
 
 def _pipeline(known: BoardContext, start: DashboardStart) -> Pipeline:
@@ -428,7 +445,7 @@ class DashboardScreen(Localized, Screen[None]):
             grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_row(*(Text(figure.short, style="dim") for figure in shown))
         grid.add_row(*(Text(figure.plain, style="bold") for figure in shown))
-        grid.add_row(*(figure.note for figure in shown))
+        grid.add_row(*(FirstThatFits(figure.note, figure.narrow) for figure in shown))
         self._update("#dash-kpis", grid)
 
     def _tick_clock(self) -> None:
