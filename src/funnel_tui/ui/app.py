@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 # board's first frame need not wait for.
 AGENDA_MODULE = "funnel_tui.ui.screens.agenda"
 DASHBOARD_MODULE = "funnel_tui.ui.screens.dashboard"
+
+Opened = TypeVar("Opened")
 
 OpenBoard = Callable[[Services | None], BoardService | None]
 """The board's reads: before the store is open (None if they need it), or over it."""
@@ -329,23 +331,31 @@ class FunnelApp(Localized, App[None]):
 
     # --- the agenda and contacts falling due -----------------------------------------------
 
-    def action_show_agenda(self) -> None:
-        if self.board is None:
+    def _once_open(self, part: Opened | None) -> Opened | None:
+        """`part` of the database (the board's reads, the full store); None, said to the
+        user, while it is still being opened (the first second after start)."""
+        if part is None:
             self.notify(_("Still opening the database…"), severity="warning")
+        return part
+
+    def action_show_agenda(self) -> None:
+        board = self._once_open(self.board)
+        if board is None:
             return
         from funnel_tui.ui.screens.agenda import AgendaScreen
 
         if isinstance(self.screen, AgendaScreen):
             return
-        agenda = AgendaScreen(self.board, self.settings.effective_currency)
+        agenda = AgendaScreen(board, self.settings.effective_currency)
         if self.services is not None:
             agenda.use_services(self.services)
         self.push_screen(agenda)
 
     def action_show_funnel(self) -> None:
         """The funnel, of the pipeline and owner the board shows."""
-        if self.services is None:  # the report reads through the full store
-            self.notify(_("Still opening the database…"), severity="warning")
+        # The report reads through the full store.
+        services = self._once_open(self.services)
+        if services is None:
             return
         from funnel_tui.ui.screens.funnel import FunnelScreen
 
@@ -353,12 +363,12 @@ class FunnelApp(Localized, App[None]):
             return
         boards = self._board_screens()
         start = boards[0].board_query if boards else None
-        self.push_screen(FunnelScreen(self.services, self.settings.effective_currency, start))
+        self.push_screen(FunnelScreen(services, self.settings.effective_currency, start))
 
     def action_show_reports(self) -> None:
         """The reports, starting with the pipeline and owner the board shows."""
-        if self.services is None:
-            self.notify(_("Still opening the database…"), severity="warning")
+        services = self._once_open(self.services)
+        if services is None:
             return
         from funnel_tui.ui.screens.reports import ReportsScreen
 
@@ -366,12 +376,12 @@ class FunnelApp(Localized, App[None]):
             return
         boards = self._board_screens()
         start = boards[0].board_query if boards else None
-        self.push_screen(ReportsScreen(self.services, self.settings.effective_currency, start))
+        self.push_screen(ReportsScreen(services, self.settings.effective_currency, start))
 
     def action_show_dashboard(self) -> None:
         """The wall dashboard, of the pipeline and owner the board shows."""
-        if self.services is None:
-            self.notify(_("Still opening the database…"), severity="warning")
+        services = self._once_open(self.services)
+        if services is None:
             return
         from funnel_tui.ui.screens.dashboard import DashboardScreen, DashboardStart
 
@@ -384,31 +394,33 @@ class FunnelApp(Localized, App[None]):
             owner_id=query.owner_id if query is not None else None,
             pipeline_name=self.settings.default_pipeline,
         )
-        screen = DashboardScreen(self.services, self.settings.effective_currency, start)
+        screen = DashboardScreen(services, self.settings.effective_currency, start)
         self.push_screen(screen)
 
     def action_show_import(self) -> None:
         """Deals from a CSV or XLSX export: preview, then import (paths from the working
         directory)."""
-        if self.services is None:  # the import plans and writes through the full store
-            self.notify(_("Still opening the database…"), severity="warning")
+        # The import plans and writes through the full store.
+        services = self._once_open(self.services)
+        if services is None:
             return
         from funnel_tui.ui.screens.import_screen import ImportScreen
 
         if isinstance(self.screen, ImportScreen):
             return
-        self.push_screen(ImportScreen(self.services, Path.cwd(), self.settings.effective_currency))
+        self.push_screen(ImportScreen(services, Path.cwd(), self.settings.effective_currency))
 
     def action_show_settings(self) -> None:
         """Pipelines and stages, loss reasons, the team, one's own preferences."""
-        if self.services is None:  # settings read and write through the full store
-            self.notify(_("Still opening the database…"), severity="warning")
+        # Settings read and write through the full store.
+        services = self._once_open(self.services)
+        if services is None:
             return
         from funnel_tui.ui.settings.screen import SettingsScreen
 
         if isinstance(self.screen, SettingsScreen):
             return
-        self.push_screen(SettingsScreen(self.services))
+        self.push_screen(SettingsScreen(services))
 
     def apply_settings(self, changes: dict[str, str]) -> Settings:
         """Save `changes` to the config file (an empty value: back to the default) and apply
@@ -486,8 +498,8 @@ class FunnelApp(Localized, App[None]):
 
     def open_deal(self, deal_id: int) -> None:
         """The deal pane, from wherever the user is (a card, the palette's deal search)."""
-        if self.services is None:
-            self.notify(_("Still opening the database…"), severity="warning")
+        services = self._once_open(self.services)
+        if services is None:
             return
         if isinstance(self.screen, BoardScreen):
             self.screen.open_deal(deal_id)  # so that closing it returns to the card
@@ -498,7 +510,7 @@ class FunnelApp(Localized, App[None]):
             self.screen.show_deal(deal_id)
         else:
             currency = self.settings.effective_currency
-            self.push_screen(deal_screen(self, self.services, deal_id, currency))
+            self.push_screen(deal_screen(self, services, deal_id, currency))
 
     def _fail(self, message: str) -> None:
         """The database could not be opened: leave with exit code 1; `run` then prints why.
