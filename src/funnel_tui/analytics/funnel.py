@@ -75,9 +75,10 @@ def funnel_report(
     amounts' currency when the query names none and there are no deals to tell."""
     cohort = Cohort(query.start, query.end, query.owner_id)
     with store.read() as uow:
-        pipeline = uow.pipelines.get(query.pipeline_id)
-        if pipeline is None:
+        found = uow.metrics.pipelines(query.pipeline_id)
+        if not found:
             raise NotFoundError(_("no pipeline #{number}").format(number=query.pipeline_id))
+        pipeline = found[0]
         owner = uow.users.get(query.owner_id) if query.owner_id is not None else None
         open_ids = [stage.id for stage in pipeline.open_stages]
         reader = uow.analytics

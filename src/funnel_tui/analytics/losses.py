@@ -24,11 +24,7 @@ def loss_report(store: Store, query: MetricsQuery, *, fallback_currency: str) ->
         view = metrics_view(uow, query)
         closed = uow.metrics.closed(view.scope, query.start, query.end)
         # Every pipeline's reasons, archived ones too: a deal may have moved since.
-        names = {
-            reason.id: reason.name
-            for pipeline in uow.pipelines.list(include_archived=True)
-            for reason in pipeline.loss_reasons
-        }
+        names = uow.metrics.loss_reason_names()
     return assemble_losses(query, view, closed, names, fallback_currency=fallback_currency)
 
 

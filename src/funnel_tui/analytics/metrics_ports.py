@@ -14,6 +14,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Protocol
 
+from funnel_tui.domain.models import Pipeline
+
 
 @dataclass(frozen=True, slots=True)
 class Scope:
@@ -83,6 +85,17 @@ class ContactStatus:
 
 
 class MetricsReader(Protocol):
+    def pipelines(self, pipeline_id: int | None) -> list[Pipeline]:
+        """The pipeline `pipeline_id`, archived or not (an empty list: none), or with None
+        every pipeline not archived, in their order: what `uow.pipelines.get` and `.list`
+        give (live stages, every loss reason), read in fewer steps for the reports."""
+        ...
+
+    def loss_reason_names(self) -> dict[int, str]:
+        """Every loss reason's name by id, of every pipeline (archived ones, retired
+        reasons too: a deal keeps its reason)."""
+        ...
+
     def created(self, scope: Scope, start: datetime, end: datetime) -> list[OwnerCount]:
         """Deals in view created in [start, end), by owner and currency."""
         ...

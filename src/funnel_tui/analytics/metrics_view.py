@@ -39,13 +39,9 @@ class MetricsView:
 
 def metrics_view(uow: UnitOfWork, query: MetricsQuery) -> MetricsView:
     """The view of `query`: its pipeline, or every pipeline that is not archived."""
-    if query.pipeline_id is not None:
-        pipeline = uow.pipelines.get(query.pipeline_id)
-        if pipeline is None:
-            raise NotFoundError(_("no pipeline #{number}").format(number=query.pipeline_id))
-        pipelines: tuple[Pipeline, ...] = (pipeline,)
-    else:
-        pipelines = tuple(uow.pipelines.list())
+    pipelines = tuple(uow.metrics.pipelines(query.pipeline_id))
+    if query.pipeline_id is not None and not pipelines:
+        raise NotFoundError(_("no pipeline #{number}").format(number=query.pipeline_id))
     owner = uow.users.get(query.owner_id) if query.owner_id is not None else None
     if query.owner_id is not None and owner is None:
         raise NotFoundError(_("no user #{number}").format(number=query.owner_id))
