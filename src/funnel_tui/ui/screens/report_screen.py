@@ -277,6 +277,10 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
         self.query_one(self.BODY).loading = loading
 
     def _loading_late(self) -> None:
+        if self._loading_timer is None:
+            # Stopped by `_set_loading`, but its event was already queued: the read it
+            # waited for has been shown, and "loading" would stay on for good.
+            return
         self._loading_timer = None
         self.query_one(self.BODY).loading = True
 
