@@ -283,10 +283,9 @@ def per_call(options: argparse.Namespace) -> None:
             "metrics.closed (team, losses)": lambda: uow.metrics.closed(view.scope, start_at, end),
             "metrics.created (team)": lambda: uow.metrics.created(view.scope, start_at, end),
             "metrics.contacts_now (team)": lambda: uow.metrics.contacts_now(view.scope, end),
-            "pipelines.get (all three)": lambda: uow.pipelines.get(pipeline.id),
-            "pipelines.list(include_archived) (losses)": lambda: uow.pipelines.list(
-                include_archived=True
-            ),
+            "metrics.pipelines (all three)": lambda: uow.metrics.pipelines(pipeline.id),
+            "metrics.loss_reason_names (losses)": lambda: uow.metrics.loss_reason_names(),
+            "pipelines.get (ORM, before 2026-11-24)": lambda: uow.pipelines.get(pipeline.id),
         }
         print(f"=== store reads at {options.deals:,} deals, {options.period} ===")
         print(f"{'read':44} {'SQLAlchemy':>11} {'bare SQL':>9} {'over':>7}  statements")
@@ -312,7 +311,12 @@ def per_call(options: argparse.Namespace) -> None:
         pass
 
     class _Session:
+        """Stops a read once its SQL is built (the text goes to `connection()` next)."""
+
         def execute(self, query: Any) -> Any:
+            raise _Built
+
+        def connection(self) -> Any:
             raise _Built
 
     reader._session = _Session()  # type: ignore[assignment]
@@ -328,7 +332,7 @@ def per_call(options: argparse.Namespace) -> None:
     furthest = build(lambda: reader.furthest(cohort, ranks))
     losses = build(lambda: reader.losses(cohort, pipeline.lost_stage.id, open_ids))
     print(
-        f"building the statement alone (no execution): furthest {median_ms(furthest):.3f} ms, "
+        f"building the SQL alone (no execution): furthest {median_ms(furthest):.3f} ms, "
         f"losses {median_ms(losses):.3f} ms"
     )
     bare.close()
