@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual._compositor import CompositorUpdate, LayoutUpdate
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from funnel_tui.bootstrap import build_app
@@ -50,14 +51,21 @@ def repaint_board(board: BoardScreen) -> None:
         column.refresh()
 
 
+async def board_under(pilot: Pilot[None], key: str) -> BoardScreen:
+    """The loaded board, once `key` has put a screen over it."""
+    await settle(pilot)
+    board = pilot.app.screen
+    assert isinstance(board, BoardScreen)
+    await pilot.press(key)
+    await settle(pilot)
+    assert pilot.app.screen is not board
+    return board
+
+
 async def test_the_board_repainting_under_the_pane_sends_nothing(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        await pilot.press("enter")
-        await settle(pilot)
+        board = await board_under(pilot, "enter")
         assert isinstance(app.screen, DealScreen)
         frames = record_frames(app)
         repaint_board(board)
@@ -68,11 +76,7 @@ async def test_the_board_repainting_under_the_pane_sends_nothing(board_db: Path)
 async def test_a_see_through_dialog_still_shows_the_board_repainting(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        await pilot.press("m")
-        await settle(pilot)
+        board = await board_under(pilot, "m")
         assert isinstance(app.screen, StagePickerModal)
         assert app.screen.styles.background.a < 1
         frames = record_frames(app)
@@ -84,11 +88,7 @@ async def test_a_see_through_dialog_still_shows_the_board_repainting(board_db: P
 async def test_what_changed_under_the_pane_is_sent_when_the_board_is_back(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        await pilot.press("enter")
-        await settle(pilot)
+        board = await board_under(pilot, "enter")
         assert isinstance(app.screen, DealScreen)
         mark = Static("changed while covered", id="covered-mark")
         await board.mount(mark)
