@@ -10,19 +10,17 @@ name.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from funnel_tui.bootstrap import open_services
 from funnel_tui.domain.models import ActivityKind, DealDraft, Direction, Outcome, Role
 from funnel_tui.domain.money import Money
 
-from .conftest import NOW, frozen_clock, russian_app, screen_text, settle, stop_blinking
+from .conftest import NOW, frozen_clock, pressing, russian_app, screen_text, settle
 
 pytestmark = pytest.mark.usefixtures("moscow_time")
 
@@ -91,8 +89,6 @@ def english_words(text: str) -> list[str]:
     return sorted({word for word in words if not SAME_IN_BOTH.match(word)})
 
 
-Run = Callable[[Pilot[Any]], Awaitable[None]]
-
 ROUTES: dict[str, tuple[str, ...]] = {
     "board": (),
     "help panel": ("question_mark",),
@@ -146,26 +142,9 @@ async def test_no_english_is_left_on_screen(russian_db: Path, route: str) -> Non
         assert english_words(text) == [], f"{route}:\n{text}"
 
 
-async def _ready(pilot: Pilot[Any]) -> None:
-    await settle(pilot)
-    stop_blinking(pilot)
-
-
-def _after(*keys: str) -> Run:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        stop_blinking(pilot)
-        await settle(pilot)
-
-    return run_before
-
-
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 @pytest.mark.parametrize("keys", [(), ("enter",), ("f",)], ids=["board", "deal pane", "funnel"])
 def test_russian_snapshots(
     snap_compare: Any, russian_db: Path, keys: tuple[str, ...], size: tuple[int, int]
 ) -> None:
-    assert snap_compare(russian_app(russian_db), terminal_size=size, run_before=_after(*keys))
+    assert snap_compare(russian_app(russian_db), terminal_size=size, run_before=pressing(*keys))
