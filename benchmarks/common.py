@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +138,30 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
     }
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Poll `predicate` every 0.5 ms; TimeoutError after `timeout` seconds."""
+    import asyncio
+
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("not ready in time")
+        await asyncio.sleep(0.0005)
+
+
+async def until_ready(app: Any, painted: Callable[[], bool], *, board: bool) -> None:
+    """Until the app started in-process is ready for keys: with `board`, the board read and
+    shown with a column focused; else (the bare app) its first frame painted."""
+    if not board:
+        await wait_until(painted)
+        return
+    from funnel_tui.ui.screens.board import BoardScreen
+    from funnel_tui.ui.widgets.stage_column import StageColumn
+
+    await wait_until(lambda: isinstance(app.screen, BoardScreen))
+    shown = app.screen
+    assert isinstance(shown, BoardScreen)
+    await wait_until(lambda: shown.loads >= 1)
+    await wait_until(lambda: painted() and isinstance(app.focused, StageColumn))

@@ -58,7 +58,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))
-from common import database, funnel_command  # noqa: E402
+from common import database, funnel_command, until_ready  # noqa: E402
 
 AS_OF = "2026-11-23 12:00"
 INTERVAL = 0.0002  # seconds between samples (pyinstrument's default is 1 ms)
@@ -491,25 +491,11 @@ def profile_start_child(
 
     app._display = display  # type: ignore[method-assign]
 
-    async def wait(predicate: Callable[[], bool]) -> None:
-        while not predicate():
-            await asyncio.sleep(0.0005)
-
     running = Profiler(interval=INTERVAL, async_mode="disabled")
 
     async def run() -> None:
         async with app.run_test(size=(120, 40)):
-            if db is not None:
-                from funnel_tui.ui.screens.board import BoardScreen
-                from funnel_tui.ui.widgets.stage_column import StageColumn
-
-                await wait(lambda: isinstance(app.screen, BoardScreen))
-                board = app.screen
-                assert isinstance(board, BoardScreen)
-                await wait(lambda: board.loads >= 1)
-                await wait(lambda: frames["last"] > 0 and isinstance(app.focused, StageColumn))
-            else:
-                await wait(lambda: frames["last"] > 0)
+            await until_ready(app, lambda: frames["last"] > 0, board=db is not None)
             frames["ready"] = time.perf_counter()
             await asyncio.sleep(0.2)
             running.stop()
@@ -599,10 +585,6 @@ def profile_screens_child(
 
     app._display = display  # type: ignore[method-assign]
 
-    async def wait(predicate: Callable[[], bool]) -> None:
-        while not predicate():
-            await asyncio.sleep(0.0005)
-
     async def settle(quiet: float = 0.15) -> float:
         """Until no frame for `quiet` seconds: the time of the last frame."""
         while True:
@@ -611,14 +593,8 @@ def profile_screens_child(
                 return frames["last"]
 
     async def run() -> None:
-        from funnel_tui.ui.screens.board import BoardScreen
-        from funnel_tui.ui.widgets.stage_column import StageColumn
-
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait(lambda: isinstance(app.screen, BoardScreen))
-            board = app.screen
-            await wait(lambda: getattr(board, "loads", 0) >= 1)
-            await wait(lambda: isinstance(app.focused, StageColumn))
+            await until_ready(app, lambda: frames["last"] > 0, board=True)
             # Warm-up: each screen once (the first openings import and compose; the funnel
             # screen waits for the full store).
             for key in ("enter", "f"):

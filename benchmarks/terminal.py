@@ -112,7 +112,12 @@ HERE = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script, or imported as a top-level `terminal`
     sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import database, funnel_command, stats  # noqa: E402 - after the path set-up
+from benchmarks.common import (  # noqa: E402 - after the path set-up
+    database,
+    funnel_command,
+    stats,
+    until_ready,
+)
 from benchmarks.pty_session import (  # noqa: E402 - after the path set-up above
     COLUMNS,
     LINES,
@@ -473,26 +478,9 @@ def _child(db: str | None, launched: float) -> dict[str, float]:
     app._display = display  # type: ignore[method-assign]
     result: dict[str, float] = {}
 
-    async def wait(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
-        deadline = time.perf_counter() + timeout
-        while not predicate():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("not ready in time")
-            await asyncio.sleep(0.0005)
-
     async def run() -> None:
         async with app.run_test(size=SIZE):
-            if db is not None:
-                from funnel_tui.ui.screens.board import BoardScreen
-                from funnel_tui.ui.widgets.stage_column import StageColumn
-
-                await wait(lambda: isinstance(app.screen, BoardScreen))
-                board = app.screen
-                assert isinstance(board, BoardScreen)
-                await wait(lambda: board.loads >= 1)
-                await wait(lambda: frames["last"] > 0 and isinstance(app.focused, StageColumn))
-            else:
-                await wait(lambda: frames["last"] > 0)
+            await until_ready(app, lambda: frames["last"] > 0, board=db is not None)
             await asyncio.sleep(0.2)  # the first frame's follow-ups
             result["start_s"] = frames["last"] - launched
 
