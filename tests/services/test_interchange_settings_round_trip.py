@@ -216,17 +216,22 @@ def test_deleted_stages_retired_reasons_and_archived_pipelines_survive_export_an
     assert min(s.position for s in removed) > max(s.position for s in imported.stages)
 
 
-def test_an_export_imported_into_this_engine_exports_again_the_same(
-    store: SqlStore, clock: FakeClock, tmp_path: Path
-) -> None:
-    """The import side on both engines: the document comes from an SQLite file."""
+def reshaped_export_from_sqlite(tmp_path: Path, clock: FakeClock) -> str:
+    """The JSON export of a reshaped "New clients" pipeline made in an SQLite file."""
     source = open_store(tmp_path / "source.db")
     try:
         made = Services.over(ServiceContext(source, login="anna", clock=clock))
         reshape(made, made.pipelines.create_from_template("b2b", "en", "New clients"), clock)
-        text = made.interchange.export_json()
+        return made.interchange.export_json()
     finally:
         source.close()
+
+
+def test_an_export_imported_into_this_engine_exports_again_the_same(
+    store: SqlStore, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The import side on both engines: the document comes from an SQLite file."""
+    text = reshaped_export_from_sqlite(tmp_path, clock)
     here = Services.over(ServiceContext(store, login="anna", clock=clock))
     here.interchange.import_json(text)
     assert here.interchange.export_json() == text
@@ -404,13 +409,7 @@ def test_stage_targets_survive_export_and_import(
 def test_stage_targets_import_into_this_engine(
     store: SqlStore, clock: FakeClock, tmp_path: Path
 ) -> None:
-    source = open_store(tmp_path / "source.db")
-    try:
-        made = Services.over(ServiceContext(source, login="anna", clock=clock))
-        reshape(made, made.pipelines.create_from_template("b2b", "en", "New clients"), clock)
-        text = made.interchange.export_json()
-    finally:
-        source.close()
+    text = reshaped_export_from_sqlite(tmp_path, clock)
     here = Services.over(ServiceContext(store, login="anna", clock=clock))
     here.interchange.import_json(text)
     assert set(stage_targets(here)) == set(EXPECTED_TARGETS) - {

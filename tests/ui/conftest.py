@@ -77,15 +77,20 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def press_settled(pilot: Pilot[Any], *keys: str) -> None:
+    """Press `keys` one by one, each let settle (its workers done, the screen repainted)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     """A snapshot's `run_before`: from the loaded board press `keys` one by one, letting
     each settle, then fix the text cursors on."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+        await press_settled(pilot, *keys)
         stop_blinking(pilot)
         await settle(pilot)
 

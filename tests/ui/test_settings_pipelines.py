@@ -30,7 +30,7 @@ from funnel_tui.ui.settings.stage_modals import (
 from funnel_tui.ui.widgets.form_field import FormField
 from tests.services.test_pipeline_settings import figures
 
-from .conftest import frozen_clock, screen_text, settle
+from .conftest import frozen_clock, press_settled, screen_text, settle
 from .test_board import make_app
 
 Reopen = Callable[[], Services]
@@ -39,20 +39,13 @@ SIZE = (120, 36)
 
 async def open_settings(pilot: Pilot[Any]) -> PipelinesPane:
     await settle(pilot)
-    await pilot.press("S")
-    await settle(pilot)
+    await press_settled(pilot, "S")
     return pane(pilot.app)
 
 
 def pane(app: Any) -> PipelinesPane:
     screen = next(s for s in app.screen_stack if isinstance(s, SettingsScreen))
     return screen.query_one(PipelinesPane)
-
-
-async def keys(pilot: Pilot[Any], *pressed: str) -> None:
-    for key in pressed:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 async def type_in(pilot: Pilot[Any], field: Input, text: str) -> None:
@@ -87,7 +80,7 @@ async def test_pipelines_and_the_stages_of_the_highlighted_one(board_db: Path) -
         text = screen_text(app)
         assert "Stages of “Sales”" in text
         assert "Prospecting" in text and "Meeting" in text and "★" in text
-        await keys(pilot, "down")
+        await press_settled(pilot, "down")
         assert "Stages of “Холодные звонки”" in screen_text(app)
         assert shown.stage_table.row_count == len(shown.pipelines[1].stages)
 
@@ -96,11 +89,11 @@ async def test_new_pipeline_from_a_template(board_db: Path, reopen: Reopen) -> N
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_settings(pilot)
-        await keys(pilot, "n")
+        await press_settled(pilot, "n")
         modal = app.screen
         assert isinstance(modal, NewPipelineModal)
         await type_in(pilot, modal.query_one("#pipeline-name", Input), "Webinars")
-        await keys(pilot, "tab", "down", "enter")  # B2B sales
+        await press_settled(pilot, "tab", "down", "enter")  # B2B sales
         assert not isinstance(app.screen, NewPipelineModal)
         assert shown.pipeline is not None and shown.pipeline.name == "Webinars"
         assert "Stages of “Webinars”" in screen_text(app)
@@ -112,12 +105,12 @@ async def test_new_empty_pipeline_needs_a_name(board_db: Path, reopen: Reopen) -
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_settings(pilot)
-        await keys(pilot, "n", "tab", "end", "enter")  # "Empty", no name
+        await press_settled(pilot, "n", "tab", "end", "enter")  # "Empty", no name
         modal = app.screen
         assert isinstance(modal, NewPipelineModal)
         assert "an empty pipeline needs a name" in screen_text(app)
         await type_in(pilot, modal.query_one("#pipeline-name", Input), "Partners")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert not isinstance(app.screen, NewPipelineModal)
         assert shown.pipeline is not None and shown.pipeline.name == "Partners"
     assert stage_names(reopen().pipelines.find("Partners")) == ["New", "Won", "Lost"]
@@ -127,11 +120,11 @@ async def test_rename_a_pipeline(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "r")
+        await press_settled(pilot, "r")
         modal = app.screen
         assert isinstance(modal, NameModal)
         await type_in(pilot, modal.query_one(Input), "Key accounts")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert "Stages of “Key accounts”" in screen_text(app)
     assert [p.name for p in reopen().pipelines.list()] == ["Key accounts", "Холодные звонки"]
 
@@ -142,15 +135,15 @@ async def test_renaming_to_a_taken_name_says_so_and_changes_nothing(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "down", "r")  # Qualification
+        await press_settled(pilot, "tab", "down", "r")  # Qualification
         modal = app.screen
         assert isinstance(modal, NameModal)
         await type_in(pilot, modal.query_one(Input), "meeting")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert app.screen is modal  # still open, saying why
         said = "a stage in this pipeline named 'Meeting' exists ('meeting')"
         assert said in screen_text(app)
-        await keys(pilot, "escape")
+        await press_settled(pilot, "escape")
         assert highlighted_stage(app) == "Qualification"
     assert stage_names(sales(reopen()))[:3] == ["Prospecting", "Qualification", "Meeting"]
 
@@ -159,11 +152,11 @@ async def test_archive_and_restore_a_pipeline(board_db: Path, reopen: Reopen) ->
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_settings(pilot)
-        await keys(pilot, "down", "a")
+        await press_settled(pilot, "down", "a")
         assert "(archived)" in screen_text(app)
         assert [p.name for p in reopen().pipelines.list()] == ["Sales"]
         assert shown.pipeline is not None and shown.pipeline.archived_at is not None
-        await keys(pilot, "a")
+        await press_settled(pilot, "a")
         assert "(archived)" not in screen_text(app)
     assert [p.name for p in reopen().pipelines.list()] == ["Sales", "Холодные звонки"]
 
@@ -172,7 +165,7 @@ async def test_archiving_the_last_pipeline_is_refused(board_db: Path, reopen: Re
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "down", "a", "up", "a")
+        await press_settled(pilot, "down", "a", "up", "a")
         said = [n for n in app._notifications if "only pipeline left" in n.message]
         assert said and not said[0].markup
     assert [p.name for p in reopen().pipelines.list()] == ["Sales"]
@@ -182,11 +175,11 @@ async def test_reorder_pipelines(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_settings(pilot)
-        await keys(pilot, "down", "K")
+        await press_settled(pilot, "down", "K")
         assert [p.name for p in shown.pipelines] == ["Холодные звонки", "Sales"]
         assert shown.pipeline is not None and shown.pipeline.name == "Холодные звонки"
         assert [p.name for p in reopen().pipelines.list()] == ["Холодные звонки", "Sales"]
-        await keys(pilot, "shift+down")
+        await press_settled(pilot, "shift+down")
     assert [p.name for p in reopen().pipelines.list()] == ["Sales", "Холодные звонки"]
 
 
@@ -197,12 +190,12 @@ async def test_add_a_stage_after_the_highlighted_one(board_db: Path, reopen: Reo
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "down", "plus")
+        await press_settled(pilot, "tab", "down", "plus")
         modal = app.screen
         assert isinstance(modal, NameModal)
         assert "New stage after “Qualification”" in screen_text(app)
         await type_in(pilot, modal.query_one(Input), "Call back")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert highlighted_stage(app) == "Call back"
     names = stage_names(sales(reopen()))
     assert names[:4] == ["Prospecting", "Qualification", "Call back", "Meeting"]
@@ -212,11 +205,11 @@ async def test_rename_a_stage(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "down", "down", "r")
+        await press_settled(pilot, "tab", "down", "down", "r")
         modal = app.screen
         assert isinstance(modal, NameModal)
         await type_in(pilot, modal.query_one(Input), "Demo")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert highlighted_stage(app) == "Demo"
     assert stage_names(sales(reopen()))[2] == "Demo"
 
@@ -225,15 +218,15 @@ async def test_reorder_stages_among_the_open_ones(board_db: Path, reopen: Reopen
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_settings(pilot)
-        await keys(pilot, "tab", "J", "J")
+        await press_settled(pilot, "tab", "J", "J")
         assert highlighted_stage(app) == "Prospecting"
         assert stage_names(sales(reopen()))[:3] == ["Qualification", "Meeting", "Prospecting"]
-        await keys(pilot, "shift+up")
+        await press_settled(pilot, "shift+up")
         assert stage_names(sales(reopen()))[:3] == ["Qualification", "Prospecting", "Meeting"]
         # Won and lost stay at the end: moving them is not offered.
-        await keys(pilot, *["down"] * 8)
+        await press_settled(pilot, *["down"] * 8)
         assert highlighted_stage(app) == "Lost"
-        await keys(pilot, "K")
+        await press_settled(pilot, "K")
         assert shown.check_action("move", (-1,)) is None
     assert stage_names(sales(reopen()))[-2:] == ["Won", "Lost"]
 
@@ -242,16 +235,16 @@ async def test_edit_a_stage(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "down", "down", "down", "e")  # Proposal
+        await press_settled(pilot, "tab", "down", "down", "down", "e")  # Proposal
         modal = app.screen
         assert isinstance(modal, StageEditModal)
         await type_in(pilot, modal.field("probability").input, "45")
         await type_in(pilot, modal.field("rot_days").input, "")
         modal.query_one("#stage-key", Checkbox).focus()
-        await keys(pilot, "space")
+        await press_settled(pilot, "space")
         checklist = modal.query_one(TextArea)
         checklist.text = "Budget confirmed?\n\n  Who signs?  \n"
-        await keys(pilot, "ctrl+s")
+        await press_settled(pilot, "ctrl+s")
         assert not isinstance(app.screen, StageEditModal)
         assert highlighted_stage(app) == "Proposal"
         assert "Budget confirmed? · Who signs?" in screen_text(app)
@@ -271,16 +264,16 @@ async def test_a_refused_stage_edit_saves_none_of_it(board_db: Path, reopen: Reo
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "enter")
+        await press_settled(pilot, "tab", "enter")
         modal = app.screen
         assert isinstance(modal, StageEditModal)
         await type_in(pilot, modal.field("name").input, "First touch")
         await type_in(pilot, modal.field("probability").input, "7")
         modal.query_one(TextArea).text = "Budget?\nbudget?"
-        await keys(pilot, "ctrl+s")
+        await press_settled(pilot, "ctrl+s")
         assert isinstance(app.screen, StageEditModal)  # still open, saying why
         assert "the same question is there twice" in screen_text(app)
-        await keys(pilot, "escape")
+        await press_settled(pilot, "escape")
     first = sales(reopen()).stages[0]
     assert (first.name, first.probability, first.checklist) == ("Prospecting", 5, ())
 
@@ -289,15 +282,15 @@ async def test_a_wrong_probability_is_said_under_the_field(board_db: Path, reope
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "enter")  # enter edits too
+        await press_settled(pilot, "tab", "enter")  # enter edits too
         modal = app.screen
         assert isinstance(modal, StageEditModal)
         await type_in(pilot, modal.field("probability").input, "150")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert isinstance(app.screen, StageEditModal)  # still open
         assert modal.field("probability").has_class("-invalid")
         assert "a whole number from 0 to 100" in screen_text(app)
-        await keys(pilot, "escape")
+        await press_settled(pilot, "escape")
     assert sales(reopen()).stages[0].probability == 5
 
 
@@ -305,16 +298,16 @@ async def test_targets_for_a_month(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "down", "t")
+        await press_settled(pilot, "tab", "down", "t")
         modal = app.screen
         assert isinstance(modal, StageTargetsModal)
         await type_in(pilot, modal.query_one("#field-count", FormField).input, "12")
         await type_in(pilot, modal.query_one("#field-amount", FormField).input, "1500000")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert not isinstance(app.screen, StageTargetsModal)
         assert "12 · 1,500,000" in screen_text(app)
         # Next month's, then this month's cleared.
-        await keys(pilot, "t")
+        await press_settled(pilot, "t")
         modal = app.screen
         assert isinstance(modal, StageTargetsModal)
         count = modal.query_one("#field-count", FormField)
@@ -330,13 +323,12 @@ async def test_targets_for_a_month(board_db: Path, reopen: Reopen) -> None:
         await settle(pilot)
         await type_in(pilot, count.input, "20")
         await type_in(pilot, modal.query_one("#field-amount", FormField).input, "")
-        await keys(pilot, "enter")
-        await keys(pilot, "t")
+        await press_settled(pilot, "enter", "t")
         modal = app.screen
         assert isinstance(modal, StageTargetsModal)
         await type_in(pilot, modal.query_one("#field-count", FormField).input, "")
         await type_in(pilot, modal.query_one("#field-amount", FormField).input, "")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert "1,500,000" not in screen_text(app)
     services = reopen()
     pipeline = sales(services)
@@ -350,12 +342,12 @@ async def test_delete_an_empty_stage(board_db: Path, reopen: Reopen) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "down", "down", "down", "down", "x")  # Negotiation
+        await press_settled(pilot, "tab", "down", "down", "down", "down", "x")  # Negotiation
         modal = app.screen
         assert isinstance(modal, StageDeleteModal)
         assert modal.deals == 0
         assert "It has no deals" in screen_text(app)
-        await keys(pilot, "y")
+        await press_settled(pilot, "y")
         assert not isinstance(app.screen, StageDeleteModal)
         assert "Negotiation" not in screen_text(app)
     assert "Negotiation" not in stage_names(sales(reopen()))
@@ -367,11 +359,11 @@ async def test_delete_a_stage_with_deals_moves_them_with_history(
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "x")  # Prospecting: three deals
+        await press_settled(pilot, "tab", "x")  # Prospecting: three deals
         modal = app.screen
         assert isinstance(modal, StageDeleteModal)
         assert "It has 3 deals. Move them to:" in screen_text(app)
-        await keys(pilot, "down", "enter")  # Meeting
+        await press_settled(pilot, "down", "enter")  # Meeting
         assert not isinstance(app.screen, StageDeleteModal)
         assert "Prospecting" not in screen_text(app).split("Stages of")[1]
     services = reopen()
@@ -390,7 +382,7 @@ async def test_the_delete_modal_can_be_cancelled(board_db: Path, reopen: Reopen)
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "x", "escape")
+        await press_settled(pilot, "tab", "x", "escape")
         assert isinstance(app.screen, SettingsScreen)
     assert stage_names(sales(reopen()))[0] == "Prospecting"
 
@@ -410,20 +402,20 @@ async def test_rename_and_reorder_keep_the_figures_and_the_board_follows(
     app = make_app(board_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "down", "K")  # the cold calls first
-        await keys(pilot, "down", "tab", "down", "r")  # Sales' Qualification
+        await press_settled(pilot, "down", "K")  # the cold calls first
+        await press_settled(pilot, "down", "tab", "down", "r")  # Sales' Qualification
         modal = app.screen
         assert isinstance(modal, NameModal)
         await type_in(pilot, modal.query_one(Input), "Discovery")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert figures(reopen(), pipeline.id) == before
-        await keys(pilot, "shift+tab", "plus")  # from the pipelines: not a stage key
+        await press_settled(pilot, "shift+tab", "plus")  # from the pipelines: not a stage key
         assert isinstance(app.screen, SettingsScreen)
-        await keys(pilot, "tab", "plus")
+        await press_settled(pilot, "tab", "plus")
         adding = app.screen
         assert isinstance(adding, NameModal)
         await type_in(pilot, adding.query_one(Input), "Call back")
-        await keys(pilot, "enter", "escape")
+        await press_settled(pilot, "enter", "escape")
         assert isinstance(app.screen, BoardScreen)
         app.poll_changes()  # the live refresh's tick reads the board again
         await settle(pilot)
@@ -445,12 +437,12 @@ async def test_names_are_shown_literally(board_db: Path, reopen: Reopen) -> None
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab")
+        await press_settled(pilot, "tab")
         text = screen_text(app)
         assert "[red]x[/]" in text
         assert "[bold]Sales[/]" in text
         assert "[b]bold?[/b]" in text
-        await keys(pilot, "e")
+        await press_settled(pilot, "e")
         assert "Stage “[red]x[/]”" in screen_text(app)
 
 
@@ -469,7 +461,7 @@ async def test_enter_on_a_pipeline_goes_to_its_stages(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_settings(pilot)
-        await keys(pilot, "down", "enter")
+        await press_settled(pilot, "down", "enter")
         assert app.focused is shown.stage_table
         assert shown.pipeline is not None and shown.pipeline.name == "Холодные звонки"
 
@@ -479,11 +471,11 @@ async def test_a_rep_is_told_only_a_lead_reshapes_pipelines(board_db: Path, reop
     app = build_app(settings, str(board_db), login="ivan", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await keys(pilot, "tab", "r")
+        await press_settled(pilot, "tab", "r")
         modal = app.screen
         assert isinstance(modal, NameModal)
         await type_in(pilot, modal.query_one(Input), "Cold leads")
-        await keys(pilot, "enter")
+        await press_settled(pilot, "enter")
         assert isinstance(app.screen, NameModal)  # still open, saying why
         assert "anna" in screen_text(app)
     assert stage_names(sales(reopen()))[0] == "Prospecting"

@@ -29,7 +29,7 @@ from funnel_tui.ui.settings.reasons_pane import LossReasonsPane
 from funnel_tui.ui.settings.screen import SettingsScreen
 from funnel_tui.ui.settings.team_pane import TeamPane
 
-from .conftest import frozen_clock, screen_text, settle, shown
+from .conftest import frozen_clock, press_settled, screen_text, settle, shown
 from .test_board import make_app
 
 
@@ -53,11 +53,9 @@ def notices(app: FunnelApp) -> list[str]:
 
 async def open_tab(pilot: Pilot[Any], key: str) -> None:
     await settle(pilot)
-    await pilot.press("S")
-    await settle(pilot)
+    await press_settled(pilot, "S")
     assert isinstance(pilot.app.screen, SettingsScreen)
-    await pilot.press(key)
-    await settle(pilot)
+    await press_settled(pilot, key)
 
 
 def reasons_pane(app: FunnelApp) -> LossReasonsPane:
@@ -87,29 +85,25 @@ async def test_add_rename_retire_and_restore_a_loss_reason(board_db: Path) -> No
         await open_tab(pilot, "2")
         pane = reasons_pane(app)
         assert pane.pipeline is not None and pane.pipeline.name == "Sales"
-        await pilot.press("a")
-        await settle(pilot)
+        await press_settled(pilot, "a")
         await type_name(pilot, "Too pricey")
         assert isinstance(app.screen, SettingsScreen)
         assert reason_names(board_db)["Too pricey"] is False
         assert pane.reason is not None and pane.reason.name == "Too pricey"  # shown at once
         assert "Too pricey" in screen_text(app)
 
-        await pilot.press("r")
-        await settle(pilot)
+        await press_settled(pilot, "r")
         assert name_modal(app).query_one(Input).value == "Too pricey"
         await type_name(pilot, "Too expensive")
         names = reason_names(board_db)
         assert "Too pricey" not in names and names["Too expensive"] is False
         assert "Too expensive" in screen_text(app)
 
-        await pilot.press("x")
-        await settle(pilot)
+        await press_settled(pilot, "x")
         assert reason_names(board_db)["Too expensive"] is True
         assert "Too expensive (retired)" in screen_text(app)
 
-        await pilot.press("x")
-        await settle(pilot)
+        await press_settled(pilot, "x")
         assert reason_names(board_db)["Too expensive"] is False
         assert "(retired)" not in screen_text(app)
 
@@ -118,12 +112,10 @@ async def test_reasons_of_the_other_pipeline(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_tab(pilot, "2")
-        await pilot.press("p")
-        await settle(pilot)
+        await press_settled(pilot, "p")
         pane = reasons_pane(app)
         assert pane.pipeline is not None and pane.pipeline.name != "Sales"
-        await pilot.press("a")
-        await settle(pilot)
+        await press_settled(pilot, "a")
         await type_name(pilot, "Дорого")
     cold = next(p for p in fresh(board_db).pipelines.list() if p.name != "Sales")
     assert "Дорого" in [reason.name for reason in cold.loss_reasons]
@@ -141,23 +133,19 @@ async def test_a_retired_reason_stays_on_a_lost_deal_and_leaves_the_lose_dialog(
         await open_tab(pilot, "2")
         pane = reasons_pane(app)
         assert pane.reason is not None and pane.reason.name == "Price"
-        await pilot.press("x")
-        await settle(pilot)
+        await press_settled(pilot, "x")
         assert "Price (retired)" in screen_text(app)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         assert isinstance(app.screen, BoardScreen)
         app.poll_changes()  # the live refresh's tick (every 2 s) reads the board again
         await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
+        await press_settled(pilot, "x")
         lose = app.screen
         assert isinstance(lose, LoseModal)
         offered = lose.query_one(OptionList)
         names = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
         assert "Price" not in names and "Competitor" in names
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
     services = fresh(board_db)
     pipeline = services.pipelines.find("Sales")
     price = next(reason for reason in pipeline.loss_reasons if reason.name == "Price")
@@ -169,13 +157,11 @@ async def test_a_duplicate_reason_is_refused_under_the_field(board_db: Path) -> 
     app = make_app(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "2")
-        await pilot.press("a")
-        await settle(pilot)
+        await press_settled(pilot, "a")
         await type_name(pilot, "price")
         modal = name_modal(app)  # still open, saying why
         assert "named 'price' exists" in shown(modal, "#modal-error")  # under the field
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         assert isinstance(app.screen, SettingsScreen)
     assert "price" not in reason_names(board_db)
 
@@ -184,10 +170,7 @@ async def test_an_empty_reason_is_refused(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "2")
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_settled(pilot, "a", "enter")
         assert "empty" in shown(name_modal(app), "#modal-error")
     assert len(reason_names(board_db)) == 6
 
@@ -227,8 +210,7 @@ async def test_a_teammates_change_shows_on_the_live_refresh(board_db: Path) -> N
         assert "Went quiet" in screen_text(app)
         pane = reasons_pane(app)
         assert pane.reason is not None and pane.reason.name == "No budget"  # the place kept
-        await pilot.press("3")
-        await settle(pilot)
+        await press_settled(pilot, "3")
         assert "Ivan the Rep" in screen_text(app)
 
 
@@ -241,8 +223,7 @@ async def test_a_rep_cannot_change_loss_reasons(board_db: Path) -> None:
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "2")
-        await pilot.press("x")
-        await settle(pilot)
+        await press_settled(pilot, "x")
         assert any("only a lead" in notice for notice in notices(app))
     assert reason_names(board_db)["Price"] is False
 
@@ -261,8 +242,7 @@ async def test_rename_a_user_and_toggle_a_role(board_db: Path) -> None:
         pane = team_pane(app)
         assert [user.login for user in pane.users] == ["anna", "ivan"]
         assert pane.user is not None and pane.user.login == "anna"
-        await pilot.press("r")
-        await settle(pilot)
+        await press_settled(pilot, "r")
         assert name_modal(app).query_one(Input).value == "Anna Smirnova"
         await type_name(pilot, "Anna S.")
         assert isinstance(app.screen, SettingsScreen)
@@ -272,10 +252,7 @@ async def test_rename_a_user_and_toggle_a_role(board_db: Path) -> None:
         await settle(pilot)
         assert pane.user is not None and pane.user.login == "ivan"  # the place is kept
         assert pane.user.role is Role.LEAD
-        await pilot.press("t")
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press_settled(pilot, "t", "t")
     users = {user.login: user for user in fresh(board_db).users.list()}
     assert users["anna"].display_name == "Anna S."
     assert users["ivan"].role is Role.LEAD
@@ -321,8 +298,7 @@ async def test_set_and_clear_the_default_owner(board_db: Path) -> None:
 
         await pilot.press("escape")  # a new deal from the board goes to ivan
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "n")
         assert isinstance(app.screen, NewDealModal)
         await pilot.press(*"Desks", "ctrl+s")
         await settle(pilot)
@@ -330,10 +306,7 @@ async def test_set_and_clear_the_default_owner(board_db: Path) -> None:
         app.poll_changes()  # the live refresh's tick takes the new deal in
         await settle(pilot)
 
-        await pilot.press("S")
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press_settled(pilot, "S", "3")
         pane = team_pane(app)
         await pilot.press("down", "o")
         await settle(pilot)
@@ -360,16 +333,14 @@ async def test_a_rep_is_refused_with_the_message(board_db: Path) -> None:
         await pilot.press("down", "t")  # ivan makes himself a lead
         await settle(pilot)
         assert "only a lead can change roles; ask anna" in notices(app)
-        await pilot.press("o")
-        await settle(pilot)
+        await press_settled(pilot, "o")
         assert "only a lead can choose the default owner; ask anna" in notices(app)
         assert not any(notification.markup for notification in app._notifications)
         await pilot.press("up", "r")  # and renames anna
         await settle(pilot)
         await type_name(pilot, "Boss")
         assert "only a lead can rename other users" in shown(name_modal(app), "#modal-error")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_settled(pilot, "escape")
         await pilot.press("down", "r")  # his own name is his to change
         await settle(pilot)
         await type_name(pilot, "Ivan P.")
@@ -398,8 +369,7 @@ async def test_the_theme_applies_at_once_and_is_saved(board_db: Path) -> None:
         await open_tab(pilot, "4")
         assert app.theme != "nord"
         choose(app, "theme", "nord")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert app.theme == "nord"
         assert app.settings.theme == "nord"
         assert "Preferences saved." in notices(app)
@@ -415,13 +385,11 @@ async def test_the_date_format_changes_how_dates_show(board_db: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "4")
         choose(app, "date-format", "mm/dd/yyyy")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert format_day(day) == "11/23/2026"
         assert load_settings().date_format == "mm/dd/yyyy"
         choose(app, "date-format", "dd.mm.yyyy")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert format_day(day) == "23.11.2026"
         assert load_settings().date_format == "dd.mm.yyyy"
         await pilot.press("escape")  # the board's badges are drawn in the new format
@@ -433,8 +401,7 @@ async def test_the_date_format_changes_how_dates_show(board_db: Path) -> None:
         await pilot.press("S", "4")
         await settle(pilot)
         choose(app, "date-format", "")  # back to the language's usual one: the key goes
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert format_day(day) == "11/23/2026"
     assert "date_format" not in paths.config_file().read_text(encoding="utf-8")
 
@@ -460,13 +427,9 @@ async def test_the_currency_of_new_deals_follows_the_setting(board_db: Path) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "4")
         app.screen.query_one("#pref-currency", Input).value = "eur"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert app.screen.query_one("#pref-currency", Input).value == "EUR"
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await press_settled(pilot, "escape", "n")
         assert isinstance(app.screen, NewDealModal)
         await pilot.press(*"Desks", "tab", *"1500", "ctrl+s")
         await settle(pilot)
@@ -485,8 +448,7 @@ async def test_a_save_keeps_the_comments_of_the_file(board_db: Path) -> None:
         await open_tab(pilot, "4")
         choose(app, "theme", "gruvbox")
         choose(app, "language", "ru")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert any("from the next start" in notice for notice in notices(app))
     text = config.read_text(encoding="utf-8")
     assert "# mine: keep this" in text and "# roubles" in text
@@ -498,8 +460,7 @@ async def test_nothing_changed_writes_nothing(board_db: Path) -> None:
     app = make_app(board_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "4")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_settled(pilot, "ctrl+s")
         assert any("Nothing to save" in notice for notice in notices(app))
     assert not paths.config_file().exists()
 
@@ -510,10 +471,8 @@ async def test_keys_1_to_4_switch_tabs_from_the_preferences(board_db: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tab(pilot, "4")
         assert isinstance(app.focused, Select)
-        await pilot.press("3")
-        await settle(pilot)
+        await press_settled(pilot, "3")
         assert app.focused is team_pane(app).query_one("DataTable")
-        await pilot.press("2")
-        await settle(pilot)
+        await press_settled(pilot, "2")
         assert app.focused is reasons_pane(app).query_one("#reasons-list")
         assert preferences(app).values()["currency"] == "RUB"
