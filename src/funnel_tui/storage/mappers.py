@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from funnel_tui.domain.events import DealEvent, EventKind
@@ -30,17 +31,44 @@ def row_to_user(row: Any) -> User:
 
 
 def row_to_stage(row: Any) -> Stage:
+    return stage_of(
+        row.id,
+        row.pipeline_id,
+        row.name,
+        row.position,
+        row.kind,
+        row.probability,
+        row.is_key,
+        row.rot_days,
+        row.checklist,
+        row.on_hold,
+    )
+
+
+def stage_of(
+    stage_id: int,
+    pipeline_id: int,
+    name: str,
+    position: int,
+    kind: str,
+    probability: int,
+    is_key: Any,
+    rot_days: int | None,
+    checklist: Sequence[str] | None,
+    on_hold: Any,
+) -> Stage:
+    """A stage from its stored columns (an ORM row's, or a plain statement's)."""
     return Stage(
-        id=row.id,
-        pipeline_id=row.pipeline_id,
-        name=row.name,
-        position=row.position,
-        kind=StageKind(row.kind),
-        probability=row.probability,
-        is_key=bool(row.is_key),
-        rot_days=row.rot_days,
-        on_hold=bool(row.on_hold),
-        checklist=tuple(row.checklist or ()),
+        id=stage_id,
+        pipeline_id=pipeline_id,
+        name=name,
+        position=position,
+        kind=StageKind(kind),
+        probability=probability,
+        is_key=bool(is_key),
+        rot_days=rot_days,
+        on_hold=bool(on_hold),
+        checklist=tuple(checklist or ()),
     )
 
 

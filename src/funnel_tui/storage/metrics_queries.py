@@ -36,8 +36,9 @@ from funnel_tui.analytics.metrics_ports import (
     Scope,
     StageRank,
 )
-from funnel_tui.domain.models import LossReason, Pipeline, Stage, StageKind
+from funnel_tui.domain.models import LossReason, Pipeline, Stage
 from funnel_tui.storage.analytics_queries import id_list, run_sql
+from funnel_tui.storage.mappers import stage_of
 from funnel_tui.storage.sql_dialect import seconds_between
 
 # What `uow.pipelines.get` and `.list` read (live stages in order, every loss reason), in two
@@ -196,17 +197,18 @@ def _utc_or_none(value: Any) -> datetime | None:
 def _stage(pipeline_id: int, row: Sequence[Any]) -> Stage:
     """A stage from its columns in `_PIPELINES_SQL` (SQLite gives the checklist as JSON text)."""
     checklist = json.loads(row[7]) if isinstance(row[7], str) else row[7]
-    return Stage(
-        id=row[0],
-        pipeline_id=pipeline_id,
-        name=row[1],
-        position=row[2],
-        kind=StageKind(row[3]),
-        probability=row[4],
-        is_key=bool(row[5]),
-        rot_days=row[6],
-        checklist=tuple(checklist or ()),
-        on_hold=bool(row[8]),
+    stage_id, name, position, kind, probability, is_key, rot_days = row[:7]
+    return stage_of(
+        stage_id,
+        pipeline_id,
+        name,
+        position,
+        kind,
+        probability,
+        is_key,
+        rot_days,
+        checklist,
+        row[8],
     )
 
 
