@@ -76,11 +76,9 @@ class PreferencesPane(SettingsPane):
         """The settings the fields started from (to tell what the user changed); None
         until on_mount, since a live refresh can arrive between compose and the fields
         being mounted."""
-        self._composed_from: Settings | None = None
 
     def compose(self) -> ComposeResult:
         settings = self.funnel_app.settings
-        self._composed_from = settings
         by_language = "RUB" if settings.effective_language == "ru" else "USD"
         with VerticalScroll():
             with Horizontal(classes="pref-row"):
@@ -130,7 +128,7 @@ class PreferencesPane(SettingsPane):
 
     def on_mount(self) -> None:
         """The fields are mounted: from now on a refresh may compare against them."""
-        self._shown = self._composed_from
+        self._shown = self.funnel_app.settings  # what compose filled the fields from
 
     def on_show(self) -> None:
         """The tab was opened: its keys work at once (on a choice, not the text field,
