@@ -16,13 +16,12 @@ from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.types import NoActiveAppError
 from textual.widgets import Header, Static
-from textual.worker import get_current_worker
 
 from funnel_tui.analytics.funnel import funnel_report
 from funnel_tui.analytics.funnel_model import FunnelQuery, FunnelReport, FunnelView
@@ -38,9 +37,7 @@ from funnel_tui.ui.screens.report_screen import (
     PeriodSteps,
     ReportScreen,
     choice_header,
-    read_context,
 )
-from funnel_tui.ui.threads import call_back
 from funnel_tui.ui.widgets.key_footer import KeyFooter
 from funnel_tui.ui.widgets.rich_lines import RichLines
 
@@ -141,19 +138,11 @@ class FunnelScreen(Localized, ReportScreen[FunnelChoice, FunnelReport]):
     def _first_choice(self, pipeline_id: int, owner_id: int | None) -> FunnelChoice:
         return FunnelChoice(pipeline_id, owner_id)
 
-    @work(thread=True, exclusive=True, group="report-context")
-    def _load_context(self) -> None:
-        """The pipelines and the team, then, on opening, the first report too: the UI thread
-        chooses it meanwhile (`_context_loaded`) and its read (`_fetch`) takes this one's
-        result. Read once the UI thread had chosen, it started a frame or so later
-        (docs/performance.md)."""
-        try:
-            known = read_context(self._services)
-        except FunnelError as err:
-            call_back(self, self._failed, self._asked, err)
-            return
-        if get_current_worker().is_cancelled:
-            return
+    def _context_read(self, known: BoardContext) -> None:
+        """On opening, the first report is read in this worker too, right after the
+        pipelines: the UI thread chooses it meanwhile (`_context_loaded`) and its read
+        (`_fetch`) takes this one's result. Read once the UI thread had chosen, it started a
+        frame or so later (docs/performance.md)."""
         first = self._first_read()
         ahead: Future[FunnelReport] = Future()
         self._ahead = (first, ahead) if first is not None else None

@@ -207,7 +207,12 @@ class ReportScreen(Screen[None], Generic[ChoiceT, FiguresT]):
             call_back(self, self._failed, self._asked, err)
             return
         if not get_current_worker().is_cancelled:
-            call_back(self, self._context_loaded, known)
+            self._context_read(known)
+
+    def _context_read(self, known: BoardContext) -> None:
+        """In the context worker, once the pipelines and the team are read: hand them to
+        the UI thread (a subclass may read on in this worker: FunnelScreen)."""
+        call_back(self, self._context_loaded, known)
 
     def _context_loaded(self, known: BoardContext) -> None:
         self._known = known
