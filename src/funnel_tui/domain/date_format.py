@@ -104,15 +104,17 @@ def format_month(month: date) -> str:
 def month_typed_like() -> str:
     """A placeholder for a month field: the example month in the user's format, and in
     ISO, which is read too (`12/2026 or 2026-12`)."""
-    iso = EXAMPLE_DAY.strftime("%Y-%m")
-    if date_format() == "yyyy-mm-dd":
-        return iso
-    return _("{day} or {iso}").format(day=format_month(EXAMPLE_DAY), iso=iso)
+    return _or_iso(format_month(EXAMPLE_DAY), EXAMPLE_DAY.strftime("%Y-%m"))
 
 
 def typed_like(day: date) -> str:
     """A placeholder for a date field: `day` in the user's format, and in ISO, which is
     read too (`12/25/2026 or 2026-12-25`)."""
+    return _or_iso(format_day(day), day.isoformat())
+
+
+def _or_iso(shown: str, iso: str) -> str:
+    """`shown or iso`; `iso` alone when the user's format is ISO (the two are the same)."""
     if date_format() == "yyyy-mm-dd":
-        return day.isoformat()
-    return _("{day} or {iso}").format(day=format_day(day), iso=day.isoformat())
+        return iso
+    return _("{day} or {iso}").format(day=shown, iso=iso)
