@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled
 
 from funnel_tui.bootstrap import build_app, open_services
 from funnel_tui.config import Settings
@@ -72,8 +74,11 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         # Not the workers that wait on a dialog's answer: they finish when the test answers.
         busy = [w for w in pilot.app.workers if not w.group.endswith("-confirm")]
-        if busy:  # an empty list would mean "all workers" to wait_for_complete
-            await pilot.app.workers.wait_for_complete(busy)
+        for worker in busy:
+            # Cancelled is finished too: a dialog's save worker is cancelled when the
+            # dialog closes on its answer, which can come before the worker has returned.
+            with suppress(WorkerCancelled):
+                await worker.wait()
     await pilot.pause()
 
 
