@@ -42,6 +42,7 @@ from funnel_tui.ui.screens.dashboard import DashboardScreen
 from funnel_tui.ui.screens.deal import DealScreen
 from funnel_tui.ui.screens.funnel import FunnelScreen
 from funnel_tui.ui.screens.reports import ReportsScreen
+from tests.ui.conftest import settle
 
 from .corpus import HOSTILE, LONG_LINE, PAYLOADS
 from .hostile_data import (
@@ -206,15 +207,6 @@ def make_app(path: Path) -> FunnelApp:
     return build_app(
         Settings(currency="RUB", start_screen="board"), str(path), login="anna", clock=frozen_clock
     )
-
-
-async def settle(pilot: Any) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        busy = [w for w in pilot.app.workers if not w.group.endswith("-confirm")]
-        if busy:
-            await pilot.app.workers.wait_for_complete(busy)
-    await pilot.pause()
 
 
 async def visit(pilot: Any, key: str, screen_type: type) -> None:
